@@ -1,0 +1,31 @@
+# Two commands: `make run` (a working site with demo content) and `make test` (the whole suite).
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+ADDR   ?= 127.0.0.1:8000
+
+.PHONY: run test lint benchmark
+
+run: $(VENV)/.installed
+	@test -f .env || cp .env.example .env
+	$(BIN)/python manage.py quickstart
+	$(BIN)/python manage.py runserver $(ADDR)
+
+test: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+
+benchmark: $(VENV)/.installed-dev
+	$(BIN)/python -m drills.benchmark_renditions
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RuncmsConfig(AppConfig):
+    name = "runcms"
+    verbose_name = "runcms"

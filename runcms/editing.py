@@ -1,0 +1,115 @@
+"""Admin behaviour shared by every publishable model: workflow columns and actions,
+revisions with undo (django-reversion), and refusing a save that would overwrite
+someone else's newer save (rule 3)."""
+
+import reversion
+from django import forms
+from django.contrib import admin, messages
+from django.db import transaction
+from django.utils import timezone
+from django.utils.html import format_html
+from reversion.admin import VersionAdmin
+
+from runcms.publishing import Status
+
+
+def _token(moment):
+    return moment.isoformat() if moment else ""
+
+
+class ConcurrencyForm(forms.ModelForm):
+    """Carries the `updated_at` the editor loaded and refuses the save if it changed since."""
+
+    loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.instance._state.adding:
+            # Read from the database, not the instance: a revision being restored has an old updated_at.
+            current = type(self.instance)._default_manager.filter(pk=self.instance.pk).values_list(
+                "updated_at", flat=True
+            ).first()
+            self.fields["loaded_version"].initial = _token(current)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance._state.adding or not self.instance.pk:
+            return cleaned
+        model = type(self.instance)
+        # Lock the row until the admin's transaction ends, so two saves cannot both pass this check.
+        current = (
+            model._default_manager.select_for_update()
+            .select_related("updated_by")
+            .filter(pk=self.instance.pk)
+            .first()
+        )
+        loaded = self.data.get(self.add_prefix("loaded_version"), "")
+        if current is not None and loaded != _token(current.updated_at):
+            who = current.updated_by.get_username() if current.updated_by else "someone"
+            when = timezone.localtime(current.updated_at).strftime("%Y-%m-%d %H:%M:%S")
+            raise forms.ValidationError(
+                f"{who} saved this {model._meta.verbose_name} at {when}, after you opened it. "
+                "Your changes have not been saved, so nothing of theirs was overwritten. "
+                "Your text is still in the form below: copy what you need, reload the page "
+                "to see their version, and apply your changes again.",
+                code="edit_conflict",
+            )
+        return cleaned
+
+
+class PublishableAdmin(VersionAdmin):
+    form = ConcurrencyForm
+    list_display = ("__str__", "status_badge", "publish_at", "unpublish_at", "updated_at", "updated_by")
+    list_filter = ("status",)
+    date_hierarchy = "updated_at"
+    actions = ["publish_now", "unpublish_now"]
+    readonly_fields = ("first_published_at", "updated_at", "updated_by")
+    workflow_fieldset = (
+        "Publishing",
+        {
+            "fields": (
+                "status", "publish_at", "unpublish_at", "first_published_at", "updated_at", "updated_by",
+                "loaded_version",
+            ),
+            "description": "Published items appear in the app and on the site from “publish at” "
+            "(now if empty) until “unpublish at” (forever if empty).",
+        },
+    )
+
+    @admin.display(description="status", ordering="status")
+    def status_badge(self, obj):
+        now = timezone.now()
+        if obj.status == Status.DRAFT:
+            label = "Draft"
+        elif obj.publish_at and obj.publish_at > now:
+            label = f"Scheduled {timezone.localtime(obj.publish_at):%Y-%m-%d %H:%M}"
+        elif obj.unpublish_at and obj.unpublish_at <= now:
+            label = "Expired"
+        else:
+            label = "Live"
+        return format_html('<span class="runcms-status runcms-status-{}">{}</span>', label.split()[0].lower(), label)
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def _set_status(self, request, queryset, status, message):
+        # Save one by one so each change is a revision and reaches the sync change log.
+        with transaction.atomic(), reversion.create_revision():
+            reversion.set_user(request.user)
+            reversion.set_comment(message.format(count="selected"))
+            count = 0
+            for obj in queryset.select_for_update():
+                obj.status = status
+                obj.updated_by = request.user
+                obj.save()
+                count += 1
+        self.message_user(request, message.format(count=count), messages.SUCCESS)
+
+    @admin.action(description="Publish selected items now", permissions=["change"])
+    def publish_now(self, request, queryset):
+        self._set_status(request, queryset, Status.PUBLISHED, "Published {count} item(s).")
+
+    @admin.action(description="Unpublish selected items (back to draft)", permissions=["change"])
+    def unpublish_now(self, request, queryset):
+        self._set_status(request, queryset, Status.DRAFT, "Moved {count} item(s) back to draft.")

@@ -1,0 +1,138 @@
+"""The publishing workflow shared by every publishable model: draft -> published, with a schedule.
+
+`PublishableQuerySet.published()` is the one place that knows what "public" means.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q, Value
+from django.utils import timezone
+
+
+class ClockNow(models.Expression):
+    """The current time, read when the query runs, not when it is built.
+
+    Like `django.db.models.functions.Now()`, a queryset built at import time (a
+    viewset's class-level `queryset`) never freezes the clock, so scheduled items go
+    live on time without a save. Unlike `Now()`, the instant comes from the app
+    server's clock: the whole request then agrees on one notion of "now" (the API's
+    `published()` and the sync token's issue time), and tests can move time.
+    """
+
+    output_field = models.DateTimeField()
+
+    def as_sql(self, compiler, connection):
+        return compiler.compile(Value(timezone.now(), output_field=models.DateTimeField()))
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class PublishableQuerySet(models.QuerySet):
+    def published(self, at=None):
+        """Items the public may see at `at` (default: now, evaluated when the query runs).
+
+        Live from `publish_at` inclusive, gone from `unpublish_at` inclusive.
+        """
+        now = ClockNow() if at is None else at
+        return self.filter(
+            Q(status=Status.PUBLISHED),
+            Q(publish_at__isnull=True) | Q(publish_at__lte=now),
+            Q(unpublish_at__isnull=True) | Q(unpublish_at__gt=now),
+        )
+
+    def drafts(self):
+        return self.filter(status=Status.DRAFT)
+
+
+class Publishable(models.Model):
+    """Abstract base: UUID id, workflow status and schedule, timestamps and the last editor."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    status = models.CharField(
+        max_length=10,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        db_index=True,
+        help_text="Drafts are never shown to the public, in the app or on the web.",
+    )
+    publish_at = models.DateTimeField(
+        "publish at",
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="Leave empty to publish as soon as the status is Published. "
+        "A future time schedules it: it goes live by itself at that moment.",
+    )
+    unpublish_at = models.DateTimeField(
+        "unpublish at",
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="Optional. At this moment it disappears from the app and the site by itself.",
+    )
+    first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.status == Status.PUBLISHED:
+            due = self.publish_at or timezone.now()
+            # Once seen by the public, the first publication date never moves again.
+            if self.first_published_at is None or self.first_published_at > timezone.now():
+                self.first_published_at = due
+                if "update_fields" in kwargs and kwargs["update_fields"] is not None:
+                    kwargs["update_fields"] = {*kwargs["update_fields"], "first_published_at"}
+        super().save(*args, **kwargs)
+
+    @property
+    def published_at(self):
+        """When the public first could (or will) see it; None for a never-published draft."""
+        return self.first_published_at
+
+    @property
+    def is_live(self):
+        now = timezone.now()
+        return (
+            self.status == Status.PUBLISHED
+            and (self.publish_at is None or self.publish_at <= now)
+            and (self.unpublish_at is None or self.unpublish_at > now)
+        )
+
+    def clean(self):
+        super().clean()
+        if self.publish_at and self.unpublish_at and self.unpublish_at <= self.publish_at:
+            raise ValidationError(
+                {
+                    "unpublish_at": "The unpublish time must be after the publish time "
+                    f"({timezone.localtime(self.publish_at):%Y-%m-%d %H:%M}). "
+                    "Move it later, or clear one of them."
+                }
+            )
+
+
+def schedule_constraint(model_name):
+    """The database's own guard for the schedule, so no code path can store an impossible one."""
+    return models.CheckConstraint(
+        condition=Q(publish_at__isnull=True)
+        | Q(unpublish_at__isnull=True)
+        | Q(unpublish_at__gt=models.F("publish_at")),
+        name=f"{model_name}_unpublish_after_publish",
+        violation_error_message="The unpublish time must be after the publish time.",
+    )

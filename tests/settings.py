@@ -1,0 +1,28 @@
+"""Test settings: the real settings, with an environment that suits the test client.
+
+Not a settings split: it only supplies environment defaults before the one settings
+module reads them, exactly as an operator's environment would.
+"""
+
+import os
+import tempfile
+
+os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("SESSION_COOKIE_SECURE", "false")
+os.environ.setdefault("CSRF_COOKIE_SECURE", "false")
+os.environ.setdefault("SECURE_HSTS_SECONDS", "0")
+os.environ.setdefault("STATICFILES_STORAGE", "django.contrib.staticfiles.storage.StaticFilesStorage")
+os.environ.setdefault("CACHE_URL", "locmemcache://")
+os.environ.setdefault("STATIC_ROOT", tempfile.mkdtemp(prefix="runcms-static-"))
+os.environ.setdefault("API_ANON_RATE", "100000/minute")
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the test makes
+# between browser steps are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from runcms.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Serve app static files straight from their folders, as after collectstatic.
+WHITENOISE_USE_FINDERS = True
