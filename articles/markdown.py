@@ -1,0 +1,320 @@
+"""Turn an article body written in Markdown into safe HTML.
+
+For editors
+-----------
+Write the body in Markdown (CommonMark, plus tables and ~~strikethrough~~).
+HTML typed into the body is shown as text, not used. A top-level heading
+(``# Title``) is shown as a second-level heading, because the page already
+shows the article title as its main heading.
+
+To show a drill or a piece of media inside the article, put an embed on a
+line of its own::
+
+    [[drill:hamstring-curl-on-box]]
+    [[media:3f2b8c1e-5d4a-4b6c-9e7f-0a1b2c3d4e5f]]
+
+- ``drill:`` is followed by the drill's slug (lower-case letters, digits,
+  ``-`` and ``_``), as shown in the drill's address.
+- ``media:`` is followed by the media id, as shown in the media library.
+- Spaces inside the brackets are fine (``[[ drill : pull-drill ]]``), and
+  ``Drill`` or ``DRILL`` work as well as ``drill``.
+- An embed inside a code block, or with other text on the same line, is shown
+  as text. So is an embed the site cannot read; the admin lists those with
+  their line numbers.
+- An embed of a drill or media that is not published is left out of the page.
+
+For developers
+--------------
+``render_markdown()`` runs when a body is saved; it never touches the
+database. Embeds come out as empty ``<div data-embed=... data-ref=...>``
+placeholders, and ``expand_embeds()`` replaces them when the page is shown,
+so an article does not need re-rendering when an embedded drill changes or
+goes offline.
+"""
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import unquote
+
+import nh3
+from django.utils.text import slugify
+from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+
+WORDS_PER_MINUTE = 200
+
+# Heading ids share the page's namespace (and `window`, through named
+# access), so they all get this prefix: no heading can clobber a page id or
+# a global that a script relies on.
+HEADING_ID_PREFIX = "section-"
+
+_SLUG = r"[a-z0-9_-]+"
+_UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+_EMBED_LINE = re.compile(
+    rf"^[ \t]*\[\[[ \t]*(?:"
+    rf"(?i:drill)[ \t]*:[ \t]*(?P<slug>{_SLUG})"
+    rf"|(?i:media)[ \t]*:[ \t]*(?P<uuid>(?i:{_UUID}))"
+    rf")[ \t]*\]\][ \t]*$"
+)
+# Matches only what _render_embed writes, after sanitising. Text and attribute
+# values cannot contain a literal `<div data-embed="`, because the sanitiser
+# escapes `<` in text and `"` in attributes.
+_PLACEHOLDER = re.compile(
+    rf'<div data-embed="drill" data-ref="(?P<slug>{_SLUG})"></div>'
+    rf'|<div data-embed="media" data-ref="(?P<uuid>{_UUID})"></div>'
+)
+# A line an editor probably meant as an embed: `[[` then a kind and a colon,
+# or a whole line in double brackets. Text such as "[[1]] Romanov" is left alone.
+_EMBED_ATTEMPT = re.compile(r"^\[\[(?P<inner>.*?)(?P<close>\]\]|$)(?P<after>.*)$")
+_KIND_WORD = re.compile(r"[a-z]+")
+_EXAMPLE_SLUG = "hamstring-curl-on-box"
+_EXAMPLE_UUID = "3f2b8c1e-5d4a-4b6c-9e7f-0a1b2c3d4e5f"
+
+_HEADING_TAGS = {"h1": "h2", "h2": "h2", "h3": "h3", "h4": "h4", "h5": "h4", "h6": "h4"}
+_ALIGNMENTS = {"text-align:left": "left", "text-align:center": "center", "text-align:right": "right"}
+_EXTERNAL_LINK_REL = "nofollow noopener"
+_EXTERNAL_URL = re.compile(r"^(?:https?:)?//", re.IGNORECASE)
+_URL_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+_WORD = re.compile(r"\S*\w\S*")
+
+
+@dataclass(frozen=True)
+class Embed:
+    kind: str  # "drill" | "media"
+    ref: str  # drill slug, or media UUID in lower case
+    line: int  # 1-based, for messages to the editor
+
+
+@dataclass(frozen=True)
+class RenderedBody:
+    html: str
+    embeds: list[Embed]
+    word_count: int
+    reading_minutes: int
+
+
+def render_markdown(source: str) -> RenderedBody:
+    tokens = _MARKDOWN.parse(source)
+    html = _CLEANER.clean(_MARKDOWN.renderer.render(tokens, _MARKDOWN.options, {}))
+    word_count = len(_WORD.findall(" ".join(_block_texts(tokens))))
+    reading_minutes = max(1, math.ceil(word_count / WORDS_PER_MINUTE)) if source.strip() else 0
+    return RenderedBody(html, _embeds_in(tokens), word_count, reading_minutes)
+
+
+def expand_embeds(html: str, render_embed: Callable[[str, str], str]) -> str:
+    """Replace each placeholder with ``render_embed(kind, ref)``, trusted HTML or ""."""
+
+    def replace(match: re.Match[str]) -> str:
+        if match["slug"]:
+            return render_embed("drill", match["slug"])
+        return render_embed("media", match["uuid"])
+
+    return _PLACEHOLDER.sub(replace, html)
+
+
+def find_malformed_embeds(source: str) -> list[tuple[int, str]]:
+    """(line, message) for each line that looks like an embed but is shown as text."""
+    problems = []
+    tokens = _MARKDOWN.parse(source)
+    for opening, inline in zip(tokens, tokens[1:], strict=False):
+        if opening.type != "paragraph_open" or inline.map is None:
+            continue
+        # A paragraph's content keeps one line per source line, so the index
+        # within it gives the line number, also inside lists and quotes.
+        for offset, line in enumerate(inline.content.split("\n")):
+            problem = _embed_problem(line.strip())
+            if problem:
+                problems.append((inline.map[0] + offset + 1, problem))
+    return problems
+
+
+def _embed_problem(line: str) -> str | None:
+    if _EMBED_LINE.match(line):
+        return f"{line} is shown as text: start it at the beginning of a line, on a line of its own"
+    attempt = _EMBED_ATTEMPT.match(line)
+    if attempt is None:
+        return None
+    kind, colon, ref = attempt["inner"].partition(":")
+    kind, ref = kind.strip().lower(), ref.strip()
+    closed, after = bool(attempt["close"]), attempt["after"].strip()
+    looks_like_embed = kind in ("drill", "media") or (colon and _KIND_WORD.fullmatch(kind)) or (closed and not after)
+    if not looks_like_embed:
+        return None
+    shown = line if len(line) <= 60 else line[:57] + "..."
+    if kind not in ("drill", "media"):
+        return f"{shown} is not an embed: write [[drill:SLUG]] or [[media:UUID]]"
+    if not closed:
+        return f"{shown} is not closed: end it with ]]"
+    if after:
+        return f"{shown} must be on a line of its own: move the text after ]] to the next line"
+    if kind == "drill":
+        if not ref:
+            return f"{shown} needs a drill slug, e.g. [[drill:{_EXAMPLE_SLUG}]]"
+        suggestion = slugify(ref)
+        hint = f"; did you mean [[drill:{suggestion}]]?" if suggestion else f", e.g. [[drill:{_EXAMPLE_SLUG}]]"
+        return f"{shown}: a drill slug has only lower-case letters, digits, - and _{hint}"
+    if not ref:
+        return f"{shown} needs a media id, e.g. [[media:{_EXAMPLE_UUID}]]"
+    return f"{shown}: {ref} is not a media id; copy the id from the media library, e.g. [[media:{_EXAMPLE_UUID}]]"
+
+
+def _embed_block(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+    if state.is_code_block(start_line):
+        return False
+    line = state.src[state.bMarks[start_line] + state.tShift[start_line] : state.eMarks[start_line]]
+    match = _EMBED_LINE.match(line)
+    if match is None:
+        return False
+    if not silent:
+        token = state.push("embed", "div", 0)
+        token.map = [start_line, start_line + 1]
+        if match["slug"]:
+            token.meta = {"kind": "drill", "ref": match["slug"]}
+        else:
+            token.meta = {"kind": "media", "ref": match["uuid"].lower()}
+    state.line = start_line + 1
+    return True
+
+
+def _render_embed(renderer, tokens: list[Token], idx: int, options, env) -> str:
+    meta = tokens[idx].meta
+    return f'<div data-embed="{meta["kind"]}" data-ref="{meta["ref"]}"></div>\n'
+
+
+def _tidy_tokens(state: StateCore) -> None:
+    """Shape markdown-it's tokens into what the sanitiser allows."""
+    heading_ids: dict[str, str] = {}
+    for index, token in enumerate(state.tokens):
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = _HEADING_TAGS[token.tag]
+        if token.type == "heading_open":
+            # A heading's text is always the inline token that follows it.
+            text = "".join(_inline_texts(state.tokens[index + 1]))
+            token.attrSet("id", _heading_id(text, heading_ids))
+        if token.type in ("th_open", "td_open") and "style" in token.attrs:
+            # Alignment as an attribute, because style attributes never pass the sanitiser.
+            align = _ALIGNMENTS.get(str(token.attrs.pop("style")))
+            if align:
+                token.attrSet("align", align)
+    for child in _inline_children(state.tokens):
+        if child.type in ("s_open", "s_close"):
+            child.tag = "del"
+        if child.type != "link_open":
+            continue
+        href = str(child.attrGet("href") or "")
+        if _EXTERNAL_URL.match(href):
+            child.attrSet("rel", _EXTERNAL_LINK_REL)
+        elif href.startswith("#") and unquote(href[1:]) in heading_ids:
+            # Editors link to a heading by its text's slug; the id has a prefix.
+            child.attrSet("href", "#" + heading_ids[unquote(href[1:])])
+
+
+def _heading_id(text: str, taken: dict[str, str]) -> str:
+    base = slugify(text, allow_unicode=True) or "heading"
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        slug = f"{base}-{n}"
+    taken[slug] = HEADING_ID_PREFIX + slug
+    return taken[slug]
+
+
+def _inline_children(tokens: list[Token]):
+    for token in tokens:
+        if token.type == "inline" and token.children:
+            yield from token.children
+
+
+def _inline_texts(token: Token):
+    for child in token.children or ():
+        if child.type in ("text", "code_inline"):
+            yield child.content
+        elif child.type in ("softbreak", "hardbreak"):
+            yield " "
+
+
+def _block_texts(tokens: list[Token]):
+    """The text a reader sees; embeds and image alt text are not part of it."""
+    for token in tokens:
+        if token.type == "inline":
+            yield "".join(_inline_texts(token))
+        elif token.type in ("fence", "code_block"):
+            yield token.content
+
+
+def _embeds_in(tokens: list[Token]) -> list[Embed]:
+    embeds: dict[tuple[str, str], Embed] = {}
+    for token in tokens:
+        if token.type == "embed":
+            key = (token.meta["kind"], token.meta["ref"])
+            embeds.setdefault(key, Embed(*key, line=token.map[0] + 1))
+    return list(embeds.values())
+
+
+def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
+    # markdown-it writes only these attributes; the checks are a second line
+    # of defence should a markdown-it change or a bug let other values through.
+    if attribute == "src":
+        scheme = _URL_SCHEME.match(value)
+        return value if scheme is None or scheme[1].lower() in ("http", "https") else None
+    if attribute == "id":
+        return value if re.fullmatch(rf"{HEADING_ID_PREFIX}[\w-]+", value) else None
+    if attribute == "data-ref":
+        return value if re.fullmatch(_SLUG, value) else None
+    if attribute == "start":
+        return value if re.fullmatch(r"[0-9]{1,9}", value) else None
+    if attribute == "class":
+        return value if re.fullmatch(r"language-[\w+#.-]+", value) else None
+    return value
+
+
+def _build_markdown() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+    # First, so that a setext underline or a table cannot claim an embed line;
+    # the alt list lets an embed end a paragraph, list, quote or table (a
+    # table stops at what may end a quote).
+    md.block.ruler.before("table", "embed", _embed_block, {"alt": ["paragraph", "reference", "blockquote", "list"]})
+    md.add_render_rule("embed", _render_embed)
+    md.core.ruler.push("tidy", _tidy_tokens)
+    return md
+
+
+_MARKDOWN = _build_markdown()
+
+_ALLOWED_TAGS = (
+    {"p", "h2", "h3", "h4", "blockquote", "pre", "hr", "br"}
+    | {"ul", "ol", "li"}
+    | {"em", "strong", "del", "code", "a", "img"}
+    | {"table", "thead", "tbody", "tr", "th", "td"}
+    | {"div"}  # only as an embed placeholder: it gets no attributes but data-embed and data-ref
+)
+_CLEANER = nh3.Cleaner(
+    tags=_ALLOWED_TAGS,
+    clean_content_tags={"script", "style"},
+    attributes={
+        "a": {"href", "title"},
+        "img": {"src", "alt", "title"},
+        "h2": {"id"},
+        "h3": {"id"},
+        "h4": {"id"},
+        "ol": {"start"},
+        "code": {"class"},
+        "div": {"data-ref"},
+    },
+    tag_attribute_values={
+        "a": {"rel": {_EXTERNAL_LINK_REL}},
+        "th": {"align": set(_ALIGNMENTS.values())},
+        "td": {"align": set(_ALIGNMENTS.values())},
+        "div": {"data-embed": {"drill", "media"}},
+    },
+    attribute_filter=_filter_attribute,
+    # rel is set above on external links only: nofollow on our own links
+    # would tell search engines to ignore the site's pages.
+    link_rel=None,
+    url_schemes={"http", "https", "mailto"},
+    strip_comments=True,
+)
