@@ -38,7 +38,7 @@ class ConcurrencyForm(forms.ModelForm):
         model = type(self.instance)
         # Lock the row until the admin's transaction ends, so two saves cannot both pass this check.
         current = (
-            model._default_manager.select_for_update()
+            model._default_manager.select_for_update(of=("self",))
             .select_related("updated_by")
             .filter(pk=self.instance.pk)
             .first()
@@ -99,7 +99,7 @@ class PublishableAdmin(VersionAdmin):
             reversion.set_user(request.user)
             reversion.set_comment(message.format(count="selected"))
             count = 0
-            for obj in queryset.select_for_update():
+            for obj in queryset.select_for_update(of=("self",)):
                 obj.status = status
                 obj.updated_by = request.user
                 obj.save()
