@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from runcms.health import healthz
+
 
 class FaviconView(RedirectView):
     permanent = True
@@ -12,8 +14,6 @@ class FaviconView(RedirectView):
 
         return static("runcms/favicon.ico")
 
-
-from runcms.health import healthz
 
 admin.site.site_header = "runcms"
 admin.site.site_title = "runcms admin"
