@@ -8,7 +8,7 @@ ADDR   ?= 127.0.0.1:8000
 
 run: $(VENV)/.installed
 	@test -f .env || cp .env.example .env
-	$(BIN)/python manage.py quickstart
+	$(BIN)/python manage.py quickstart --addr $(ADDR)
 	$(BIN)/python manage.py runserver $(ADDR)
 
 test: $(VENV)/.installed-dev

@@ -12,7 +12,11 @@ class Command(BaseCommand):
         "content into an empty site. Safe to run again."
     )
 
+    def add_arguments(self, parser):
+        parser.add_argument("--addr", default="127.0.0.1:8000", help="Where the site will be served, for the links.")
+
     def handle(self, *args, **options):
+        base = f"http://{options['addr']}"
         self.stdout.write(self.style.MIGRATE_HEADING("1/3 Migrating the database"))
         call_command("migrate", interactive=False, verbosity=0)
 
@@ -28,10 +32,11 @@ class Command(BaseCommand):
 
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS("runcms is ready."))
-        self.stdout.write("  Admin:    http://127.0.0.1:8000/admin/")
+        self.stdout.write(f"  Site:     {base}/")
+        self.stdout.write(f"  Admin:    {base}/admin/")
         self.stdout.write(f"  Username: {username}")
         self.stdout.write(f"  Password: {password}")
-        self.stdout.write("  API:      http://127.0.0.1:8000/api/v1/   docs: http://127.0.0.1:8000/api/docs/")
+        self.stdout.write(f"  API:      {base}/api/v1/   docs: {base}/api/docs/")
 
     def ensure_admin(self):
         User = get_user_model()
