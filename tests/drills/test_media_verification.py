@@ -1,0 +1,264 @@
+import contextlib
+import hashlib
+import io
+
+import pytest
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.files import File
+from django.core.files.uploadedfile import SimpleUploadedFile
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+from PIL import ImageFile
+
+from drills import media
+from drills.media import verify_poster, verify_upload
+from tests.drills import corpus
+from tests.drills.corpus import CORPUS
+
+ACCEPTED = [case for case in CORPUS if case.expected_kind]
+REFUSED = [case for case in CORPUS if case.expected_kind is None]
+
+
+def by_name(cases):
+    return pytest.mark.parametrize("case", cases, ids=[case.name for case in cases])
+
+
+def upload(case):
+    # The browser's content type is whatever the uploader's machine guessed; it must not matter.
+    return SimpleUploadedFile(case.filename, case.content_factory(), content_type="image/jpeg")
+
+
+def limits(case):
+    return {"max_bytes": case.max_bytes} if case.max_bytes else {}
+
+
+def test_corpus_has_at_least_22_cases_with_unique_names():
+    names = [case.name for case in CORPUS]
+
+    assert len(names) >= 22
+    assert len(set(names)) == len(names)
+
+
+@by_name(ACCEPTED)
+def test_accepted_file_is_identified_by_its_bytes_not_its_name(case):
+    found = verify_upload(upload(case), **limits(case))
+
+    assert (found.kind, found.mime_type, found.extension) == (case.expected_kind, case.mime_type, case.extension)
+
+
+@by_name([case for case in ACCEPTED if case.size])
+def test_accepted_visual_file_reports_its_displayed_pixel_size(case):
+    found = verify_upload(upload(case))
+
+    assert (found.width, found.height) == case.size
+
+
+@by_name([case for case in ACCEPTED if case.expected_kind == "audio"])
+def test_audio_has_no_pixel_size(case):
+    found = verify_upload(upload(case))
+
+    assert (found.width, found.height) == (None, None)
+
+
+@by_name([case for case in ACCEPTED if case.duration])
+def test_timed_media_reports_the_duration_it_was_made_with(case):
+    found = verify_upload(upload(case))
+
+    assert found.duration_seconds == pytest.approx(case.duration, abs=0.1)
+
+
+@by_name([case for case in ACCEPTED if case.expected_kind == "image"])
+def test_still_image_has_one_frame_and_no_duration(case):
+    found = verify_upload(upload(case))
+
+    assert (found.frame_count, found.duration_seconds) == (1, None)
+
+
+def test_animation_reports_its_frame_count():
+    found = verify_upload(io.BytesIO(corpus.animated_gif()))
+
+    assert found.frame_count == len(corpus.ANIMATION_DURATIONS)
+
+
+@by_name(REFUSED)
+def test_refused_file_gets_a_message_that_says_why(case):
+    with pytest.raises(ValidationError) as refusal:
+        verify_upload(upload(case), **limits(case))
+
+    assert case.reason in refusal.value.message
+    assert refusal.value.code
+
+
+@by_name(ACCEPTED)
+def test_hash_and_size_describe_the_whole_file(case):
+    content = case.content_factory()
+
+    found = verify_upload(upload(case))
+
+    assert found.sha256 == hashlib.sha256(content).hexdigest()
+    assert found.size_bytes == len(content)
+
+
+@by_name([CORPUS[0], REFUSED[-1]])
+def test_file_is_rewound_after_verification_whatever_the_outcome(case):
+    file = upload(case)
+    file.seek(7)
+
+    with contextlib.suppress(ValidationError):
+        verify_upload(file)
+
+    assert file.tell() == 0
+
+
+def test_plain_binary_file_object_without_a_size_is_accepted():
+    file = io.BytesIO(corpus.photo_jpeg())
+
+    found = verify_upload(file)
+
+    assert (found.kind, found.size_bytes) == ("image", len(corpus.photo_jpeg()))
+
+
+@pytest.mark.parametrize("factory", [corpus.photo_jpeg, corpus.mp4_h264, corpus.mp3, corpus.ogg_opus])
+def test_django_file_opened_from_disk_is_verified(factory, tmp_path):
+    path = tmp_path / "upload.bin"
+    path.write_bytes(factory())
+
+    with path.open("rb") as handle:
+        found = verify_upload(File(handle))
+
+    assert found.size_bytes == len(factory())
+
+
+class HugeUpload(io.BytesIO):
+    size = 10 * 1024**3
+
+    def read(self, *args):
+        raise AssertionError("an oversized upload must be refused before it is read")
+
+
+def test_oversized_file_is_refused_before_any_byte_is_read():
+    with pytest.raises(ValidationError) as refusal:
+        verify_upload(HugeUpload())
+
+    assert refusal.value.message == ("The file is 10240 MB; the limit is 50 MB. Compress it or upload a shorter clip.")
+
+
+class UnderstatedUpload(io.BytesIO):
+    size = 10
+
+
+def test_a_declared_size_that_lies_does_not_get_past_the_limit():
+    file = UnderstatedUpload(corpus.noisy_jpeg())
+
+    with pytest.raises(ValidationError) as refusal:
+        verify_upload(file, max_bytes=1024)
+
+    assert refusal.value.code == "too_large"
+
+
+@pytest.mark.skipif(not settings.configured, reason="needs the project's settings")
+def test_byte_limit_comes_from_settings():
+    from django.test import override_settings
+
+    with override_settings(RUNCMS_MEDIA_MAX_BYTES=1024), pytest.raises(ValidationError) as refusal:
+        verify_upload(io.BytesIO(corpus.noisy_jpeg()))
+
+    assert "the limit is 1 KB" in refusal.value.message
+
+
+def test_pixel_limit_counts_every_frame_of_an_animation():
+    one_frame = 64 * 48
+    frames = len(corpus.ANIMATION_DURATIONS)
+
+    with pytest.raises(ValidationError) as refusal:
+        verify_upload(io.BytesIO(corpus.animated_gif()), max_pixels=one_frame * (frames - 1))
+
+    assert f"× {frames} frames" in refusal.value.message
+
+
+def test_animation_exactly_at_the_pixel_limit_is_accepted():
+    at_limit = 64 * 48 * len(corpus.ANIMATION_DURATIONS)
+
+    found = verify_upload(io.BytesIO(corpus.animated_gif()), max_pixels=at_limit)
+
+    assert found.kind == "animation"
+
+
+def test_pillow_bomb_check_refuses_even_when_our_limit_is_higher():
+    with pytest.raises(ValidationError) as refusal:
+        verify_upload(io.BytesIO(corpus.png_20000_square()), max_pixels=10**10)
+
+    assert refusal.value.code == "too_many_pixels"
+
+
+def test_verification_refuses_to_run_if_truncated_images_are_allowed(monkeypatch):
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+
+    with pytest.raises(ImproperlyConfigured):
+        verify_upload(io.BytesIO(corpus.truncated_jpeg()))
+
+
+def test_script_split_across_two_reads_is_still_found(monkeypatch):
+    content = corpus.jpeg_with_script_in_comment()
+    monkeypatch.setattr(media, "_CHUNK", content.index(b"<script") + 3)
+
+    with pytest.raises(ValidationError) as refusal:
+        verify_upload(io.BytesIO(content))
+
+    assert refusal.value.code == "hidden_markup"
+
+
+def test_zero_padding_after_the_end_of_a_jpeg_is_tolerated():
+    content = corpus.photo_jpeg() + b"\x00" * 64
+
+    found = verify_upload(io.BytesIO(content))
+
+    assert found.kind == "image"
+
+
+@pytest.mark.parametrize("factory", [corpus.photo_jpeg, corpus.still_webp, corpus.png_16bit])
+def test_still_image_is_accepted_as_a_poster(factory):
+    found = verify_poster(io.BytesIO(factory()))
+
+    assert found.kind == "image"
+
+
+@pytest.mark.parametrize("factory", [corpus.animated_gif, corpus.animated_webp, corpus.mp4_h264, corpus.mp3])
+def test_poster_that_is_not_a_still_image_is_refused(factory):
+    with pytest.raises(ValidationError) as refusal:
+        verify_poster(io.BytesIO(factory()))
+
+    assert refusal.value.code == "poster_not_still"
+    assert "still JPEG, PNG or WebP" in refusal.value.message
+
+
+def test_still_gif_is_an_image_but_not_a_poster():
+    still_gif = corpus.gif_with_appended_html().split(b"<html>")[0]
+
+    with pytest.raises(ValidationError) as refusal:
+        verify_poster(io.BytesIO(still_gif))
+
+    assert verify_upload(io.BytesIO(still_gif)).kind == "image"
+    assert refusal.value.code == "poster_not_still"
+
+
+@hypothesis_settings(max_examples=150, deadline=None)
+@given(
+    case=st.sampled_from([case for case in ACCEPTED if case.name != "jpeg with gps"]),
+    cut=st.floats(0.0, 1.0),
+    damage=st.lists(st.tuples(st.floats(0.0, 1.0), st.integers(0, 255)), max_size=8),
+)
+def test_damaged_file_is_accepted_or_refused_but_never_crashes(case, cut, damage):
+    content = bytearray(case.content_factory())
+    for where, value in damage:
+        content[int(where * (len(content) - 1))] = value
+    content = content[: max(1, int(cut * len(content)))] if cut < 0.9 else content
+
+    try:
+        found = verify_upload(io.BytesIO(bytes(content)))
+    except ValidationError as refusal:
+        assert refusal.message and refusal.code
+    else:
+        assert found.kind in ("image", "animation", "video", "audio")
