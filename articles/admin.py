@@ -1,0 +1,170 @@
+from datetime import timedelta
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.http import JsonResponse
+from django.template.loader import render_to_string
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html_join
+
+from articles.embeds import expand_body
+from articles.markdown import render_markdown
+from articles.models import Article, Author, Source, Topic
+from articles.services import embed_problems, link_embeds, render_body
+from articles.views import public_url
+from drills.admin import OrderedInline, TaxonomyAdmin
+from runcms.editing import ConcurrencyForm, PublishableAdmin
+from runcms.preview import make_preview_token
+
+# A long article is some 5,000 words; this leaves ample room and keeps a
+# preview request from tying up a server.
+PREVIEW_MAX_CHARS = 200_000
+
+admin.site.register(Topic, TaxonomyAdmin)
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "updated_at")
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ("photo",)
+
+
+class SourceInline(OrderedInline):
+    model = Source
+    fields = ("position", "title", "author", "url")
+    extra = 1
+    verbose_name = "source"
+    verbose_name_plural = "sources and citations (books, articles, coaches), in the order shown"
+    # A link typed without a scheme ("example.com/book") is read as https.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+class MarkdownEditor(forms.Textarea):
+    """A Markdown textarea with a live preview rendered by the server, exactly as the page."""
+
+    template_name = "articles/admin/markdown_editor.html"
+
+    class Media:
+        js = ("articles/admin/markdown-editor.js",)
+        css = {"all": ("articles/admin/markdown-editor.css",)}
+
+    def __init__(self, preview_url, attrs=None):
+        super().__init__(attrs={"rows": 24, "spellcheck": "true", **(attrs or {})})
+        self.preview_url = preview_url
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["preview_url"] = self.preview_url
+        return context
+
+
+class ArticleForm(ConcurrencyForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "slug" in self.fields:
+            # The model's text has "<slug>", which the admin would read as an HTML tag.
+            self.fields["slug"].help_text = (
+                "The web address: /articles/this-slug/. You can change it; the old address keeps working."
+            )
+
+    def clean_body(self):
+        body = self.cleaned_data["body"]
+        problems = embed_problems(body)
+        if problems:
+            raise ValidationError(
+                [ValidationError("Line %(line)s: %(message)s", params={"line": line, "message": message})
+                 for line, message in problems]
+            )
+        return body
+
+
+@admin.register(Article)
+class ArticleAdmin(PublishableAdmin):
+    form = ArticleForm
+    list_display = ("title", "author", "featured", *PublishableAdmin.list_display[1:])
+    list_filter = ("status", "featured", "topics", "author")
+    list_select_related = ("author", "updated_by")
+    search_fields = ("title", "slug", "summary", "body")
+    prepopulated_fields = {"slug": ("title",)}
+    autocomplete_fields = ("author", "topics", "hero")
+    inlines = (SourceInline,)
+    readonly_fields = (*PublishableAdmin.readonly_fields, "reading_minutes", "related_drill_list")
+    fieldsets = (
+        (None, {"fields": ("title", "slug", "summary", "author", "topics", "hero", "featured")}),
+        (
+            "Body",
+            {
+                "fields": ("body", "reading_minutes", "related_drill_list"),
+                "description": "The preview beside the text shows the article exactly as readers will see it.",
+            },
+        ),
+        PublishableAdmin.workflow_fieldset,
+    )
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "body":
+            kwargs["widget"] = MarkdownEditor(preview_url=reverse("admin:articles_article_markdown_preview"))
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    @admin.display(description="related drills")
+    def related_drill_list(self, obj):
+        drills = obj.related_drills.all() if obj.pk else []
+        return format_html_join(", ", "{}", ((drill.title,) for drill in drills)) or "Embed drills in the body."
+
+    def save_model(self, request, obj, form, change):
+        render_body(obj)
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        link_embeds(form.instance)
+
+    def get_urls(self):
+        preview = path(
+            "markdown-preview/",
+            self.admin_site.admin_view(self.markdown_preview),
+            name="articles_article_markdown_preview",
+        )
+        return [preview, *super().get_urls()]
+
+    def markdown_preview(self, request):
+        """The posted body rendered through the public pipeline, as a page, with its embed problems."""
+        if request.method != "POST":
+            return JsonResponse({"detail": "Send the body with POST."}, status=405, headers={"Allow": "POST"})
+        if not (self.has_add_permission(request) or self.has_change_permission(request)):
+            raise PermissionDenied
+        body = request.POST.get("body", "")
+        if len(body) > PREVIEW_MAX_CHARS:
+            return JsonResponse(
+                {"detail": f"The body is too long to preview: at most {PREVIEW_MAX_CHARS:,} characters."},
+                status=400,
+            )
+        title_field, summary_field = Article._meta.get_field("title"), Article._meta.get_field("summary")
+        context = {
+            "title": request.POST.get("title", "")[: title_field.max_length],
+            "summary": request.POST.get("summary", "")[: summary_field.max_length],
+            "body": expand_body(render_markdown(body).html),
+            "meta": {"document_title": "Preview", "noindex": True},
+        }
+        problems = [f"Line {line}: {message}" for line, message in embed_problems(body)]
+        html = render_to_string("articles/body_preview.html", context, request=request)
+        return JsonResponse({"html": html, "problems": problems})
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        article = self.get_object(request, object_id)
+        if article is not None:
+            url = public_url(article.get_absolute_url(), request)
+            expires = timezone.now() + timedelta(seconds=settings.RUNCMS_PREVIEW_MAX_AGE)
+            extra_context = {
+                **(extra_context or {}),
+                "preview_url": f"{url}?preview={make_preview_token(article)}",
+                "preview_expires": expires,
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+

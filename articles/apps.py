@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class ArticlesConfig(AppConfig):
     name = "articles"
     verbose_name = "Articles"
+
+    def ready(self):
+        # The offline sync learns the article collection and what each row change affects.
+        from articles.api import changes
+
+        changes.register()

@@ -9,7 +9,8 @@ from runcms.slugs import track_slug_history
 
 
 class Topic(Taxonomy):
-    pass
+    def get_absolute_url(self):
+        return reverse("topic-detail", kwargs={"slug": self.slug})
 
 
 class Author(models.Model):
@@ -31,10 +32,27 @@ class Author(models.Model):
 
 class ArticleQuerySet(PublishableQuerySet):
     def for_api(self):
-        return self.select_related("author", "hero").prefetch_related(
+        return self.select_related("author__photo", "hero").prefetch_related(
             "topics",
             "sources",
             "hero__renditions",
+            "author__photo__renditions",
+            Prefetch("related_drills", queryset=Drill.objects.published().for_links()),
+            Prefetch("embedded_media", queryset=CueMedia.objects.with_renditions()),
+        )
+
+    def for_api_list(self):
+        return self.for_cards().select_related("author__photo").prefetch_related("author__photo__renditions")
+
+    def for_cards(self):
+        # Lists and the home page: one query for articles + author + hero, one each
+        # for topics and hero renditions; none per article.
+        return self.select_related("author", "hero").prefetch_related("topics", "hero__renditions")
+
+    def for_page(self):
+        return self.for_cards().select_related("author__photo").prefetch_related(
+            "sources",
+            "author__photo__renditions",
             Prefetch("related_drills", queryset=Drill.objects.published().only("id", "slug", "title")),
         )
 
@@ -99,3 +117,5 @@ class Source(models.Model):
 
 register_media_use("article_heroes", Article)
 register_media_use("article_embeds", Article)
+# An author's photo is shown on their published articles, so it is public with them.
+register_media_use("author_photos__articles", Article)

@@ -1,18 +1,317 @@
-# Placeholder pages until the public site lands (issue 4).
-from django.http import HttpResponse
+"""The public site: home, article, drill, program and topic pages, and robots.txt.
+
+A page shows only what `published()` lets through (rule 1), plus the one draft a valid
+`?preview=` token opens; an old slug answers 301 to the current one (rule 5).
+"""
+
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.paginator import InvalidPage, Paginator
+from django.db.models import Prefetch, Q
+from django.http import Http404, HttpResponsePermanentRedirect
+from django.middleware.http import ConditionalGetMiddleware
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.utils.decorators import decorator_from_middleware
+from django.views.decorators.http import require_safe
+
+from articles.embeds import expand_body, with_card_media
+from articles.models import Article, Topic
+from articles.structured_data import article_data, drill_data
+from articles.templatetags.pages import picture_context
+from drills.models import Category, CueKind, Drill, Program, ProgramItem
+from runcms.preview import visible_queryset
+from runcms.slugs import SlugMoved, get_by_slug
+
+SITE_NAME = "runcms"
+SITE_DESCRIPTION = "Running technique articles and the drills that teach it, with the cues a coach would give you."
+# Short enough that a publish or an unpublish reaches readers within a minute; the
+# ETag lets browsers and CDNs revalidate cheaply after that.
+PAGE_MAX_AGE = 60
+ARTICLES_PER_PAGE = 12
+DRILLS_PER_PAGE = 24
+HOME_ITEMS = 6
+SEARCH_MAX_CHARS = 100
+SEARCH_MAX_WORDS = 8
+
+# An ETag from the page's bytes, and 304 for a matching If-None-Match. No
+# Last-Modified: a page also changes when time alone takes an embedded drill offline.
+conditional_get = decorator_from_middleware(ConditionalGetMiddleware)
 
 
+def public_url(path, request=None):
+    """An absolute URL on the public site: RUNCMS_PUBLIC_BASE_URL, else the request's host."""
+    base = settings.RUNCMS_PUBLIC_BASE_URL.rstrip("/")
+    if base and path.startswith("/"):
+        return base + path
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+def public_page(view):
+    """GET/HEAD only, cacheable for a minute, conditional GET; 301 for an old slug.
+
+    A preview is the editor's alone: never stored by a shared cache, never indexed.
+    """
+
+    @require_safe
+    @conditional_get
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            response = view(request, *args, **kwargs)
+        except SlugMoved as moved:
+            response = _redirect_to_current_slug(request, moved.obj)
+        if "preview" in request.GET:
+            patch_cache_control(response, private=True, no_store=True)
+            response["X-Robots-Tag"] = "noindex"
+        else:
+            patch_cache_control(response, public=True, max_age=PAGE_MAX_AGE)
+        return response
+
+    return wrapper
+
+
+def _redirect_to_current_slug(request, obj):
+    url = obj.get_absolute_url()
+    if request.GET:
+        url += "?" + request.GET.urlencode()  # keeps ?preview= working across a rename
+    return HttpResponsePermanentRedirect(url)
+
+
+def page_meta(request, *, title, description, path, image=None, kind="website"):
+    """What <head> says about a page: title, description, canonical link, sharing cards."""
+    shared = picture_context(image)
+    return {
+        "title": title,
+        "document_title": f"{title} · {SITE_NAME}" if title != SITE_NAME else SITE_NAME,
+        "site_name": SITE_NAME,
+        "description": description,
+        "canonical": public_url(path, request),
+        "type": kind,
+        "image": (
+            {
+                "url": public_url(shared["src"], request),
+                "width": shared["width"],
+                "height": shared["height"],
+                "alt": shared["alt"],
+            }
+            if shared["src"]
+            else None
+        ),
+        "noindex": "preview" in request.GET,
+    }
+
+
+def _search_terms(request):
+    text = request.GET.get("q", "").strip()[:SEARCH_MAX_CHARS]
+    return text, text.split()[:SEARCH_MAX_WORDS]
+
+
+def _matching(queryset, words):
+    for word in words:
+        queryset = queryset.filter(Q(title__icontains=word) | Q(summary__icontains=word))
+    return queryset
+
+
+def _paginate(request, queryset, per_page, path, **params):
+    """The requested page (404 for a page that does not exist) and what the templates need."""
+    try:
+        page = Paginator(queryset, per_page).page(request.GET.get("page", 1))
+    except InvalidPage as error:
+        raise Http404(f"There is no such page: {error}") from error
+    kept = urlencode({name: value for name, value in params.items() if value})
+    canonical = path if page.number == 1 else f"{path}?page={page.number}"
+    return {"page_obj": page, "page_query": f"{kept}&" if kept else "", "canonical_path": canonical}
+
+
+@public_page
 def home(request):
-    return HttpResponse("runcms")
+    context = {
+        # Featured articles first, then the newest.
+        "articles": Article.objects.published().for_cards().order_by("-featured", "-first_published_at")[:HOME_ITEMS],
+        "programs": Program.objects.published()
+        .filter(featured=True)
+        .select_related("cover")
+        .prefetch_related("cover__renditions")[:HOME_ITEMS],
+        "drills": with_card_media(Drill.objects.published()).order_by("-first_published_at", "title")[:HOME_ITEMS],
+        "meta": page_meta(request, title=SITE_NAME, description=SITE_DESCRIPTION, path=reverse("home")),
+    }
+    return render(request, "articles/home.html", context)
 
 
+@public_page
+def article_list(request):
+    q, words = _search_terms(request)
+    articles = _matching(Article.objects.published().for_cards(), words)
+    paging = _paginate(request, articles, ARTICLES_PER_PAGE, reverse("article-list"), q=q)
+    context = {
+        **paging,
+        "articles": paging["page_obj"].object_list,
+        "q": q,
+        "meta": page_meta(
+            request,
+            title="Articles",
+            description="Articles on running technique, newest first.",
+            path=paging["canonical_path"],
+        ),
+    }
+    return render(request, "articles/article_list.html", context)
+
+
+@public_page
 def article_detail(request, slug):
-    return HttpResponse(slug)
+    article = get_by_slug(visible_queryset(Article.objects.for_page(), request), slug)
+    topics = list(article.topics.all())
+    sources = list(article.sources.all())
+    meta = page_meta(
+        request,
+        title=article.title,
+        description=article.summary,
+        path=article.get_absolute_url(),
+        image=article.hero,
+        kind="article",
+    )
+    context = {
+        "article": article,
+        "body": expand_body(article.body_html),
+        "topics": topics,
+        "sources": sources,
+        "related_drills": article.related_drills.all(),
+        "preview": not article.is_live,
+        "meta": meta,
+        "structured_data": article_data(
+            article,
+            url=meta["canonical"],
+            image_url=meta["image"] and meta["image"]["url"],
+            sources=sources,
+            topics=topics,
+        ),
+    }
+    return render(request, "articles/article_detail.html", context)
 
 
+@public_page
+def drill_list(request):
+    q, words = _search_terms(request)
+    category = None
+    drills = with_card_media(Drill.objects.published()).order_by("title", "id")
+    if request.GET.get("category"):
+        category = get_object_or_404(Category, slug=request.GET["category"][:100])
+        drills = drills.filter(category=category)
+    drills = _matching(drills, words)
+    paging = _paginate(
+        request, drills, DRILLS_PER_PAGE, reverse("drill-list"), category=category and category.slug, q=q
+    )
+    context = {
+        **paging,
+        "drills": paging["page_obj"].object_list,
+        "q": q,
+        "category": category,
+        "categories": Category.objects.filter(drills__in=Drill.objects.published()).distinct(),
+        "meta": page_meta(
+            request,
+            title=f"{category.name} drills" if category else "Drills",
+            description="Running drills with steps, coaching cues and how much to do.",
+            path=paging["canonical_path"],
+        ),
+    }
+    return render(request, "articles/drill_list.html", context)
+
+
+@public_page
 def drill_detail(request, slug):
-    return HttpResponse(slug)
+    drill = get_by_slug(visible_queryset(Drill.objects.for_api(), request), slug)
+    steps = list(drill.steps.all())
+    equipment = list(drill.equipment.all())
+    gallery = list(drill.media_links.all())
+    first_picture = next((link.media for link in gallery if picture_context(link.media)["src"]), None)
+    meta = page_meta(
+        request,
+        title=drill.title,
+        description=drill.summary,
+        path=drill.get_absolute_url(),
+        image=first_picture,
+    )
+    cues = list(drill.cues.all())
+    context = {
+        "drill": drill,
+        "steps": steps,
+        "cue_groups": [
+            {"kind": kind, "label": label, "cues": [cue for cue in cues if cue.kind == kind]}
+            for kind, label in ((CueKind.CUE, "Coaching cues"), (CueKind.MISTAKE, "Common mistakes"))
+            if any(cue.kind == kind for cue in cues)
+        ],
+        "safety_cues": [cue for cue in cues if cue.kind == CueKind.SAFETY],
+        "equipment": equipment,
+        "primary_muscles": list(drill.primary_muscles.all()),
+        "secondary_muscles": list(drill.secondary_muscles.all()),
+        "gallery": gallery,
+        "progressions": drill.progressions.all(),
+        "regressions": drill.regressions.all(),
+        "articles": Article.objects.published().filter(related_drills=drill).only("id", "slug", "title")[:5],
+        "preview": not drill.is_live,
+        "meta": meta,
+        "structured_data": drill_data(
+            drill,
+            url=meta["canonical"],
+            image_url=meta["image"] and meta["image"]["url"],
+            steps=steps,
+            equipment=equipment,
+        ),
+    }
+    return render(request, "articles/drill_detail.html", context)
 
 
+@public_page
 def program_detail(request, slug):
-    return HttpResponse(slug)
+    programs = Program.objects.select_related("cover").prefetch_related(
+        "cover__renditions",
+        Prefetch(
+            "items",
+            queryset=ProgramItem.objects.filter(drill__in=Drill.objects.published()).prefetch_related(
+                Prefetch("drill", queryset=with_card_media(Drill.objects.all()))
+            ),
+        ),
+    )
+    program = get_by_slug(visible_queryset(programs, request), slug)
+    context = {
+        "program": program,
+        "items": program.items.all(),
+        "preview": not program.is_live,
+        "meta": page_meta(
+            request,
+            title=program.title,
+            description=program.summary,
+            path=program.get_absolute_url(),
+            image=program.cover,
+        ),
+    }
+    return render(request, "articles/program_detail.html", context)
+
+
+@public_page
+def topic_detail(request, slug):
+    topic = get_object_or_404(Topic, slug=slug)
+    articles = Article.objects.published().filter(topics=topic).for_cards()
+    paging = _paginate(request, articles, ARTICLES_PER_PAGE, topic.get_absolute_url())
+    context = {
+        **paging,
+        "topic": topic,
+        "articles": paging["page_obj"].object_list,
+        "meta": page_meta(
+            request,
+            title=topic.name,
+            description=topic.description or f"Articles about {topic.name}.",
+            path=paging["canonical_path"],
+        ),
+    }
+    return render(request, "articles/topic_detail.html", context)
+
+
+@public_page
+def robots_txt(request):
+    context = {"sitemap_url": public_url(reverse("sitemap"), request)}
+    return render(request, "articles/robots.txt", context, content_type="text/plain; charset=utf-8")

@@ -1,5 +1,12 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Prefetch
+from django.template.defaultfilters import filesizeformat
+from django.template.loader import render_to_string
 
+from drills import services
 from drills.models import (
     Category,
     Cue,
@@ -10,6 +17,7 @@ from drills.models import (
     Muscle,
     Program,
     ProgramItem,
+    Rendition,
     Step,
 )
 from runcms.editing import PublishableAdmin
@@ -114,8 +122,149 @@ class ProgramAdmin(PublishableAdmin):
     )
 
 
+class CueMediaForm(forms.ModelForm):
+    """Checks new files by their bytes (services.check_media) before anything is stored, so a
+    refusal is a form error next to the file and leaves storage untouched."""
+
+    class Meta:
+        model = CueMedia
+        fields = ("file", "poster", "title", "alt_text", "caption", "credit", "licence", "focal_x", "focal_y")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("file", "poster"):
+            # Files are stored under a random name; the length of the uploader's name does not matter.
+            self.fields[name].max_length = None
+            self.fields[name].error_messages["empty"] = "This file is empty (0 bytes). Choose the file again."
+        self.fields["file"].error_messages["required"] = "Choose a photo, animation, video or audio file to upload."
+        self.media_check = self.new_file = self.new_poster = None
+
+    def clean(self):
+        cleaned = super().clean()
+        if "file" in self._errors or "poster" in self._errors:
+            return cleaned
+        self.new_file = cleaned.get("file") if "file" in self.changed_data else None
+        self.new_poster = cleaned.get("poster") if "poster" in self.changed_data else None
+        try:
+            self.media_check = services.check_media(self.instance, file=self.new_file, poster=self.new_poster)
+        except ValidationError as error:
+            self.add_error(None, error)
+        return cleaned
+
+
 @admin.register(CueMedia)
 class CueMediaAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "kind", "width", "height", "updated_at")
+    form = CueMediaForm
+    list_display = ("thumbnail", "__str__", "kind", "dimensions", "duration", "file_size", "updated_at")
+    list_display_links = ("thumbnail", "__str__")
     list_filter = ("kind",)
-    search_fields = ("title", "alt_text", "caption")
+    search_fields = ("title", "alt_text", "caption", "credit")
+    list_per_page = 50
+    readonly_fields = ("preview", "kind", "details", "rendition_list", "used_by")
+
+    class Media:
+        js = ("drills/admin/focal-point.js",)
+        css = {"all": ("drills/admin/media-library.css",)}
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [
+            (None, {"fields": ("file", "poster")}),
+            ("Describe it", {"fields": ("title", "alt_text", "caption", "credit", "licence")}),
+            (
+                "Preview and focal point",
+                {
+                    "fields": ("preview", ("focal_x", "focal_y")),
+                    "description": "Click the picture on the part that must stay in view when it is "
+                    "cropped, e.g. the runner’s knee. Phones show square crops around that point.",
+                },
+            ),
+        ]
+        if obj is not None:
+            fieldsets += [
+                ("Details", {"fields": ("kind", "details", "rendition_list"), "classes": ("collapse",)}),
+                ("Used by", {"fields": ("used_by",)}),
+            ]
+        return fieldsets
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related(
+            Prefetch("renditions", queryset=Rendition.objects.filter(name="thumb"), to_attr="thumbnails")
+        )
+
+    @admin.display(description="")
+    def thumbnail(self, obj):
+        thumbnails = {rendition.format: rendition for rendition in getattr(obj, "thumbnails", [])}
+        return render_to_string(
+            "admin/drills/cuemedia/thumbnail.html",
+            {"media": obj, "webp": thumbnails.pop("webp", None), "fallback": next(iter(thumbnails.values()), None)},
+        )
+
+    @admin.display(description="pixels")
+    def dimensions(self, obj):
+        return f"{obj.width} × {obj.height}" if obj.width else "–"
+
+    @admin.display(description="duration", ordering="duration_seconds")
+    def duration(self, obj):
+        return f"{obj.duration_seconds:.1f} s" if obj.duration_seconds else "–"
+
+    @admin.display(description="size", ordering="size_bytes")
+    def file_size(self, obj):
+        return filesizeformat(obj.size_bytes)
+
+    @admin.display(description="preview")
+    def preview(self, obj):
+        stored = not obj._state.adding and bool(obj.file)
+        renditions = obj.renditions.exclude(name="thumb") if stored else []
+        renditions = sorted(renditions, key=lambda r: (r.width, r.format != "webp"))
+        # The smallest rendition at least 640 wide: sharp enough to aim at, light to load.
+        picture = next((r for r in renditions if r.width >= 640), renditions[-1] if renditions else None)
+        return render_to_string(
+            "admin/drills/cuemedia/preview.html",
+            {"media": obj, "stored": stored, "picture": picture, "is_timed": obj.kind in ("video", "audio")},
+        )
+
+    @admin.display(description="file")
+    def details(self, obj):
+        return render_to_string("admin/drills/cuemedia/details.html", {"media": obj})
+
+    @admin.display(description="renditions")
+    def rendition_list(self, obj):
+        return render_to_string(
+            "admin/drills/cuemedia/renditions.html", {"renditions": obj.renditions.order_by("name", "format")}
+        )
+
+    @admin.display(description="used by")
+    def used_by(self, obj):
+        uses = [
+            {
+                "role": use.role,
+                # A gallery item is named after its media, which says nothing here.
+                "item": use.item if str(use.item) != str(obj) else "",
+                "item_url": services.admin_url(use.item),
+                "owners": [
+                    {"object": owner, "kind": owner._meta.verbose_name, "url": services.admin_url(owner), "live": live}
+                    for owner, live in use.owners
+                    if owner != use.item
+                ],
+                "live": next((live for owner, live in use.owners if owner == use.item), None),
+            }
+            for use in services.media_uses(obj)
+        ]
+        return render_to_string("admin/drills/cuemedia/used_by.html", {"uses": uses})
+
+    def changeform_view(self, request, *args, **kwargs):
+        # Anything failing after the files are stored (the change log, a revision) rolls the
+        # database back; this deletes the new files with it.
+        with services.discard_files_on_error():
+            return super().changeform_view(request, *args, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        services.save_media(obj, file=form.new_file, poster=form.new_poster, check=form.media_check)
+
+    def delete_model(self, request, obj):
+        services.delete_media(obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for media in queryset:
+                services.delete_media(media)

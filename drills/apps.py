@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class DrillsConfig(AppConfig):
     name = "drills"
     verbose_name = "Drills, programs and media"
+
+    def ready(self):
+        # The offline sync learns the drill-side collections and what each row change affects.
+        from drills.api import changes
+
+        changes.register()

@@ -1,5 +1,6 @@
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 
 
 class OldSlug(models.Model):
@@ -17,3 +18,28 @@ class OldSlug(models.Model):
 
     def __str__(self):
         return self.slug
+
+
+class ChangeLog(models.Model):
+    """One API object that may look different since the previous entry: the offline sync's journal.
+
+    Written by `runcms.sync` from model signals, in the transaction of the change. The `id` is
+    the position a sync token remembers. An entry outlives its object, so it is also the
+    tombstone of a deleted one.
+    """
+
+    collection = models.CharField(max_length=40)
+    object_id = models.UUIDField()
+    # Whether a client may already hold the object (it was public at some point), recorded
+    # while the rows that tell are still there: a deleted drill, a detached photo.
+    exposed = models.BooleanField(default=False)
+    logged_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["collection", "id"], name="changelog_position"),
+            models.Index(fields=["collection", "object_id"], name="changelog_object"),
+        ]
+
+    def __str__(self):
+        return f"{self.id}: {self.collection} {self.object_id}"

@@ -1,7 +1,13 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
+from rest_framework.routers import SimpleRouter
 
+from articles.api import ROUTES as ARTICLE_ROUTES
+from drills.api import ROUTES as DRILL_ROUTES
+from runcms.api.docs import DocsView, SchemaView
+from runcms.api.errors import not_found
+from runcms.api.sync import SyncView
 from runcms.health import healthz
 
 
@@ -19,9 +25,23 @@ admin.site.site_header = "runcms"
 admin.site.site_title = "runcms admin"
 admin.site.index_title = "Coaching content"
 
+# API v1 (PRODUCT.md, "API v1 contract"); route names are namespaced "api:", e.g. "api:drill-detail".
+api_router = SimpleRouter()
+for prefix, viewset, basename in [*DRILL_ROUTES, *ARTICLE_ROUTES]:
+    api_router.register(prefix, viewset, basename=basename)
+api_v1 = [
+    *api_router.urls,
+    path("sync/", SyncView.as_view(), name="sync"),
+    path("schema/", SchemaView.as_view(), name="schema"),
+]
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", FaviconView.as_view()),
     path("admin/", admin.site.urls),
+    path("api/v1/", include((api_v1, "api"))),
+    path("api/docs/", DocsView.as_view(url_name="api:schema"), name="api-docs"),
+    re_path(r"^api/", not_found),
+    path("", include("drills.urls")),  # /media/: files of public media only
     path("", include("articles.urls")),
 ]

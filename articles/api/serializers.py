@@ -1,0 +1,128 @@
+"""How articles, their authors and topics look in API v1 (see PRODUCT.md, "API v1 contract")."""
+
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from articles.models import Article, Author, Source, Topic
+from drills.api.serializers import ID, PUBLISHED, UPDATED, DrillLinkSerializer, MediaSerializer, drill_links
+from runcms.api.fields import AlwaysNullField, PageUrlField, StableIdField, absolute_url
+
+
+class TopicSerializer(serializers.ModelSerializer):
+    id = StableIdField(help_text=ID)
+    url = PageUrlField(help_text="Absolute URL of the topic's public page.")
+    published_at = AlwaysNullField(help_text="Always null: topics are not published on their own.")
+
+    class Meta:
+        model = Topic
+        fields = ["id", "slug", "name", "description", "url", "updated_at", "published_at"]
+        extra_kwargs = {
+            "slug": {"help_text": "Short name used in URLs and the articles' `topic` filter."},
+            "name": {"help_text": "Name to show."},
+            "description": {"help_text": "Optional longer explanation; may be empty."},
+            "updated_at": {"help_text": UPDATED},
+        }
+
+
+class AuthorSerializer(serializers.ModelSerializer):
+    """Authors have no page: `url` is the API list of their published articles."""
+
+    id = StableIdField(help_text=ID)
+    url = serializers.SerializerMethodField(help_text="Absolute URL of the API list of the author's articles.")
+    photo = MediaSerializer(allow_null=True, help_text="Portrait; null when there is none.")
+    published_at = AlwaysNullField(help_text="Always null: authors are not published on their own.")
+
+    class Meta:
+        model = Author
+        fields = ["id", "slug", "name", "bio", "photo", "url", "updated_at", "published_at"]
+        extra_kwargs = {
+            "slug": {"help_text": "Short name used in the articles' `author` filter."},
+            "name": {"help_text": "Name to show."},
+            "bio": {"help_text": "Short biography; may be empty."},
+            "updated_at": {"help_text": UPDATED},
+        }
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, author):
+        path = reverse("api:article-list") + "?" + urlencode({"author": author.slug})
+        return absolute_url(self.context["request"], path)
+
+
+class SourceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Source
+        fields = ["title", "author", "url"]
+        extra_kwargs = {
+            "title": {"help_text": "Title of the source, e.g. a book."},
+            "author": {"help_text": "Who wrote it; may be empty."},
+            "url": {"help_text": "Link to it (http or https); may be empty."},
+        }
+
+
+class ArticleSummarySerializer(serializers.ModelSerializer):
+    """An article as lists show it; the detail endpoint and sync add the body, sources and embeds."""
+
+    id = serializers.UUIDField(read_only=True, help_text=ID)
+    url = PageUrlField(help_text="Absolute URL of the article's public page.")
+    author = AuthorSerializer(help_text="Who wrote it.")
+    topics = TopicSerializer(many=True, help_text="What it is about.")
+    hero = MediaSerializer(allow_null=True, help_text="The large picture at the top; null when there is none.")
+    published_at = serializers.DateTimeField(source="first_published_at", help_text=PUBLISHED)
+
+    class Meta:
+        model = Article
+        fields = [
+            "id", "slug", "url", "title", "summary", "author", "topics", "hero", "featured", "reading_minutes",
+            "updated_at", "published_at",
+        ]
+        extra_kwargs = {
+            "slug": {"help_text": "Part of the URL; can change (an old slug redirects), unlike `id`."},
+            "title": {"help_text": "Title of the article."},
+            "summary": {"help_text": "One or two sentences for lists, search results and sharing."},
+            "featured": {"help_text": "True when editors feature it on the home page."},
+            "reading_minutes": {"help_text": "Estimated reading time in minutes."},
+            "updated_at": {"help_text": UPDATED},
+        }
+
+
+class ArticleSerializer(ArticleSummarySerializer):
+    """An article in full: the detail endpoint and sync."""
+
+    sources = SourceSerializer(many=True, help_text="Sources and citations, in order.")
+    related_drills = serializers.SerializerMethodField(help_text="Published drills the body embeds.")
+    media = serializers.SerializerMethodField(
+        help_text="Public media the body embeds, in the order they appear; find each by its `id` in `body_html`."
+    )
+
+    class Meta(ArticleSummarySerializer.Meta):
+        fields = [
+            *ArticleSummarySerializer.Meta.fields[:-2],
+            "body", "body_html", "sources", "related_drills", "media", "updated_at", "published_at",
+        ]
+        extra_kwargs = {
+            **ArticleSummarySerializer.Meta.extra_kwargs,
+            "body": {
+                "help_text": "The body as the editor wrote it, in Markdown with [[drill:slug]] and [[media:id]] embeds."
+            },
+            "body_html": {
+                "help_text": 'The body as sanitised HTML. Each embed is an empty <div data-embed="drill" '
+                'data-ref="slug"> or <div data-embed="media" data-ref="id"> to fill from `related_drills` and `media`.'
+            },
+        }
+
+    @extend_schema_field(DrillLinkSerializer(many=True))
+    def get_related_drills(self, article):
+        return drill_links(article.related_drills.all(), self.context)
+
+    @extend_schema_field(MediaSerializer(many=True))
+    def get_media(self, article):
+        def place(media):
+            at = article.body_html.find(str(media.pk))
+            return (at if at >= 0 else len(article.body_html), str(media.pk))
+
+        embedded = sorted(article.embedded_media.all(), key=place)
+        return MediaSerializer(embedded, many=True, context=self.context).data

@@ -1,0 +1,764 @@
+"""Back up all content to one archive, and restore it into an empty site.
+
+The archive is a ZIP file holding:
+
+- ``content.json``: every content row (drafts included) as Django's serializer writes
+  it, so ids, slugs, old slugs, timestamps and publishing state come back exactly;
+  plus the names of the rendition files, so their URLs stay the same when the
+  renditions made again are the same bytes.
+- ``files/<name>``: the original media files and video posters, byte for byte.
+  Renditions are not stored: they are made again from the originals.
+- ``manifest.json``: the format version and the size and SHA-256 of every other file.
+  The ZIP comment holds the SHA-256 of the manifest itself.
+
+An import checks the whole archive before it writes anything, then restores in one
+transaction; files it stored are deleted again if anything fails. The hashes catch a
+damaged, truncated or edited archive; they are not a signature, so keep backups where
+only operators can change them.
+
+This module lives in `articles` because articles is the app that knows every content
+type (it imports drills, which imports runcms).
+"""
+
+import contextlib
+import hashlib
+import io
+import json
+import os
+import re
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
+from pathlib import Path
+from uuid import UUID
+
+import reversion
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import serializers
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.core.management.color import no_style
+from django.db import DatabaseError, connection, transaction
+from django.db.migrations.recorder import MigrationRecorder
+from django.db.models import Max
+from django.utils import timezone
+
+from articles.models import Article, Author, Source, Topic
+from drills.media import verify_poster, verify_upload
+from drills.models import (
+    Category,
+    Cue,
+    CueMedia,
+    Drill,
+    DrillMedia,
+    Equipment,
+    Muscle,
+    Program,
+    ProgramItem,
+    Rendition,
+    Step,
+)
+from drills.services import discard_files_on_error, make_renditions, renditions_missing
+from runcms.models import ChangeLog, OldSlug
+from runcms.publishing import Publishable
+
+FORMAT = "runcms-backup"
+VERSION = 1
+MANIFEST = "manifest.json"
+CONTENT = "content.json"
+FILES = "files/"
+_COMMENT = re.compile(rb"^runcms-backup manifest sha256=([0-9a-f]{64})$")
+# Storage names as the upload fields make them: folders and plain file names, nothing that
+# could climb out of the media folder or be read as an absolute path.
+_SAFE_NAME = re.compile(r"^(?!.*\.\.)(?!.*//)[A-Za-z0-9_-][A-Za-z0-9._/-]{0,254}$")
+_CHUNK = 1024 * 1024
+
+# Every content model, in an order where each one's foreign keys point backwards.
+# Renditions are not in the archive: they are derived, and made again on import.
+CONTENT_MODELS = (
+    Category,
+    Muscle,
+    Equipment,
+    Topic,
+    CueMedia,
+    Author,
+    Drill,
+    Step,
+    Cue,
+    DrillMedia,
+    Program,
+    ProgramItem,
+    Article,
+    Source,
+    OldSlug,
+)
+# The sync journal travels too, with its positions: an app's sync token from before the
+# backup then still gets every change since, deletions included, from the restored site.
+JOURNAL_MODELS = (ChangeLog,)
+_BY_LABEL = {model._meta.label_lower: model for model in (*CONTENT_MODELS, *JOURNAL_MODELS)}
+
+
+class BackupError(Exception):
+    """An archive that cannot be written or restored; the message says why and what to do."""
+
+
+class _NoProgress:
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def update(self, n=1):
+        pass
+
+    def close(self):
+        pass
+
+
+@dataclass
+class ImportResult:
+    restored: bool  # False when the site already held exactly this archive's content
+    counts: dict
+    files: int
+    renditions: int = 0
+    unknown_editors: set = field(default_factory=set)
+
+
+def describe_counts(counts):
+    """{model label: count} in words, e.g. "5 drills, 1 program", leaving out the zeros."""
+    parts = []
+    for label, count in counts.items():
+        model = _BY_LABEL.get(label)
+        if model is not None and count:
+            parts.append(f"{count} {model._meta.verbose_name if count == 1 else model._meta.verbose_name_plural}")
+    return ", ".join(parts) or "no content"
+
+
+# --- Export ---------------------------------------------------------------------------------
+
+
+def export_content(destination, *, progress=_NoProgress):
+    """Write every content row and original media file to the archive `destination`.
+
+    Returns {model label: count}. The archive appears only once it is complete.
+    """
+    destination = Path(destination)
+    if destination.is_dir():
+        raise BackupError(f"{destination} is a folder; give the path of the archive file to write.")
+    if not destination.parent.is_dir():
+        raise BackupError(f"The folder {destination.parent} does not exist; create it or choose another path.")
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if connection.vendor == "postgresql" and outermost:
+            # One snapshot for every table, so an editor saving meanwhile cannot split the backup.
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        content, counts = _serialize_content((*CONTENT_MODELS, *JOURNAL_MODELS))
+        media_files = _media_file_names(content["objects"])
+    body = _encode(content)
+
+    # Written beside the destination and renamed into place, so a failed export leaves no half archive.
+    handle, partial = tempfile.mkstemp(dir=destination.parent, prefix=f".{destination.name}.", suffix=".partial")
+    try:
+        with os.fdopen(handle, "wb") as output, zipfile.ZipFile(output, "w", allowZip64=True) as archive:
+            listed = [_write_member(archive, CONTENT, io.BytesIO(body), zipfile.ZIP_DEFLATED)]
+            bar = progress(total=_storage_bytes(media_files), desc="Exporting media", unit="B", unit_scale=True)
+            try:
+                for name in media_files:
+                    with default_storage.open(name, "rb") as stored:
+                        listed.append(_write_member(archive, FILES + name, stored, zipfile.ZIP_STORED, bar))
+            finally:
+                bar.close()
+            manifest = _encode(_manifest(listed, counts))
+            archive.writestr(MANIFEST, manifest, zipfile.ZIP_DEFLATED)
+            archive.comment = b"runcms-backup manifest sha256=" + hashlib.sha256(manifest).hexdigest().encode()
+        os.replace(partial, destination)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(partial)
+        raise
+    return counts
+
+
+def _serialize_content(models):
+    objects, counts = [], {}
+    for model in models:
+        rows = serializers.serialize(
+            "python", model._default_manager.order_by("pk"), use_natural_foreign_keys=True
+        )
+        objects.extend(rows)
+        counts[model._meta.label_lower] = len(rows)
+    renditions = [
+        {"media": str(media), "name": name, "format": format, "file": file, "sha256": sha256}
+        for media, name, format, file, sha256 in Rendition.objects.order_by("media", "name", "format").values_list(
+            "media", "name", "format", "file", "sha256"
+        )
+    ]
+    return {"exported_at": timezone.now(), "objects": objects, "renditions": renditions}, counts
+
+
+def _media_file_names(objects):
+    label = CueMedia._meta.label_lower
+    names = []
+    for row in objects:
+        if row["model"] == label:
+            names.extend(name for name in (row["fields"]["file"], row["fields"]["poster"]) if name)
+    return names
+
+
+def _storage_bytes(names):
+    total = 0
+    for name in names:
+        try:
+            total += default_storage.size(name)
+        except (FileNotFoundError, OSError) as error:
+            raise BackupError(
+                f"The media file {name} is missing from media storage, so the backup would be incomplete. "
+                "Upload that file again in the admin (or delete the media item that uses it), then export again."
+            ) from error
+    return total
+
+
+def _write_member(archive, name, source, compression, bar=None):
+    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+    info.compress_type = compression
+    digest, size = hashlib.sha256(), 0
+    with archive.open(info, "w", force_zip64=True) as member:
+        while chunk := source.read(_CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+            member.write(chunk)
+            if bar is not None:
+                bar.update(len(chunk))
+    return {"path": name, "bytes": size, "sha256": digest.hexdigest()}
+
+
+def _manifest(listed, counts):
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "created_at": timezone.now(),
+        "schema": _schema(),
+        "counts": counts,
+        "files": listed,
+    }
+
+
+def _schema():
+    """The newest migration of each content app, so an operator can tell which runcms made it."""
+    applied = MigrationRecorder(connection).applied_migrations()
+    latest = {}
+    for app, name in sorted(applied):
+        if app in ("drills", "articles", "runcms"):
+            latest[app] = name
+    return latest
+
+
+def _json_default(value):
+    if isinstance(value, datetime | date | time):
+        # Full precision: DjangoJSONEncoder would cut microseconds, and timestamps must round-trip.
+        return value.isoformat()
+    if isinstance(value, UUID | Decimal):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+def _encode(data):
+    return json.dumps(data, default=_json_default, ensure_ascii=False, indent=1, sort_keys=True).encode()
+
+
+# --- Import ---------------------------------------------------------------------------------
+
+
+@dataclass
+class _Checked:
+    """An archive that passed every check, with its files extracted to a temporary folder."""
+
+    objects: list  # Django DeserializedObject, unsaved
+    rows: list  # the same rows as plain data, for comparing with the database
+    renditions: list
+    files: dict  # storage name -> (path of the extracted copy, sha256)
+    counts: dict
+    unknown_editors: set
+
+
+def import_content(source, *, progress=_NoProgress):
+    """Restore the archive `source` into an empty site; nothing is written unless all of it checks out.
+
+    Importing an archive whose content is already here changes nothing (it only puts back
+    missing media files and renditions). Raises BackupError, having changed nothing.
+    """
+    with tempfile.TemporaryDirectory(prefix="runcms-import-") as scratch:
+        checked = _check_archive(Path(source), Path(scratch), progress)
+        if _site_has_content():
+            if _current_rows() != _comparable(_content_rows(checked.rows)):
+                raise BackupError(_not_empty_message())
+            return _repair(checked, progress)
+        if any(model._default_manager.exists() for model in JOURNAL_MODELS):
+            # Its apps hold sync tokens that the archive's journal would contradict.
+            raise BackupError(
+                "This site has no content now, but it had some: apps have synced with it, and its sync journal "
+                "would clash with the archive's. Nothing was changed. Restore into a new, empty database: point "
+                "DATABASE_URL at it, run `manage.py migrate`, then import again."
+            )
+        _check_storage_is_free(checked.files)
+        return _restore(checked, progress)
+
+
+def _check_archive(path, scratch, progress):
+    if not path.is_file():
+        raise BackupError(f"There is no archive at {path}. Check the path.")
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as error:
+        raise BackupError(
+            f"{path} is not a readable backup archive: it is truncated, damaged, or not a ZIP file ({error}). "
+            "Nothing was imported. Use an intact copy of the archive, e.g. copy it again from where backups are kept."
+        ) from error
+    with archive:
+        manifest = _read_manifest(archive, path)
+        entries = _check_listing(archive, manifest)
+        bar = progress(total=sum(e["bytes"] for e in entries.values()), desc="Checking archive", unit="B",
+                       unit_scale=True)
+        try:
+            extracted = {name: _extract(archive, entry, scratch, bar) for name, entry in entries.items()}
+        finally:
+            bar.close()
+    content = _parse_json(extracted[CONTENT].read_bytes(), CONTENT)
+    rows, renditions = _check_content_shape(content)
+    unknown_editors = _map_editors(rows)
+    objects = _deserialize(rows)
+    _check_references(rows)
+    files = _check_media_files(rows, extracted, entries)
+    counts = dict.fromkeys(_BY_LABEL, 0)
+    for row in rows:
+        counts[row["model"]] += 1
+    return _Checked(objects, rows, renditions, files, counts, unknown_editors)
+
+
+def _read_manifest(archive, path):
+    try:
+        raw = archive.read(MANIFEST)
+    except KeyError as error:
+        raise BackupError(
+            f"{path} has no {MANIFEST}: it was not written by `manage.py export_content`, or it was damaged. "
+            "Nothing was imported."
+        ) from error
+    except (zipfile.BadZipFile, OSError, EOFError) as error:
+        raise _damaged(MANIFEST, error) from error
+    stamp = _COMMENT.match(archive.comment)
+    if stamp is None:
+        raise BackupError(
+            f"{path} has no manifest checksum in its ZIP comment: it was not written by "
+            "`manage.py export_content`, or it was repacked. Nothing was imported. Use the original archive."
+        )
+    if hashlib.sha256(raw).hexdigest() != stamp[1].decode():
+        raise BackupError(
+            f"The {MANIFEST} of {path} does not match its checksum: the archive was changed after it was "
+            "exported. Nothing was imported. Use an intact copy of the archive."
+        )
+    manifest = _parse_json(raw, MANIFEST)
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise BackupError(f"{path} is not a runcms backup ({MANIFEST} does not say “{FORMAT}”). Nothing was imported.")
+    if manifest.get("version") != VERSION:
+        raise BackupError(
+            f"{path} is a runcms backup of format version {manifest.get('version')!r}; this runcms reads version "
+            f"{VERSION}. Nothing was imported. Import it with the runcms version that exported it, or a newer one."
+        )
+    if not isinstance(manifest.get("files"), list):
+        raise BackupError(f"The {MANIFEST} of {path} has no list of files. Nothing was imported.")
+    return manifest
+
+
+def _check_listing(archive, manifest):
+    entries = {}
+    for entry in manifest["files"]:
+        if not (
+            isinstance(entry, dict)
+            and isinstance(entry.get("path"), str)
+            and isinstance(entry.get("bytes"), int)
+            and isinstance(entry.get("sha256"), str)
+        ):
+            raise BackupError(f"The {MANIFEST} lists a file without its path, size and SHA-256. Nothing was imported.")
+        entries[entry["path"]] = entry
+    if CONTENT not in entries:
+        raise BackupError(f"The archive's {MANIFEST} does not list {CONTENT}. Nothing was imported.")
+    present = {info.filename for info in archive.infolist()}
+    unlisted = sorted(present - set(entries) - {MANIFEST})
+    if unlisted:
+        raise BackupError(
+            f"The archive holds {unlisted[0]}, which its manifest does not list: it was changed after it was "
+            "exported. Nothing was imported. Use an intact copy of the archive."
+        )
+    limit = getattr(settings, "RUNCMS_MEDIA_MAX_BYTES", 50 * 1024 * 1024)
+    for name, entry in entries.items():
+        if name not in present:
+            raise BackupError(
+                f"{name} is listed in the manifest but missing from the archive: the archive is incomplete. "
+                "Nothing was imported. Use an intact copy of the archive."
+            )
+        if name.startswith(FILES) and entry["bytes"] > limit:
+            raise BackupError(
+                f"{name} is {entry['bytes']} bytes, more than this site accepts (RUNCMS_MEDIA_MAX_BYTES = {limit}). "
+                "Nothing was imported. Raise the limit for the import, then import again."
+            )
+    return entries
+
+
+def _extract(archive, entry, scratch, bar):
+    """Copy one member to the scratch folder, checking its size and hash on the way."""
+    name = entry["path"]
+    target = scratch / hashlib.sha256(name.encode()).hexdigest()
+    digest, size = hashlib.sha256(), 0
+    try:
+        with archive.open(name) as member, open(target, "wb") as copy:
+            while chunk := member.read(_CHUNK):
+                size += len(chunk)
+                if size > entry["bytes"]:
+                    break
+                digest.update(chunk)
+                copy.write(chunk)
+                bar.update(len(chunk))
+    except (zipfile.BadZipFile, OSError, EOFError, zipfile.LargeZipFile) as error:
+        raise _damaged(name, error) from error
+    if size != entry["bytes"] or digest.hexdigest() != entry["sha256"]:
+        raise BackupError(
+            f"{name} in the archive is damaged or was changed after export: its size or SHA-256 does not match "
+            "the manifest. Nothing was imported. Use an intact copy of the archive."
+        )
+    return target
+
+
+def _damaged(name, error):
+    return BackupError(
+        f"{name} cannot be read from the archive: it is truncated or damaged ({error}). Nothing was imported. "
+        "Use an intact copy of the archive."
+    )
+
+
+def _parse_json(raw, name):
+    try:
+        return json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise BackupError(f"{name} in the archive is not valid JSON ({error}). Nothing was imported.") from error
+
+
+def _check_content_shape(content):
+    problem = None
+    if not isinstance(content, dict) or not isinstance(content.get("objects"), list):
+        problem = "it has no list of objects"
+    elif not isinstance(content.get("renditions", []), list):
+        problem = "its renditions are not a list"
+    else:
+        for row in content["objects"]:
+            if not (isinstance(row, dict) and isinstance(row.get("fields"), dict) and "pk" in row):
+                problem = "an object has no pk or fields"
+            elif row.get("model") not in _BY_LABEL:
+                problem = f"it holds objects of type {row.get('model')!r}, which this runcms does not back up"
+            if problem:
+                break
+    if problem:
+        raise BackupError(f"{CONTENT} in the archive is not runcms content: {problem}. Nothing was imported.")
+    for rendition in content.get("renditions", []):
+        if not (isinstance(rendition, dict) and all(isinstance(rendition.get(k), str) for k in
+                                                    ("media", "name", "format", "file", "sha256"))):
+            raise BackupError(
+                f"{CONTENT} lists a rendition without its media, name, format, file and hash. Nothing was imported."
+            )
+    return content["objects"], content.get("renditions", [])
+
+
+def _map_editors(rows):
+    """Keep "updated by" for editors who exist here by username; others become empty."""
+    User = get_user_model()
+    names = {
+        tuple(row["fields"]["updated_by"])
+        for row in rows
+        if isinstance(row["fields"].get("updated_by"), list)
+    }
+    known = {
+        name for name in names if len(name) == 1 and User._default_manager.filter(**{User.USERNAME_FIELD: name[0]})
+        .exists()
+    }
+    for row in rows:
+        editor = row["fields"].get("updated_by")
+        if editor is not None and tuple(editor) not in known:
+            row["fields"]["updated_by"] = None
+    return {name[0] for name in names - known if name}
+
+
+def _deserialize(rows):
+    try:
+        return list(serializers.deserialize("python", rows, handle_forward_references=False))
+    except Exception as error:  # the deserializer wraps some errors, not all
+        raise BackupError(
+            f"{CONTENT} in the archive does not fit this runcms ({error}). It was exported by a different version "
+            "of runcms, or edited. Nothing was imported."
+        ) from error
+
+
+def _check_references(rows):
+    """Every foreign key and many-to-many value must point at a row in the archive."""
+    present = {(row["model"], str(row["pk"])) for row in rows}
+    for row in rows:
+        model = _BY_LABEL[row["model"]]
+        for model_field in model._meta.get_fields():
+            if not (model_field.concrete and model_field.is_relation) or model_field.name not in row["fields"]:
+                continue
+            target = model_field.related_model._meta.label_lower
+            if target not in _BY_LABEL:
+                continue
+            value = row["fields"][model_field.name]
+            values = value if model_field.many_to_many else [value]
+            for pk in values or ():
+                if pk is not None and (target, str(pk)) not in present:
+                    raise BackupError(
+                        f"In {CONTENT}, {row['model']} {row['pk']} refers to {target} {pk}, which is not in the "
+                        "archive: the archive was edited or is incomplete. Nothing was imported."
+                    )
+
+
+def _check_media_files(rows, extracted, entries):
+    """The media files the rows name, each present, safely named and a real media file."""
+    label = CueMedia._meta.label_lower
+    files = {}
+    for row in rows:
+        if row["model"] != label:
+            continue
+        for field_name, verify in (("file", verify_upload), ("poster", verify_poster)):
+            name = row["fields"].get(field_name)
+            if not name:
+                continue
+            if not isinstance(name, str) or not _SAFE_NAME.match(name):
+                raise BackupError(f"Media {row['pk']} has the file name {name!r}, which is not allowed. "
+                                  "Nothing was imported.")
+            member = FILES + name
+            if member not in extracted:
+                raise BackupError(
+                    f"Media {row['pk']} uses {name}, which is not in the archive: the archive is incomplete. "
+                    "Nothing was imported."
+                )
+            with open(extracted[member], "rb") as stored:
+                try:
+                    verify(stored)
+                except ValidationError as error:
+                    reason = " ".join(error.messages)
+                    raise BackupError(
+                        f"{member} in the archive was refused as media: {reason} Nothing was imported."
+                    ) from error
+            files[name] = (extracted[member], entries[member]["sha256"])
+    return files
+
+
+def _site_has_content():
+    return any(model._default_manager.exists() for model in CONTENT_MODELS)
+
+
+def _not_empty_message():
+    counts = ", ".join(
+        f"{count} {model._meta.verbose_name if count == 1 else model._meta.verbose_name_plural}"
+        for model in CONTENT_MODELS
+        if (count := model._default_manager.count())
+    )
+    return (
+        f"This site already has content ({counts}) that differs from the archive, and an import only "
+        "restores into an empty site. Nothing was changed. Restore into a new, empty database: point "
+        "DATABASE_URL at it (and MEDIA_ROOT or the bucket at empty media storage), run `manage.py migrate`, "
+        "then import again."
+    )
+
+
+def _current_rows():
+    content, _ = _serialize_content(CONTENT_MODELS)
+    return _comparable(content["objects"])
+
+
+def _content_rows(rows):
+    journal = {model._meta.label_lower for model in JOURNAL_MODELS}
+    return [row for row in rows if row["model"] not in journal]
+
+
+def _comparable(rows):
+    """Rows as JSON data keyed by (model, pk), with many-to-many lists in a fixed order."""
+    rows = json.loads(_encode(rows))
+    many = {
+        label: {f.name for f in model._meta.many_to_many} for label, model in _BY_LABEL.items()
+    }
+    return {
+        (row["model"], str(row["pk"])): {
+            name: sorted(map(str, value)) if name in many[row["model"]] else value
+            for name, value in row["fields"].items()
+        }
+        for row in rows
+    }
+
+
+def _check_storage_is_free(files):
+    for name, (_, sha256) in files.items():
+        if default_storage.exists(name) and _stored_sha256(name) != sha256:
+            raise BackupError(
+                f"Media storage already holds a different file at {name}. Nothing was changed. Restore into "
+                "empty media storage (a new MEDIA_ROOT folder or bucket)."
+            )
+
+
+def _stored_sha256(name):
+    digest = hashlib.sha256()
+    with default_storage.open(name, "rb") as stored:
+        while chunk := stored.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _restore(checked, progress):
+    try:
+        return _write(checked, progress)
+    except (DatabaseError, ValidationError) as error:
+        # Checked as far as it can be without writing; what is left is the database's own
+        # verdict (a duplicate slug, say, in an edited archive). Everything was rolled back.
+        raise BackupError(
+            f"The archive's content could not be stored in this database ({error}). Nothing was imported; "
+            "the archive was probably edited, or exported by an incompatible runcms version."
+        ) from error
+
+
+def _write(checked, progress):
+    with discard_files_on_error(), _removed_on_error() as written, transaction.atomic():
+        _put_files(checked.files, written, progress)
+        journal = [item for item in checked.objects if type(item.object) in JOURNAL_MODELS]
+        content = [item for item in checked.objects if type(item.object) not in JOURNAL_MODELS]
+        # The journal first, so the entries that saving the content logs come after it.
+        _restore_journal(journal)
+        journal_end = ChangeLog.objects.aggregate(end=Max("id"))["end"] or 0
+        # All rows first, then the many-to-many links, which may point at any of them.
+        # (save() forgets an object's links once it has run, so they are taken first.)
+        links = [(item.object, item.m2m_data or {}) for item in content]
+        for item in content:
+            item.save(save_m2m=False)
+        for instance, m2m in links:
+            for name, values in m2m.items():
+                getattr(instance, name).set(values)
+        _reset_sequences(CONTENT_MODELS)
+        made = _remake_renditions(checked, written, progress)
+        _record_revisions(content)
+        # Saving the rows logged them again; the restored journal already tells their story,
+        # and a journal that ends where the backup's ended lets newer tokens be told apart.
+        ChangeLog.objects.filter(id__gt=journal_end).delete()
+    return ImportResult(True, checked.counts, len(checked.files), made, checked.unknown_editors)
+
+
+def _repair(checked, progress):
+    """The content is already here: put back missing files and renditions, change nothing else."""
+    missing = {
+        name: value for name, value in checked.files.items()
+        if not default_storage.exists(name)
+    }
+    _check_storage_is_free({n: v for n, v in checked.files.items() if n not in missing})
+    with discard_files_on_error(), _removed_on_error() as written, transaction.atomic():
+        _put_files(missing, written, progress)
+        media = [m for m in CueMedia.objects.prefetch_related("renditions") if renditions_missing(m)]
+        made = _remake_renditions(checked, written, progress, media)
+    return ImportResult(False, checked.counts, len(missing), made, checked.unknown_editors)
+
+
+@contextlib.contextmanager
+def _removed_on_error():
+    written = []
+    try:
+        yield written
+    except BaseException:
+        for name in written:
+            with contextlib.suppress(Exception):
+                default_storage.delete(name)
+        raise
+
+
+def _put_files(files, written, progress):
+    bar = progress(total=len(files), desc="Restoring media files", unit="file")
+    try:
+        for name, (path, _) in files.items():
+            if default_storage.exists(name):
+                bar.update(1)
+                continue  # the very same bytes, checked before
+            with open(path, "rb") as content:
+                stored = default_storage.save(name, File(content, name=name))
+            written.append(stored)
+            if stored != name:
+                raise BackupError(
+                    f"Media storage stored {name} as {stored}, so its address would change. Nothing was imported. "
+                    "Restore into empty media storage."
+                )
+            bar.update(1)
+    finally:
+        bar.close()
+
+
+def _restore_journal(journal):
+    """Put back the sync journal with its positions (the site's own is empty: checked before)."""
+    for item in journal:
+        item.save()
+    _reset_sequences(JOURNAL_MODELS)
+
+
+def _reset_sequences(models):
+    # Rows came with their integer ids, so the database's counters must move past them.
+    statements = connection.ops.sequence_reset_sql(no_style(), models)
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+
+
+def _remake_renditions(checked, written, progress, media=None):
+    """Make renditions again; where a file comes out the same, give it back its old name (and URL)."""
+    if media is None:
+        media = list(CueMedia.objects.all())
+    archived = {(r["media"], r["name"], r["format"]): r for r in checked.renditions}
+    saved = {str(row["pk"]): row["fields"] for row in checked.rows if row["model"] == CueMedia._meta.label_lower}
+    made = 0
+    bar = progress(total=len(media), desc="Making renditions", unit="media")
+    try:
+        for item in media:
+            for rendition in make_renditions(item):
+                made += 1
+                old = archived.get((str(item.pk), rendition.name, rendition.format))
+                if old and old["sha256"] == rendition.sha256 and old["file"] != rendition.file.name:
+                    _rename(rendition, old["file"], written)
+            fields = saved.get(str(item.pk))
+            if fields is not None:
+                # make_renditions() derives some columns again (and stamps updated_at); the
+                # archive's values are the ones to keep.
+                CueMedia.objects.filter(pk=item.pk).update(**{
+                    column.attname: column.to_python(fields[column.name])
+                    for column in CueMedia._meta.concrete_fields
+                    if not column.primary_key and column.name in fields
+                })
+            bar.update(1)
+    finally:
+        bar.close()
+    return made
+
+
+def _rename(rendition, name, written):
+    if not _SAFE_NAME.match(name) or default_storage.exists(name):
+        return
+    with default_storage.open(rendition.file.name, "rb") as content:
+        stored = default_storage.save(name, File(content, name=name))
+    written.append(stored)
+    if stored != name:
+        return
+    default_storage.delete(rendition.file.name)
+    Rendition.objects.filter(pk=rendition.pk).update(file=name)
+
+
+def _record_revisions(objects):
+    """A first revision of each restored item, so its history starts with the restored state."""
+    comment = "Restored from a backup (manage.py import_content)."
+    for item in objects:
+        instance = item.object
+        if isinstance(instance, Publishable) and reversion.is_registered(type(instance)):
+            with reversion.create_revision():
+                reversion.set_comment(comment)
+                reversion.add_to_revision(instance)
+

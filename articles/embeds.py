@@ -1,0 +1,55 @@
+"""The body as a reader sees it: embed placeholders become drill cards and media figures.
+
+Cards are looked up when the page is shown, not when the article is saved, so a card
+follows its drill (a new title, a new photo, a new slug) and disappears when the drill
+goes offline (rule 1). The admin preview uses this too, so it shows exactly the page.
+"""
+
+from django.db.models import Prefetch
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+
+from articles.markdown import expand_embeds
+from articles.services import drills_by_slug
+from drills.models import CueMedia, Drill, DrillMedia, Rendition
+
+
+def gallery_with_renditions():
+    return DrillMedia.objects.select_related("media").prefetch_related(
+        Prefetch("media__renditions", queryset=Rendition.objects.order_by("width", "format"))
+    )
+
+
+def with_card_media(drills):
+    """Drills loaded for cards (title, summary, prescription, thumbnail): no query per drill."""
+    return drills.select_related("category").prefetch_related(
+        Prefetch("media_links", queryset=gallery_with_renditions())
+    )
+
+
+def expand_body(body_html) -> SafeString:
+    """`body_html` (already sanitised) with its embeds replaced by cards and figures."""
+    refs = {"drill": set(), "media": set()}
+
+    def collect(kind, ref):
+        refs[kind].add(ref)
+        return ""
+
+    expand_embeds(body_html, collect)
+    drills = drills_by_slug(with_card_media(Drill.objects.published()), refs["drill"]) if refs["drill"] else {}
+    media = (
+        {str(item.pk): item for item in CueMedia.objects.filter(pk__in=refs["media"]).with_renditions()}
+        if refs["media"]
+        else {}
+    )
+
+    def render(kind, ref):
+        if kind == "drill":
+            drill = drills.get(ref)
+            return render_to_string("articles/embeds/drill.html", {"drill": drill}) if drill else ""
+        item = media.get(ref)
+        return render_to_string("articles/embeds/media.html", {"media": item}) if item else ""
+
+    # The placeholders come from the sanitiser and the cards from our own templates,
+    # which escape every value they show.
+    return mark_safe(expand_embeds(body_html, render))

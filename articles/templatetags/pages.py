@@ -1,0 +1,163 @@
+"""Template tags for the public pages: responsive pictures, media figures, prescriptions, JSON-LD."""
+
+import json
+import re
+from urllib.parse import unquote
+
+from django import template
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from drills.models import MediaKind, Prescription
+
+register = template.Library()
+
+# The picture a browser without srcset support gets, and the size shared links use.
+DEFAULT_WIDTH = 1024
+FALLBACK_FORMATS = ("jpeg", "png")
+# Inside a <script> element only these can end it or open a comment; escaped as in
+# django.utils.html.json_script.
+_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def _renditions(media, name_filter):
+    chosen = [r for r in media.renditions.all() if name_filter(r.name)]
+    webp = sorted((r for r in chosen if r.format == "webp"), key=lambda r: r.width)
+    fallback = sorted((r for r in chosen if r.format in FALLBACK_FORMATS), key=lambda r: r.width)
+    return webp, fallback
+
+
+def _default(renditions):
+    fitting = [r for r in renditions if r.width <= DEFAULT_WIDTH]
+    return fitting[-1] if fitting else renditions[0]
+
+
+def _srcset(renditions):
+    return ", ".join(f"{r.file.url} {r.width}w" for r in renditions)
+
+
+def picture_context(media, *, sizes="100vw", thumb=False, eager=False):
+    """What the picture template needs; `src` is empty when there is nothing to show."""
+    if media is None:
+        return {"src": ""}
+    if thumb:
+        webp, fallback = _renditions(media, lambda name: name == "thumb")
+    else:
+        webp, fallback = _renditions(media, lambda name: name != "thumb")
+    context = {"alt": media.alt_text, "sizes": sizes, "eager": eager, "placeholder": ""}
+    if fallback:
+        default = _default(fallback)
+        # A PNG fallback means the picture has transparent parts; a blurred
+        # placeholder would show through them, so it gets none.
+        transparent = default.format == "png"
+        placeholder = media.placeholder if media.placeholder.startswith("data:image/") and not transparent else ""
+        return {
+            **context,
+            "src": default.file.url,
+            "srcset": _srcset(fallback),
+            "webp_srcset": _srcset(webp),
+            "width": default.width,
+            "height": default.height,
+            "placeholder": placeholder,
+        }
+    # Renditions not made (yet): the original image, or a video's poster.
+    if media.kind in (MediaKind.IMAGE, MediaKind.ANIMATION) and media.file:
+        source = media.file
+    elif media.kind == MediaKind.VIDEO and media.poster:
+        source = media.poster
+    else:
+        return {"src": ""}
+    return {**context, "src": source.url, "width": media.width, "height": media.height}
+
+
+@register.inclusion_tag("articles/includes/picture.html")
+def picture(media, sizes="100vw", thumb=False, eager=False):
+    """A responsive <picture>: WebP and JPEG/PNG srcsets, width and height, lazy loading."""
+    return picture_context(media, sizes=sizes, thumb=thumb, eager=eager)
+
+
+@register.inclusion_tag("articles/includes/media_figure.html")
+def media_figure(media, sizes="(min-width: 46rem) 42rem, 100vw"):
+    """A figure for any kind of media: picture, video with poster, or audio, with caption and credit."""
+    context = {"media": media, "kind": media.kind, "sizes": sizes}
+    if media.kind == MediaKind.VIDEO:
+        poster = picture_context(media)
+        context.update(poster=poster["src"], width=media.width, height=media.height)
+    return context
+
+
+@register.filter
+def card_image(drill):
+    """The first picture in a drill's gallery (a video counts by its poster), or None."""
+    for link in drill.media_links.all():
+        media = link.media
+        if media.kind != MediaKind.AUDIO and picture_context(media, thumb=True)["src"]:
+            return media
+    return None
+
+
+@register.filter
+def prescription(source):
+    """How much to do, in words: "3 sets of 10 reps per side, rest 1 min. Change feet after 10."
+
+    `source` is a drill, a program item (its effective prescription) or a dict of values.
+    """
+    if hasattr(source, "effective_prescription"):
+        values = source.effective_prescription()
+    elif isinstance(source, dict):
+        values = source
+    else:
+        values = {name: getattr(source, name, None) for name in (*Prescription.PRESCRIPTION_FIELDS, "per_side")}
+    parts = []
+    sets, reps = values.get("sets"), values.get("reps")
+    side = " per side" if values.get("per_side") else ""
+    if reps:
+        amount = f"{reps} {_plural(reps, 'rep')}{side}"
+        parts.append(f"{sets} {_plural(sets, 'set')} of {amount}" if sets and sets > 1 else amount)
+    elif sets:
+        parts.append(f"{sets} {_plural(sets, 'set')}{side}")
+    if values.get("hold_seconds"):
+        parts.append(f"hold {_duration(values['hold_seconds'])}")
+    if values.get("duration_seconds"):
+        parts.append(_duration(values["duration_seconds"]) + ("" if reps else side))
+    if values.get("distance_metres"):
+        parts.append(f"{values['distance_metres']} m")
+    if values.get("rest_seconds"):
+        parts.append(f"rest {_duration(values['rest_seconds'])}")
+    text = ", ".join(parts)
+    note = (values.get("prescription_note") or "").strip()
+    if note:
+        text = f"{text}. {note}" if text else note
+    return text[:1].upper() + text[1:]
+
+
+def _plural(count, word):
+    return word if count == 1 else word + "s"
+
+
+def _duration(seconds):
+    minutes, seconds = divmod(seconds, 60)
+    if not minutes:
+        return f"{seconds} s"
+    return f"{minutes} min {seconds} s" if seconds else f"{minutes} min"
+
+
+@register.simple_tag
+def json_ld(data):
+    """A JSON-LD data block; the escaping keeps any text inside from closing the element."""
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_JSON_SCRIPT_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
+
+
+@register.filter
+def is_web_url(url):
+    """Only http(s) links are shown as links; anything else stored by other means stays text."""
+    return str(url).lower().startswith(("http://", "https://"))
+
+
+@register.filter
+def path_words(path):
+    """Words from the last part of a URL path, to prefill a search: "/drills/heel-pull/" -> "heel pull"."""
+    last = next((part for part in reversed(unquote(str(path)).split("/")) if part), "")
+    return " ".join(re.findall(r"[^\W_]+", last)[:8])[:100]

@@ -1,0 +1,97 @@
+"""Drills, programs and media in the offline sync: their collections, and what each row change affects.
+
+See `runcms.sync`. Media is public while a published item uses it, through any path in
+`MEDIA_USES`, so a change to the item, or to the link, is a change to the media as well.
+"""
+
+from django.db.models import Q
+
+from drills.api.serializers import DrillSerializer, MediaSerializer, ProgramSerializer
+from drills.models import (
+    MEDIA_USES,
+    Category,
+    Cue,
+    CueMedia,
+    Drill,
+    DrillMedia,
+    Equipment,
+    Muscle,
+    Program,
+    ProgramItem,
+    Rendition,
+    Step,
+)
+from runcms import sync
+from runcms.publishing import ClockNow
+
+
+def register():
+    sync.register("drills", Drill, DrillSerializer)
+    sync.register("programs", Program, ProgramSerializer)
+    sync.register("media", CueMedia, MediaSerializer, visible=public_media, exposed=exposed_media)
+    sync.track(Drill, drill_changes)
+    sync.track(Step, lambda pks: _links(Step, pks, "drill_id", "media_id"))
+    sync.track(Cue, lambda pks: _links(Cue, pks, "drill_id", "audio_id"))
+    sync.track(DrillMedia, lambda pks: _links(DrillMedia, pks, "drill_id", "media_id"))
+    sync.track(Program, lambda pks: {"programs": pks, "media": media_used_by(Program, pks)})
+    sync.track(ProgramItem, lambda pks: {"programs": ids(ProgramItem.objects.filter(pk__in=pks), "program_id")})
+    sync.track(CueMedia, media_changes)
+    sync.track(Rendition, lambda pks: media_changes(ids(Rendition.objects.filter(pk__in=pks), "media_id")))
+    sync.track(Category, lambda pks: {"drills": ids(Drill.objects.filter(category__in=pks))})
+    sync.track(Equipment, lambda pks: {"drills": ids(Drill.objects.filter(equipment__in=pks))})
+    sync.track(Muscle, muscle_changes)
+
+
+def muscle_changes(pks):
+    return {"drills": ids(Drill.objects.filter(Q(primary_muscles__in=pks) | Q(secondary_muscles__in=pks)))}
+
+
+def ids(queryset, field="pk"):
+    return queryset.values_list(field, flat=True)
+
+
+def public_media():
+    return CueMedia.objects.public().with_renditions()
+
+
+def drill_changes(pks):
+    linking = ids(Drill.objects.filter(Q(progressions__in=pks) | Q(regressions__in=pks)))
+    return {
+        "drills": [*pks, *linking],
+        "programs": ids(Program.objects.filter(items__drill__in=pks)),
+        "media": media_used_by(Drill, pks),
+    }
+
+
+def _links(model, pks, drill_field, media_field):
+    rows = list(model.objects.filter(pk__in=pks).values_list(drill_field, media_field))
+    return {"drills": [row[0] for row in rows], "media": [row[1] for row in rows]}
+
+
+def media_used_by(model, pks):
+    """Ids of the media these rows of a publishable `model` use, through every registered use."""
+    paths = [path for path, user in MEDIA_USES if user is model]
+    if not paths:
+        return []
+    uses = [ids(CueMedia.objects.filter(**{f"{path}__in": list(pks)}).order_by()) for path in paths]
+    return uses[0].union(*uses[1:]) if len(uses) > 1 else uses[0]
+
+
+def media_changes(pks):
+    pks = list(pks)
+    found = {"media": pks}
+    for path, model in MEDIA_USES:
+        name = sync.collection_of(model)
+        if name:
+            users = model.objects.filter(pk__in=CueMedia.objects.filter(pk__in=pks).values(path))
+            found.setdefault(name, []).extend(ids(users))
+    return found
+
+
+def exposed_media(ids):
+    """Media that some client may hold: used by an item that has been public at some time."""
+    seen = Q(pk__in=[])
+    for path, model in MEDIA_USES:
+        users = model.objects.filter(first_published_at__lte=ClockNow()).values("pk")
+        seen |= Q(pk__in=CueMedia.objects.filter(**{f"{path}__in": users}).values("pk"))
+    return CueMedia.objects.filter(pk__in=ids).filter(seen)

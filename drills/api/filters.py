@@ -1,0 +1,67 @@
+"""List filters of the drill, program and media endpoints (django-filter)."""
+
+import django_filters
+from django.db.models import OuterRef, Q, Subquery
+
+from drills.models import Cue, CueMedia, Difficulty, Drill, MediaKind, Program, Step
+from runcms.api.filters import SearchFilter, UpdatedSinceFilter
+
+
+def _joined_text(model):
+    """All `text` of a drill's steps (or cues) as one string, for PostgreSQL's full-text search."""
+    from django.contrib.postgres.aggregates import StringAgg
+
+    rows = model.objects.filter(drill=OuterRef("pk")).order_by().values("drill")
+    return Subquery(rows.annotate(joined=StringAgg("text", " ")).values("joined")[:1])
+
+
+def drill_document():
+    return [("title", "A"), ("summary", "B"), (_joined_text(Step), "C"), (_joined_text(Cue), "C")]
+
+
+class DrillFilter(django_filters.FilterSet):
+    category = django_filters.CharFilter(
+        field_name="category__slug", label="Only drills of the category with this slug."
+    )
+    difficulty = django_filters.ChoiceFilter(choices=Difficulty.choices, label="Only drills of this difficulty.")
+    equipment = django_filters.CharFilter(
+        method="filter_equipment", label="Only drills using the equipment with this slug."
+    )
+    muscle = django_filters.CharFilter(
+        method="filter_muscle", label="Only drills working the muscle with this slug (primary or secondary)."
+    )
+    search = SearchFilter(
+        document=drill_document,
+        fallback=["title", "summary", "steps__text", "cues__text"],
+        label="Words to find in the title, summary, steps and cues. Results come best match first on PostgreSQL.",
+    )
+    updated_since = UpdatedSinceFilter(collection="drills")
+
+    class Meta:
+        model = Drill
+        fields = []
+
+    def filter_equipment(self, queryset, name, value):
+        return queryset.filter(pk__in=Drill.objects.filter(equipment__slug=value).values("pk"))
+
+    def filter_muscle(self, queryset, name, value):
+        using = Drill.objects.filter(Q(primary_muscles__slug=value) | Q(secondary_muscles__slug=value))
+        return queryset.filter(pk__in=using.values("pk"))
+
+
+class ProgramFilter(django_filters.FilterSet):
+    featured = django_filters.BooleanFilter(label="Only programs featured on the home page (true) or not (false).")
+    updated_since = UpdatedSinceFilter(collection="programs")
+
+    class Meta:
+        model = Program
+        fields = []
+
+
+class MediaFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=MediaKind.choices, label="Only media of this kind.")
+    updated_since = UpdatedSinceFilter(collection="media")
+
+    class Meta:
+        model = CueMedia
+        fields = []

@@ -1,0 +1,362 @@
+"""How drills, programs, cue media and their taxonomy look in API v1 (see PRODUCT.md, "API v1 contract")."""
+
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
+from rest_framework import serializers
+
+from drills.models import Category, CueMedia, Drill, Equipment, Muscle, Program, Rendition
+from runcms.api.fields import AlwaysNullField, FileUrlField, PageUrlField, StableIdField, absolute_url
+
+ID = "Stable id (UUID): it never changes, whatever else does."
+UPDATED = "When this item was last saved."
+PUBLISHED = "When the public could first see it."
+
+
+class TermSerializer(serializers.ModelSerializer):
+    """A taxonomy term. Terms have no page: `url` is the API list of drills filtered by the term."""
+
+    id = StableIdField(help_text=ID)
+    url = serializers.SerializerMethodField(
+        help_text="Absolute URL of the API list of published drills with this term."
+    )
+    published_at = AlwaysNullField(help_text="Always null: terms are not published on their own.")
+    filter_name = None
+
+    class Meta:
+        fields = ["id", "slug", "name", "description", "url", "updated_at", "published_at"]
+        extra_kwargs = {
+            "slug": {"help_text": "Short name used in URLs and filters."},
+            "name": {"help_text": "Name to show."},
+            "description": {"help_text": "Optional longer explanation; may be empty."},
+            "updated_at": {"help_text": UPDATED},
+        }
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, term):
+        path = reverse("api:drill-list") + "?" + urlencode({self.filter_name: term.slug})
+        return absolute_url(self.context["request"], path)
+
+
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "Pull",
+            value={
+                "id": "0b9c2b6e-7f3a-5d7e-9c1d-2f4e6a8b0c1d", "slug": "pull", "name": "Pull",
+                "description": "Bringing the support foot back under the hip.",
+                "url": "https://runcms.example.com/api/v1/drills/?category=pull",
+                "updated_at": "2026-05-01T12:00:00Z", "published_at": None,
+            },
+            response_only=True,
+        )
+    ]
+)
+class CategorySerializer(TermSerializer):
+    filter_name = "category"
+
+    class Meta(TermSerializer.Meta):
+        model = Category
+
+
+class MuscleSerializer(TermSerializer):
+    filter_name = "muscle"
+
+    class Meta(TermSerializer.Meta):
+        model = Muscle
+
+
+class EquipmentSerializer(TermSerializer):
+    filter_name = "equipment"
+
+    class Meta(TermSerializer.Meta):
+        model = Equipment
+
+
+class RenditionSerializer(serializers.ModelSerializer):
+    url = FileUrlField(source="file", help_text="Absolute URL of the file. Its name never changes for other bytes.")
+
+    class Meta:
+        model = Rendition
+        fields = ["name", "width", "height", "format", "url", "bytes", "sha256"]
+        extra_kwargs = {
+            "name": {"help_text": "Size name, e.g. `w640` (640 pixels wide) or `thumb` (square crop)."},
+            "width": {"help_text": "Width in pixels."},
+            "height": {"help_text": "Height in pixels."},
+            "format": {"help_text": "`webp`, or the `jpeg`/`png` fallback for clients without WebP."},
+            "bytes": {"help_text": "File size in bytes."},
+            "sha256": {"help_text": "SHA-256 of the file, hex: verify a download and cache it by content."},
+        }
+
+
+class FocalPointSerializer(serializers.Serializer):
+    x = serializers.FloatField(source="focal_x", help_text="0 = left edge, 1 = right edge.")
+    y = serializers.FloatField(source="focal_y", help_text="0 = top edge, 1 = bottom edge.")
+
+
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "Photo",
+            value={
+                "id": "3f2b8c1e-5d4a-4b6c-9e7f-0a1b2c3d4e5f", "kind": "image", "title": "Heel to hip",
+                "alt_text": "Runner lying face down pulling one heel to the hip", "caption": "",
+                "credit": "Photo: Jane Doe",
+                "licence": "CC BY 4.0", "width": 1600, "height": 1200, "duration_seconds": None,
+                "mime_type": "image/jpeg", "bytes": 284113, "sha256": "9f86d081884c7d65...",
+                "url": "https://runcms.example.com/media/media/5a1e0c.jpg", "poster": None,
+                "renditions": [
+                    {"name": "w640", "width": 640, "height": 480, "format": "webp",
+                     "url": "https://runcms.example.com/media/renditions/77c1.webp", "bytes": 30211,
+                     "sha256": "2c26b46b68ffc68f..."},
+                ],
+                "placeholder": "data:image/webp;base64,UklGRh4AAABXRUJQVlA4...", "dominant_color": "#c85028",
+                "focal_point": {"x": 0.5, "y": 0.4},
+                "updated_at": "2026-05-01T12:00:00Z", "published_at": "2026-04-30T09:00:00Z",
+            },
+            response_only=True,
+        )
+    ]
+)
+class MediaSerializer(serializers.ModelSerializer):
+    """Cue media: a photo, animation, video or audio cue, with renditions sized for phones and pages."""
+
+    id = serializers.UUIDField(read_only=True, help_text=ID)
+    bytes = serializers.IntegerField(source="size_bytes", help_text="Size of the original file in bytes.")
+    url = FileUrlField(source="file", help_text="Absolute URL of the original file (media has no page of its own).")
+    poster = FileUrlField(help_text="Video only: absolute URL of the still shown before it plays; else null.")
+    renditions = serializers.SerializerMethodField(
+        help_text="Resized copies, smallest first: WebP and a JPEG/PNG fallback in several widths. "
+        "Empty for audio."
+    )
+    placeholder = serializers.SerializerMethodField(
+        help_text="A tiny blurred image as a data: URI to show while the real one loads; null when there is none."
+    )
+    focal_point = FocalPointSerializer(source="*", help_text="The point that crops must keep, from 0 to 1.")
+    published_at = serializers.DateTimeField(
+        source="created_at",
+        help_text="When it entered the media library. Media has no schedule of its own: "
+        "it is public exactly while something published uses it.",
+    )
+
+    class Meta:
+        model = CueMedia
+        fields = [
+            "id", "kind", "title", "alt_text", "caption", "credit", "licence", "width", "height",
+            "duration_seconds", "mime_type", "bytes", "sha256", "url", "poster", "renditions", "placeholder",
+            "dominant_color", "focal_point", "updated_at", "published_at",
+        ]
+        extra_kwargs = {
+            "kind": {"help_text": "`image`, `animation`, `video` or `audio`."},
+            "title": {"help_text": "Library title; may be empty."},
+            "alt_text": {"help_text": "Text alternative for screen readers; always set for images and animations."},
+            "caption": {"help_text": "Caption to show with it; may be empty."},
+            "credit": {"help_text": "Who made it; may be empty."},
+            "licence": {"help_text": "Licence, e.g. `CC BY 4.0`; may be empty."},
+            "width": {"help_text": "Width of the original in pixels; null for audio."},
+            "height": {"help_text": "Height of the original in pixels; null for audio."},
+            "duration_seconds": {"help_text": "Length of a video or audio in seconds; null for still images."},
+            "mime_type": {"help_text": "Content type of the original, e.g. `image/jpeg`."},
+            "sha256": {"help_text": "SHA-256 of the original file, hex."},
+            "dominant_color": {"help_text": "Main colour as `#rrggbb`, for a background while loading; may be empty."},
+            "updated_at": {"help_text": UPDATED},
+        }
+
+    @extend_schema_field(RenditionSerializer(many=True))
+    def get_renditions(self, media):
+        renditions = sorted(media.renditions.all(), key=lambda r: (r.width, r.format, r.name))
+        return RenditionSerializer(renditions, many=True, context=self.context).data
+
+    @extend_schema_field({"type": "string", "nullable": True})
+    def get_placeholder(self, media):
+        return media.placeholder or None
+
+
+class DrillLinkSerializer(serializers.ModelSerializer):
+    """A link to another published drill; the drill itself is at `drills/{slug}/` and in sync."""
+
+    id = serializers.UUIDField(read_only=True, help_text=ID)
+    url = PageUrlField(help_text="Absolute URL of the drill's public page.")
+    published_at = serializers.DateTimeField(source="first_published_at", help_text=PUBLISHED)
+
+    class Meta:
+        model = Drill
+        fields = ["id", "slug", "title", "url", "updated_at", "published_at"]
+        extra_kwargs = {
+            "slug": {"help_text": "The drill's slug, for `drills/{slug}/`."},
+            "title": {"help_text": "The drill's title."},
+            "updated_at": {"help_text": UPDATED},
+        }
+
+
+class PrescriptionSerializer(serializers.Serializer):
+    sets = serializers.IntegerField(allow_null=True, help_text="Number of sets; null when not set.")
+    reps = serializers.IntegerField(allow_null=True, help_text="Repetitions per set (per side when `per_side`).")
+    per_side = serializers.BooleanField(help_text="True when the reps are done on each side.")
+    hold_seconds = serializers.IntegerField(allow_null=True, help_text="For holds: seconds per repetition.")
+    duration_seconds = serializers.IntegerField(allow_null=True, help_text="For timed work: seconds per set.")
+    distance_metres = serializers.IntegerField(allow_null=True, help_text="Distance in metres per set.")
+    rest_seconds = serializers.IntegerField(allow_null=True, help_text="Rest between sets, in seconds.")
+    note = serializers.CharField(source="prescription_note", help_text="Free note, e.g. “Change feet after 10”.")
+
+
+class StepSerializer(serializers.Serializer):
+    position = serializers.IntegerField(help_text="Order of the step, ascending.")
+    text = serializers.CharField(help_text="What to do.")
+    media = MediaSerializer(allow_null=True, help_text="Picture of the step; null when there is none.")
+
+
+class CueSerializer(serializers.Serializer):
+    position = serializers.IntegerField(help_text="Order of the cue, ascending.")
+    kind = serializers.ChoiceField(
+        choices=["cue", "safety", "mistake"], help_text="`cue` (coaching cue), `safety` point or common `mistake`."
+    )
+    text = serializers.CharField(help_text="Short, spoken-friendly phrase.")
+    audio = MediaSerializer(allow_null=True, help_text="The cue spoken aloud; null when there is none.")
+
+
+class DrillSummarySerializer(serializers.ModelSerializer):
+    """A drill as lists show it. The detail endpoint and sync add steps, cues, media and related drills."""
+
+    id = serializers.UUIDField(read_only=True, help_text=ID)
+    url = PageUrlField(help_text="Absolute URL of the drill's public page.")
+    category = CategorySerializer(help_text="What the drill trains, e.g. Pull.")
+    prescription = PrescriptionSerializer(source="*", help_text="How much to do.")
+    equipment = EquipmentSerializer(many=True, help_text="What is needed, e.g. a box.")
+    primary_muscles = MuscleSerializer(many=True, help_text="Muscles the drill works most.")
+    secondary_muscles = MuscleSerializer(many=True, help_text="Muscles it also works.")
+    thumbnail = serializers.SerializerMethodField(help_text="The first gallery picture; null when there is none.")
+    published_at = serializers.DateTimeField(source="first_published_at", help_text=PUBLISHED)
+
+    class Meta:
+        model = Drill
+        fields = [
+            "id", "slug", "url", "title", "summary", "category", "difficulty", "prescription", "equipment",
+            "primary_muscles", "secondary_muscles", "thumbnail", "updated_at", "published_at",
+        ]
+        extra_kwargs = {
+            "slug": {"help_text": "Part of the URL; can change (an old slug redirects), unlike `id`."},
+            "title": {"help_text": "Name of the drill."},
+            "summary": {"help_text": "One or two sentences for lists and previews."},
+            "difficulty": {"help_text": "`beginner`, `intermediate` or `advanced`."},
+            "updated_at": {"help_text": UPDATED},
+        }
+
+    @extend_schema_field(MediaSerializer(allow_null=True))
+    def get_thumbnail(self, drill):
+        first = next(iter(drill.media_links.all()), None)
+        return MediaSerializer(first.media, context=self.context).data if first else None
+
+
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "Hamstring curl on a box",
+            value={
+                "id": "8d7f3c2a-1b4e-4f6a-9c8d-7e6f5a4b3c2d", "slug": "hamstring-curl-on-box",
+                "url": "https://runcms.example.com/drills/hamstring-curl-on-box/",
+                "title": "Hamstring curl on a box", "summary": "Pull the heel to the hip from a box.",
+                "category": {"id": "0b9c2b6e-7f3a-5d7e-9c1d-2f4e6a8b0c1d", "slug": "pull", "name": "Pull",
+                             "description": "", "url": "https://runcms.example.com/api/v1/drills/?category=pull",
+                             "updated_at": "2026-05-01T12:00:00Z", "published_at": None},
+                "difficulty": "beginner",
+                "prescription": {"sets": 1, "reps": 10, "per_side": True, "hold_seconds": None,
+                                 "duration_seconds": None, "distance_metres": None, "rest_seconds": 30,
+                                 "note": "Change feet after 10"},
+                "equipment": [], "primary_muscles": [], "secondary_muscles": [], "thumbnail": None,
+                "start_position": "Stand on one foot on a low box.",
+                "steps": [{"position": 1, "text": "Pull the free heel up to the hip.", "media": None}],
+                "cues": [{"position": 1, "kind": "cue", "text": "Keep your hips and back level", "audio": None}],
+                "safety_notes": "", "follow_up": "A few box bounces or a short run.", "media": [],
+                "progressions": [], "regressions": [],
+                "updated_at": "2026-05-01T12:00:00Z", "published_at": "2026-04-30T09:00:00Z",
+            },
+            response_only=True,
+        )
+    ]
+)
+class DrillSerializer(DrillSummarySerializer):
+    """A drill in full: the detail endpoint and sync."""
+
+    steps = StepSerializer(many=True, help_text="What to do, in order.")
+    cues = CueSerializer(many=True, help_text="Coaching cues, safety points and common mistakes, in order.")
+    media = serializers.SerializerMethodField(help_text="The drill's gallery, in order.")
+    progressions = serializers.SerializerMethodField(help_text="Harder published drills to move on to.")
+    regressions = serializers.SerializerMethodField(help_text="Easier published drills to fall back to.")
+
+    class Meta(DrillSummarySerializer.Meta):
+        fields = [
+            *DrillSummarySerializer.Meta.fields[:-2],
+            "start_position", "steps", "cues", "safety_notes", "follow_up", "media", "progressions", "regressions",
+            "updated_at", "published_at",
+        ]
+        extra_kwargs = {
+            **DrillSummarySerializer.Meta.extra_kwargs,
+            "start_position": {"help_text": "How to set up before the first repetition; may be empty."},
+            "safety_notes": {"help_text": "What to watch out for; may be empty."},
+            "follow_up": {"help_text": "What to do after the drill, e.g. a few box bounces; may be empty."},
+        }
+
+    @extend_schema_field(MediaSerializer(many=True))
+    def get_media(self, drill):
+        return MediaSerializer([link.media for link in drill.media_links.all()], many=True, context=self.context).data
+
+    @extend_schema_field(DrillLinkSerializer(many=True))
+    def get_progressions(self, drill):
+        return drill_links(drill.progressions.all(), self.context)
+
+    @extend_schema_field(DrillLinkSerializer(many=True))
+    def get_regressions(self, drill):
+        return drill_links(drill.regressions.all(), self.context)
+
+
+def drill_links(drills, context):
+    ordered = sorted(drills, key=lambda drill: (drill.title, str(drill.pk)))
+    return DrillLinkSerializer(ordered, many=True, context=context).data
+
+
+class ProgramItemSerializer(serializers.Serializer):
+    position = serializers.IntegerField(help_text="Order in the program, ascending.")
+    drill = DrillLinkSerializer(help_text="The drill; only published drills are listed.")
+    prescription = serializers.SerializerMethodField(
+        help_text="How much to do here: the drill's own prescription with this program's changes."
+    )
+
+    @extend_schema_field(PrescriptionSerializer)
+    def get_prescription(self, item):
+        return PrescriptionSerializer(item.effective_prescription()).data
+
+
+class ProgramSummarySerializer(serializers.ModelSerializer):
+    """A program as lists show it; the detail endpoint and sync add its description and drills."""
+
+    id = serializers.UUIDField(read_only=True, help_text=ID)
+    url = PageUrlField(help_text="Absolute URL of the program's public page.")
+    cover = MediaSerializer(allow_null=True, help_text="Cover picture; null when there is none.")
+    published_at = serializers.DateTimeField(source="first_published_at", help_text=PUBLISHED)
+
+    class Meta:
+        model = Program
+        fields = ["id", "slug", "url", "title", "summary", "featured", "cover", "updated_at", "published_at"]
+        extra_kwargs = {
+            "slug": {"help_text": "Part of the URL; can change (an old slug redirects), unlike `id`."},
+            "title": {"help_text": "Name of the program."},
+            "summary": {"help_text": "One or two sentences for lists and previews."},
+            "featured": {"help_text": "True when editors feature it on the home page."},
+            "updated_at": {"help_text": UPDATED},
+        }
+
+
+class ProgramSerializer(ProgramSummarySerializer):
+    """A program in full: the detail endpoint and sync."""
+
+    items = ProgramItemSerializer(many=True, help_text="The drills of the program, in order.")
+
+    class Meta(ProgramSummarySerializer.Meta):
+        fields = [*ProgramSummarySerializer.Meta.fields[:-2], "description", "items", "updated_at", "published_at"]
+        extra_kwargs = {
+            **ProgramSummarySerializer.Meta.extra_kwargs,
+            "description": {"help_text": "Longer description; may be empty."},
+        }

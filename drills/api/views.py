@@ -1,0 +1,106 @@
+"""API v1 endpoints of drills, programs, cue media and taxonomy."""
+
+from functools import reduce
+
+from django.db.models import Q
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+
+from drills.api.filters import DrillFilter, MediaFilter, ProgramFilter
+from drills.api.serializers import (
+    CategorySerializer,
+    DrillSerializer,
+    DrillSummarySerializer,
+    EquipmentSerializer,
+    MediaSerializer,
+    MuscleSerializer,
+    ProgramSerializer,
+    ProgramSummarySerializer,
+)
+from drills.models import Category, CueMedia, Drill, Equipment, Muscle, Program
+from runcms.api.views import ContentViewSet, ListViewSet
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Published drills", description="In title order; with `search`, best match first on PostgreSQL."
+    ),
+    retrieve=extend_schema(summary="One drill, in full"),
+)
+class DrillViewSet(ContentViewSet):
+    model = Drill
+    serializer_class = DrillSerializer
+    list_serializer_class = DrillSummarySerializer
+    filterset_class = DrillFilter
+    etag_collections = ("drills",)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Published programs"),
+    retrieve=extend_schema(summary="One program, with its drills"),
+)
+class ProgramViewSet(ContentViewSet):
+    model = Program
+    serializer_class = ProgramSerializer
+    list_serializer_class = ProgramSummarySerializer
+    filterset_class = ProgramFilter
+    etag_collections = ("programs",)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Public cue media", description="Media used by at least one published item."),
+    retrieve=extend_schema(summary="One piece of public cue media"),
+)
+class MediaViewSet(ContentViewSet):
+    serializer_class = MediaSerializer
+    filterset_class = MediaFilter
+    etag_collections = ("media",)
+    lookup_field = "id"
+    lookup_value_regex = r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
+
+    def get_queryset(self):
+        # No preview here: a draft's media is reached through the draft, never by its id (rule 1).
+        return CueMedia.objects.public().with_renditions().order_by("-created_at", "pk")
+
+    def retrieve(self, request, *args, **kwargs):
+        media = self.get_queryset().filter(pk=kwargs["id"]).first()
+        if media is None:
+            raise NotFound("No public media has this id.")
+        return Response(self.get_serializer(media).data)
+
+
+class TermViewSet(ListViewSet):
+    """A taxonomy: only terms that some published drill uses (a draft's new term stays private)."""
+
+    model = None
+    used_by = ()  # lookups from a drill to the term
+
+    def get_queryset(self):
+        published = Drill.objects.published()
+        used = reduce(Q.__or__, (Q(pk__in=published.values(lookup)) for lookup in self.used_by))
+        return self.model.objects.filter(used).order_by(*self.model._meta.ordering, "pk")
+
+
+@extend_schema_view(list=extend_schema(summary="Drill categories in use"))
+class CategoryViewSet(TermViewSet):
+    model = Category
+    serializer_class = CategorySerializer
+    used_by = ("category",)
+    etag_collections = ("drills",)
+
+
+@extend_schema_view(list=extend_schema(summary="Muscles that published drills work"))
+class MuscleViewSet(TermViewSet):
+    model = Muscle
+    serializer_class = MuscleSerializer
+    used_by = ("primary_muscles", "secondary_muscles")
+    etag_collections = ("drills",)
+
+
+@extend_schema_view(list=extend_schema(summary="Equipment that published drills use"))
+class EquipmentViewSet(TermViewSet):
+    model = Equipment
+    serializer_class = EquipmentSerializer
+    used_by = ("equipment",)
+    etag_collections = ("drills",)

@@ -1,0 +1,409 @@
+"""Cue-media work that spans the media row, its files in storage and its renditions.
+
+Files are written, read and deleted through Django's storage API only, so S3-compatible
+storage works exactly as local files do. Two promises hold whatever fails (rule 4):
+
+- A refused upload writes nothing: every check runs before the first byte is stored.
+- No orphans and no lost files: a file that is no longer used is deleted only once the
+  transaction that stopped using it commits (a rollback keeps the live file), and the
+  files written by work that fails are deleted again.
+"""
+
+import contextvars
+import logging
+import math
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import partial
+
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.urls import NoReverseMatch, reverse
+
+from drills.media import VerifiedMedia, verify_poster, verify_upload
+from drills.models import MEDIA_USES, CueMedia, MediaKind, Rendition
+from drills.renditions import build_renditions
+
+logger = logging.getLogger(__name__)
+
+# Kinds that can replace one another on an existing media item: a still can become an
+# animation, but a cue's audio cannot become a picture behind the drills that use it.
+_FAMILIES = {
+    MediaKind.IMAGE: "picture",
+    MediaKind.ANIMATION: "picture",
+    MediaKind.VIDEO: "video",
+    MediaKind.AUDIO: "audio",
+}
+_FAMILY_ADVICE = {
+    "picture": "an image or animation",
+    "video": "another video",
+    "audio": "another audio file",
+}
+
+# Names written to storage by the work in progress; see `discard_files_on_error()`.
+_written = contextvars.ContextVar("runcms_media_files_written", default=None)
+
+
+@dataclass(frozen=True)
+class MediaCheck:
+    """What the checks found, so that saving does not verify the same bytes again."""
+
+    file: VerifiedMedia | None
+    poster: VerifiedMedia | None
+    drop_poster: bool
+
+
+@dataclass(frozen=True)
+class MediaUse:
+    role: str  # e.g. "gallery item", "step", "program cover"
+    item: object  # the row that points at the media: a gallery item, a step, a program, an author...
+    owners: tuple  # (publishable item, is it live now) for each item that row makes the media public with
+
+
+# --- Checks: nothing is written ---------------------------------------------------------------
+
+
+def check_media(media, *, file=None, poster=None):
+    """Verify a new file and poster and what they require; raise a ValidationError by field.
+
+    `poster=False` removes the current poster (the admin's "clear" box). On success the
+    facts read from the bytes (kind, pixel size, duration, hash...) are set on `media`,
+    unsaved. Nothing is stored.
+    """
+    errors = {}
+    found_file = found_poster = None
+    if file is not None:
+        try:
+            found_file = verify_upload(file)
+        except ValidationError as error:
+            errors["file"] = error
+    elif not media.file:
+        errors["file"] = ValidationError("Choose a photo, animation, video or audio file to upload.", code="required")
+    if poster:
+        try:
+            found_poster = verify_poster(poster)
+        except ValidationError as error:
+            errors["poster"] = error
+    if errors:
+        raise ValidationError(errors)
+
+    kind = found_file.kind if found_file else media.kind
+    if found_file and not media._state.adding and _FAMILIES[media.kind] != _FAMILIES[kind]:
+        errors["file"] = ValidationError(
+            f"This media item is {_article(media.get_kind_display().lower())} and is used as one; "
+            f"the new file is {_article(kind)}. Upload {_FAMILY_ADVICE[_FAMILIES[media.kind]]} here, "
+            f"or add the {kind} as a new media item.",
+            code="kind_changed",
+        )
+    keeps_poster = bool(media.poster) and poster is not False
+    if kind == MediaKind.VIDEO and not (found_poster or keeps_poster):
+        errors["poster"] = ValidationError(
+            "A video needs a poster: the still image shown before it plays and in lists. "
+            "Export one frame of the video as a JPEG and upload it here.",
+            code="poster_required",
+        )
+    if kind != MediaKind.VIDEO and found_poster:
+        errors["poster"] = ValidationError(
+            f"Only a video has a poster, and this file is {_article(kind)}. Remove the poster.",
+            code="poster_not_allowed",
+        )
+    if errors:
+        raise ValidationError(errors)
+
+    if found_file:
+        media.kind = found_file.kind
+        media.mime_type = found_file.mime_type
+        media.width, media.height = found_file.width, found_file.height
+        media.duration_seconds = found_file.duration_seconds
+        media.frame_count = found_file.frame_count
+        media.size_bytes = found_file.size_bytes
+        media.sha256 = found_file.sha256
+    return MediaCheck(found_file, found_poster, drop_poster=kind != MediaKind.VIDEO and bool(media.poster))
+
+
+def _article(noun):
+    return f"an {noun}" if noun[:1] in "aeiou" else f"a {noun}"
+
+
+def _check_focal_point(focal_point):
+    try:
+        x, y = (float(value) for value in focal_point)
+    except (TypeError, ValueError):
+        x = y = math.nan
+    if not all(math.isfinite(v) and 0 <= v <= 1 for v in (x, y)):
+        raise ValidationError(
+            {"focal_x": ValidationError("The focal point is two numbers from 0 to 1, e.g. (0.5, 0.5) for the centre.")}
+        )
+    return x, y
+
+
+# --- Saving ---------------------------------------------------------------------------------
+
+
+def create_media(
+    file, *, poster=None, alt_text="", caption="", credit="", licence="", title="", focal_point=(0.5, 0.5)
+):
+    """Verify, store and render a new media item, all or nothing; a refusal raises ValidationError."""
+    focal_x, focal_y = _check_focal_point(focal_point)
+    media = CueMedia(
+        alt_text=alt_text, caption=caption, credit=credit, licence=licence, title=title,
+        focal_x=focal_x, focal_y=focal_y,
+    )
+    return save_media(media, file=file, poster=poster)
+
+
+def replace_media_file(media, file, *, poster=None):
+    """Put a new file (and poster) behind an existing media item; the old files go once this commits."""
+    return save_media(media, file=file, poster=poster)
+
+
+def save_media(media, *, file=None, poster=None, check=None):
+    """Save `media` with an optional new file and poster, remaking renditions when their source
+    or the focal point changed. `check` is the result of `check_media()` for these same files,
+    when the caller (a form) has already run it; otherwise the checks run here first."""
+    if check is None:
+        check = check_media(media, file=file, poster=poster)
+        media.full_clean(exclude=["file", "poster"])
+    with discard_files_on_error(), transaction.atomic():
+        before = _stored_state(media)
+        if check.file:
+            _store(media.file, f"upload.{check.file.extension}", _as_file(file))
+        if check.poster:
+            _store(media.poster, f"poster.{check.poster.extension}", _as_file(poster))
+        elif check.drop_poster or poster is False:
+            media.poster = ""
+        media.save()
+        if before is None or check.file or check.poster or before["poster"] != media.poster.name or (
+            (before["focal_x"], before["focal_y"]) != (media.focal_x, media.focal_y)
+        ):
+            make_renditions(media)
+        if before is not None:
+            unused = {before["file"], before["poster"]} - {media.file.name, media.poster.name}
+            _delete_on_commit(unused)
+    return media
+
+
+def _stored_state(media):
+    if media._state.adding:
+        return None
+    # Locked, so two editors replacing the same file cannot both keep the old name as "theirs".
+    return (
+        CueMedia.objects.select_for_update()
+        .filter(pk=media.pk)
+        .values("file", "poster", "focal_x", "focal_y")
+        .first()
+    )
+
+
+def _as_file(file):
+    return file if isinstance(file, File) else File(file, name=getattr(file, "name", None) or "upload")
+
+
+# --- Renditions -----------------------------------------------------------------------------
+
+
+def rendition_source(media):
+    """The stored image renditions are made from: the picture itself, or a video's poster."""
+    if media.kind in (MediaKind.IMAGE, MediaKind.ANIMATION):
+        return media.file or None
+    if media.kind == MediaKind.VIDEO:
+        return media.poster or None
+    return None
+
+
+def make_renditions(media):
+    """Rebuild every rendition of `media` from its image (a video's poster); audio has none.
+
+    Safe to run again at any time: the new files replace the old ones, which are deleted
+    once this commits.
+    """
+    if media.kind == MediaKind.AUDIO:
+        return []
+    source = rendition_source(media)
+    made_from = (media.file.name or "", media.poster.name or "", media.focal_x, media.focal_y)
+    built = None
+    if source:
+        # Pillow works before the transaction opens, so (called on its own, as by the
+        # rebuild command) no row stays locked while it runs.
+        try:
+            with source.open("rb") as image_file:
+                built = build_renditions(image_file, focal_point=(media.focal_x, media.focal_y))
+        except FileNotFoundError:
+            if _still_stored_as(media, made_from):
+                raise
+            return list(Rendition.objects.filter(media_id=media.pk))
+    with discard_files_on_error(), transaction.atomic():
+        if not _still_stored_as(media, made_from, lock=True):
+            # Deleted, or saved with another file or focal point meanwhile; that save made
+            # its own renditions, which these must not replace.
+            return list(Rendition.objects.filter(media_id=media.pk))
+        old = Rendition.objects.filter(media=media)
+        _delete_on_commit(list(old.values_list("file", flat=True)))
+        old.delete()
+        renditions = []
+        for made in built.files if built else ():
+            rendition = Rendition(
+                media=media, name=made.name, format=made.format, width=made.width, height=made.height,
+                bytes=len(made.content), sha256=made.sha256,
+            )
+            _store(rendition.file, f"{made.name}.{made.extension}", ContentFile(made.content))
+            renditions.append(rendition)
+        Rendition.objects.bulk_create(renditions)
+        media.placeholder = built.placeholder if built else ""
+        media.dominant_color = built.dominant_color if built else ""
+        # Only the derived columns (an editor's concurrent change to the text stays theirs),
+        # through save() so that whatever follows media changes (the sync log) sees this one.
+        media.save(update_fields=["placeholder", "dominant_color", "updated_at"])
+    getattr(media, "_prefetched_objects_cache", {}).pop("renditions", None)
+    return renditions
+
+
+def _still_stored_as(media, made_from, *, lock=False):
+    rows = CueMedia.objects.select_for_update() if lock else CueMedia.objects
+    return rows.filter(pk=media.pk).values_list("file", "poster", "focal_x", "focal_y").first() == made_from
+
+
+def renditions_missing(media):
+    """True when `media` should have renditions and some are missing, in the database or in storage."""
+    if rendition_source(media) is None:
+        return False
+    names = [rendition.file.name for rendition in media.renditions.all()]
+    return not names or not all(default_storage.exists(name) for name in names)
+
+
+# --- Deleting -------------------------------------------------------------------------------
+
+
+def delete_media_files(media):
+    """Delete the media's file, poster and rendition files once the current transaction commits."""
+    names = [media.file.name, media.poster.name, *Rendition.objects.filter(media=media).values_list("file", flat=True)]
+    _delete_on_commit(names)
+
+
+def delete_media(media):
+    """Delete a media item and, once that commits, its files. Raises ProtectedError while a gallery uses it."""
+    with transaction.atomic():
+        delete_media_files(media)
+        media.delete()
+
+
+# --- Files in storage -----------------------------------------------------------------------
+
+
+@contextmanager
+def discard_files_on_error():
+    """Delete again every file stored inside this block if the block raises.
+
+    Wrap a transaction of your own around media work in it (the admin wraps its change
+    form), so that a failure after the media work, which rolls it back, leaves no file
+    behind either. A block that succeeds hands its files on to the block around it.
+    """
+    outer = _written.get()
+    written = []
+    token = _written.set(written)
+    try:
+        yield
+    except BaseException:
+        _delete_now(written)
+        raise
+    finally:
+        _written.reset(token)
+    if outer is not None:
+        outer.extend(written)
+
+
+def _store(field_file, name, content):
+    # The field's upload_to turns `name` into a random one; only its extension is kept.
+    field_file.save(name, content, save=False)
+    written = _written.get()
+    if written is not None:
+        written.append(field_file.name)
+
+
+def _delete_on_commit(names):
+    names = [name for name in names if name]
+    if names:
+        transaction.on_commit(partial(_delete_now, names))
+
+
+def _delete_now(names):
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except Exception:
+            # The database no longer points at the file: a leftover wastes space but serves nothing.
+            logger.exception("Could not delete media file %s from storage", name)
+
+
+# --- Where media is used --------------------------------------------------------------------
+
+
+def media_uses(media):
+    """Every row that uses `media` (gallery items, steps, cues, covers, and whatever other apps
+    registered with `register_media_use`), each with the publishable items it belongs to."""
+    owner_paths = {}
+    for path, _ in MEDIA_USES:
+        accessor, _, rest = path.partition("__")
+        owner_paths.setdefault(accessor, []).append(rest)
+    found = []
+    for relation in CueMedia._meta.related_objects:
+        if relation.related_model is Rendition:
+            continue
+        if relation.many_to_many and not relation.through._meta.auto_created:
+            continue  # listed through its link model's own foreign key (a gallery item)
+        accessor = relation.get_accessor_name()
+        paths = [rest for rest in owner_paths.get(accessor, []) if rest]
+        rows = getattr(media, accessor).all().prefetch_related(*paths)
+        model = relation.related_model._meta
+        field = relation.field
+        role = model.verbose_name if field.name == "media" else f"{model.verbose_name} {field.verbose_name}"
+        for row in rows:
+            owners = [owner for rest in paths for owner in _follow(row, rest)]
+            if accessor in owner_paths and not paths:
+                owners = [row]
+            found.append((role, row, owners))
+    live = _live_owners([owner for _, _, owners in found for owner in owners])
+    return [
+        MediaUse(role, row, tuple((owner, live.get((type(owner), owner.pk))) for owner in owners))
+        for role, row, owners in found
+    ]
+
+
+def _follow(obj, path):
+    objects = [obj]
+    for attribute in path.split("__"):
+        following = []
+        for current in objects:
+            value = getattr(current, attribute)
+            if hasattr(value, "all"):  # a to-many relation: an author's articles
+                following.extend(value.all())
+            elif value is not None:
+                following.append(value)
+        objects = following
+    return objects
+
+
+def _live_owners(owners):
+    """{(model, pk): is it published now} for owners with a publishing workflow, one query per model."""
+    by_model = {}
+    for owner in owners:
+        by_model.setdefault(type(owner), set()).add(owner.pk)
+    live = {}
+    for model, pks in by_model.items():
+        if not hasattr(model.objects, "published"):
+            continue
+        published = set(model.objects.published().filter(pk__in=pks).values_list("pk", flat=True))
+        live.update({(model, pk): pk in published for pk in pks})
+    return live
+
+
+def admin_url(obj):
+    """The admin change page of `obj`, or "" when its model has none."""
+    meta = obj._meta
+    try:
+        return reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk])
+    except NoReverseMatch:
+        return ""

@@ -1,0 +1,91 @@
+"""HTTP caching for the API: an ETag on every GET, and 304 for a matching If-None-Match.
+
+A conditional GET must stay cheap, so the ETag is not a hash of the body. It hashes what
+the body is made of, read in one small query: the newest change-log position of the
+collections a view shows (every change that alters an object as the API shows it is
+logged, related rows included: see `runcms.sync`) and the latest scheduled publish or
+unpublish time that has passed (time alone changes what is public, rule 2), with the
+request's host and URL. Nothing is loaded or serialised before the 304.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.utils import timezone
+from django.utils.cache import get_conditional_response
+from rest_framework.exceptions import APIException
+
+from runcms import sync
+from runcms.models import ChangeLog
+
+# Part of every ETag: raise it with a deploy that changes how objects look, so no client keeps
+# an old shape through a 304.
+REPRESENTATION_VERSION = 1
+
+# Caches may keep a copy but must ask again each time: the 304 is cheap, and an item that is
+# unpublished or expires must not go on being served from a cache (rules 1 and 2).
+PUBLIC_CACHING = "public, no-cache"
+# A draft opened with a preview token never lands in a shared cache.
+PRIVATE_CACHING = "private, no-store"
+
+
+class NotModified(APIException):
+    status_code = 304
+    default_detail = "Not modified."
+
+
+def content_state(collection_names):
+    """The newest log position of each collection and the latest schedule time passed, in one query."""
+    now = timezone.now()
+    subqueries = [
+        ChangeLog.objects.filter(collection=name).order_by("-id").values("id")[:1] for name in collection_names
+    ]
+    for model in sync.scheduled_models():
+        for field in ("publish_at", "unpublish_at"):
+            passed = model.objects.filter(**{f"{field}__lte": now})
+            subqueries.append(passed.order_by(f"-{field}").values(field)[:1])
+    if not subqueries:
+        return ()
+    compiled = [queryset.query.sql_with_params() for queryset in subqueries]
+    sql = "SELECT " + ", ".join(f"({part})" for part, _ in compiled)
+    params = [param for _, part_params in compiled for param in part_params]
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute(sql, params)
+        return tuple(cursor.fetchone())
+
+
+class ConditionalGetMixin:
+    """ETag and Cache-Control on every GET; If-None-Match answered with 304 before any work."""
+
+    # The collections whose changes can alter this view's responses.
+    etag_collections = ()
+
+    def private_response(self, request):
+        return "preview" in request.query_params
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)  # throttling first: a 304 is still a request
+        self.etag = None
+        if request.method in ("GET", "HEAD"):
+            key = repr(
+                (
+                    REPRESENTATION_VERSION,
+                    settings.RUNCMS_PUBLIC_BASE_URL or request.get_host(),
+                    request.get_full_path(),
+                    content_state(self.etag_collections),
+                )
+            )
+            self.etag = '"' + hashlib.sha256(key.encode()).hexdigest()[:40] + '"'
+            if get_conditional_response(request._request, etag=self.etag) is not None:
+                raise NotModified()
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if request.method in ("GET", "HEAD"):
+            etag = getattr(self, "etag", None)
+            if etag and response.status_code in (200, 304):
+                response["ETag"] = etag
+            if not response.has_header("Cache-Control"):
+                response["Cache-Control"] = PRIVATE_CACHING if self.private_response(request) else PUBLIC_CACHING
+        return response

@@ -1,0 +1,37 @@
+"""Every API error is `{"detail": "..."}` with the right status code, as the contract says."""
+
+from django.http import JsonResponse
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from runcms.api.caching import NotModified
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, NotModified):
+        return Response(status=304)
+    response = drf_exception_handler(exc, context)  # also sets Retry-After on 429
+    if response is not None:
+        response.data = {"detail": message(response.data)}
+    return response
+
+
+def message(data):
+    """One sentence from DRF's and django-filter's nested error structures."""
+    if isinstance(data, dict):
+        parts = []
+        for key, value in data.items():
+            text = message(value)
+            parts.append(text if key in ("detail", "non_field_errors") else f"{key}: {text}")
+        return " ".join(parts)
+    if isinstance(data, list | tuple):
+        return " ".join(message(item) for item in data)
+    return str(data)
+
+
+def not_found(request, *args, **kwargs):
+    """Unknown addresses under /api/ answer in the API's format rather than with an HTML page."""
+    return JsonResponse(
+        {"detail": "There is nothing at this address. The API v1 index of addresses is /api/v1/schema/."},
+        status=404,
+    )

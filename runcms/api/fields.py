@@ -1,0 +1,73 @@
+"""Serializer fields every app's API uses: absolute links and ids that never change."""
+
+import uuid
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+# Names the ids of rows that have an integer key (taxonomy terms, authors), see StableIdField.
+ID_NAMESPACE = uuid.UUID("6f0c1c7e-2f7d-4a53-9d0e-6a8f3b1d2c41")
+
+
+def absolute_url(request, path):
+    """`path` made absolute: on RUNCMS_PUBLIC_BASE_URL when set, else on the request's host."""
+    if not path:
+        return None
+    if urlsplit(path).scheme:  # already absolute, e.g. a file in a bucket behind a CDN
+        return path
+    base = settings.RUNCMS_PUBLIC_BASE_URL
+    if base:
+        return base.rstrip("/") + "/" + path.lstrip("/")
+    return request.build_absolute_uri(path)
+
+
+@extend_schema_field(OpenApiTypes.URI)
+class PageUrlField(serializers.Field):
+    """The absolute URL of the object's public page (`get_absolute_url()`)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, obj):
+        return absolute_url(self.context["request"], obj.get_absolute_url())
+
+
+@extend_schema_field({"type": "string", "format": "uri", "nullable": True})
+class FileUrlField(serializers.Field):
+    """The absolute URL of a stored file, or null when there is none."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, **kwargs)
+
+    def get_attribute(self, instance):
+        # An empty FileField is falsy; keep it so to_representation sees it.
+        return super().get_attribute(instance) or None
+
+    def to_representation(self, file):
+        return absolute_url(self.context["request"], file.url) if file else None
+
+
+@extend_schema_field(OpenApiTypes.UUID)
+class StableIdField(serializers.Field):
+    """A UUID for a row keyed by an integer, derived from the model and key: it never changes."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="pk", read_only=True, **kwargs)
+
+    def to_representation(self, pk):
+        model = self.parent.Meta.model
+        return str(uuid.uuid5(ID_NAMESPACE, f"{model._meta.label_lower}:{pk}"))
+
+
+@extend_schema_field({"type": "string", "format": "date-time", "nullable": True})
+class AlwaysNullField(serializers.Field):
+    """For a field every object carries but this kind of object has no value for."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, obj):
+        return None

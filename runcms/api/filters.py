@@ -1,0 +1,112 @@
+"""Filters every content list shares: `updated_since`, and a full-text `search`."""
+
+from datetime import UTC, datetime, time
+from functools import reduce
+from operator import add
+
+import django_filters
+from django import forms
+from django.db import connections
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+
+from runcms import sync
+
+SEARCH_CONFIG = "english"
+MAX_SEARCH_WORDS = 12
+
+
+class IsoDateTimeField(forms.Field):
+    default_error_messages = {
+        # No percent sign: django-filter %-formats the message.
+        "invalid": "Enter an ISO 8601 date and time, e.g. 2026-05-01T12:00:00Z. "
+        "In a URL, a + in the time zone must be percent-encoded; or give the time in UTC with Z.",
+    }
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        value = value.strip()
+        try:
+            parsed = parse_datetime(value)
+            if parsed is None and (day := parse_date(value)) is not None:
+                parsed = datetime.combine(day, time.min)
+            if parsed is not None:
+                # Naive times are UTC; converting here also refuses times UTC cannot hold.
+                parsed = parsed.replace(tzinfo=UTC) if timezone.is_naive(parsed) else parsed.astimezone(UTC)
+        except (ValueError, OverflowError):
+            parsed = None
+        if parsed is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return parsed
+
+
+class UpdatedSinceFilter(django_filters.IsoDateTimeFilter):
+    """Items that may look different since this time: saved, changed through a related row, or gone live.
+
+    Related rows count (a renamed category, a new step) because every change is logged
+    by the sync framework.
+    """
+
+    field_class = IsoDateTimeField
+
+    def __init__(self, collection, **kwargs):
+        kwargs.setdefault(
+            "label",
+            "Only items changed at or after this ISO 8601 time (edited, changed through something "
+            "they show, or gone live). Naive times are UTC.",
+        )
+        super().__init__(**kwargs)
+        self.collection = collection
+
+    def filter(self, queryset, value):
+        if value is None:
+            return queryset
+        changed = Q(updated_at__gte=value) | Q(pk__in=sync.changed_ids(self.collection, value))
+        if any(f.name == "publish_at" for f in queryset.model._meta.get_fields()):
+            changed |= Q(publish_at__gte=value)  # went live by its schedule, unsaved
+        return queryset.filter(changed)
+
+
+class SearchFilter(django_filters.CharFilter):
+    """Full-text search: PostgreSQL's, ranked, on PostgreSQL; every word in some field, elsewhere.
+
+    `document()` returns (expression, weight) pairs, weight "A" (most important) to "D";
+    `fallback` lists the lookups the simple search looks in.
+    """
+
+    def __init__(self, document, fallback, **kwargs):
+        super().__init__(**kwargs)
+        self.document = document
+        self.fallback = fallback
+
+    def filter(self, queryset, value):
+        value = (value or "").strip()
+        if not value:
+            return queryset
+        if connections[queryset.db].vendor == "postgresql":
+            return self._ranked(queryset, value)
+        return self._simple(queryset, value)
+
+    def _ranked(self, queryset, value):
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        vector = reduce(
+            add,
+            (SearchVector(expression, weight=weight, config=SEARCH_CONFIG) for expression, weight in self.document()),
+        )
+        query = SearchQuery(value, search_type="websearch", config=SEARCH_CONFIG)
+        return (
+            queryset.annotate(search_document=vector)
+            .filter(search_document=query)
+            .annotate(search_rank=SearchRank(F("search_document"), query))
+            .order_by("-search_rank", *queryset.query.order_by)
+        )
+
+    def _simple(self, queryset, value):
+        matches = queryset.model._default_manager.all()
+        for word in value.split()[:MAX_SEARCH_WORDS]:
+            anywhere = (Q(**{f"{lookup}__icontains": word}) for lookup in self.fallback)
+            matches = matches.filter(reduce(Q.__or__, anywhere))
+        return queryset.filter(pk__in=matches.values("pk"))

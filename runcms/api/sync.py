@@ -1,0 +1,116 @@
+"""GET /api/v1/sync/: the offline apps' delta sync (see `runcms.sync` for how changes are found)."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import APIException, ParseError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from runcms import sync
+from runcms.api.schema import ApiSchema, error
+from runcms.api.views import PublicApiMixin
+
+FULL_SYNC = "Do a full sync: discard the local copy and call GET /api/v1/sync/ without a token."
+
+
+class TokenGone(APIException):
+    status_code = 410
+    default_code = "token_gone"
+
+
+class SyncSchema(ApiSchema):
+    def get_response_serializers(self):
+        # Built when the schema is generated: by then every app has registered its collections.
+        return {
+            200: response_serializer(),
+            400: error(f"The token is malformed or was not issued by this server. {FULL_SYNC}"),
+            410: error(f"The token is too old, or newer than the server's content. {FULL_SYNC}"),
+        }
+
+
+def response_serializer():
+    collections = sync.collections()
+    upserted = type(
+        "SyncUpserted",
+        (serializers.Serializer,),
+        {
+            c.name: c.serializer(many=True, help_text=f"Published {c.name} that are new or changed: "
+                                 "the same objects as their detail endpoint.")
+            for c in collections
+        },
+    )
+    deleted = type(
+        "SyncDeleted",
+        (serializers.Serializer,),
+        {
+            c.name: serializers.ListField(
+                child=serializers.UUIDField(), help_text=f"Ids of {c.name} to drop from the local copy."
+            )
+            for c in collections
+        },
+    )
+    return type(
+        "SyncResponse",
+        (serializers.Serializer,),
+        {
+            "token": serializers.CharField(
+                help_text="Send it as `token` in the next sync. Signed: it cannot be edited.",
+            ),
+            "has_more": serializers.BooleanField(
+                help_text="True when this is one page of a larger change: sync again at once with the new token.",
+            ),
+            "upserted": upserted(help_text="Objects to add or replace, by collection."),
+            "deleted": deleted(
+                help_text="Objects that are gone for the public (deleted, unpublished, expired, or media "
+                "nothing public uses any more), by collection."
+            ),
+        },
+    )
+
+
+class SyncView(PublicApiMixin, APIView):
+    """Everything published now (no token), or only what changed since a token was issued."""
+
+    schema = SyncSchema()
+
+    @property
+    def etag_collections(self):
+        return [c.name for c in sync.collections()]
+
+    @extend_schema(
+        operation_id="sync",
+        summary="Delta sync for offline apps",
+        description="Without `token`: everything published now (a full sync). With the `token` of the previous "
+        "response: only what changed since, including scheduled items that went live or expired without a save. "
+        "While `has_more` is true, call again at once with the new token. Apply `upserted` (add or replace by "
+        "`id`) and `deleted` (drop by `id`) to the local copy, and keep the token for next time.",
+        parameters=[
+            OpenApiParameter(
+                "token", OpenApiTypes.STR,
+                description="The `token` of your previous sync response. Leave out for a full sync.",
+                examples=[OpenApiExample("A token", value="eyJwIjoxMiwidCI6IjIwMjYtMDUtMDFUMTI6MDA6MDBaIn0:1t...")],
+            )
+        ],
+    )
+    def get(self, request):
+        token = request.query_params.get("token", "").strip()
+        try:
+            cursor = sync.read_token(token) if token else sync.start()
+        except sync.TokenInvalid as invalid:
+            raise ParseError(f"{invalid} {FULL_SYNC}") from invalid
+        except sync.TokenExpired as expired:
+            raise TokenGone(f"{expired} {FULL_SYNC}") from expired
+        page = sync.next_page(cursor)
+        context = {"request": request}
+        return Response(
+            {
+                "token": sync.make_token(page.cursor),
+                "has_more": page.has_more,
+                "upserted": {
+                    c.name: c.serializer(page.upserted[c.name], many=True, context=context).data
+                    for c in sync.collections()
+                },
+                "deleted": {c.name: [str(pk) for pk in page.deleted[c.name]] for c in sync.collections()},
+            }
+        )

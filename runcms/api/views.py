@@ -1,0 +1,66 @@
+"""Base viewsets of API v1: read-only, public, throttled, cached, in the contract's error format."""
+
+from django.urls import reverse
+from rest_framework import mixins, viewsets
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+
+from runcms.api.caching import ConditionalGetMixin
+from runcms.api.errors import exception_handler
+from runcms.api.pagination import Pagination
+from runcms.api.schema import ApiSchema
+from runcms.api.throttling import AnonymousRateThrottle
+from runcms.preview import visible_queryset
+from runcms.slugs import SlugMoved, get_by_slug
+
+
+class PublicApiMixin(ConditionalGetMixin):
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    throttle_classes = [AnonymousRateThrottle]
+    schema = ApiSchema()
+
+    def get_exception_handler(self):
+        return exception_handler
+
+
+class ListViewSet(PublicApiMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    pagination_class = Pagination
+
+
+class ContentViewSet(PublicApiMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Published items: a paged list, and a detail by slug.
+
+    The detail follows an old slug with a 301 to the current one (rule 5), and opens a
+    draft for a valid `?preview=` token. Subclasses name the `model`, whose queryset has
+    `for_api()` (detail) and `for_api_list()` (lists) loading methods.
+    """
+
+    model = None
+    list_serializer_class = None
+    lookup_field = "slug"
+    lookup_value_regex = r"[-a-zA-Z0-9_]+"
+    pagination_class = Pagination
+
+    def get_queryset(self):
+        if self.action == "retrieve":
+            return visible_queryset(self.model.objects.all(), self.request).for_api()
+        return self.model.objects.published().for_api_list().order_by(*self.model._meta.ordering, "pk")
+
+    def get_serializer_class(self):
+        if self.action == "list" and self.list_serializer_class is not None:
+            return self.list_serializer_class
+        return self.serializer_class
+
+    def retrieve(self, request, *args, **kwargs):
+        try:
+            instance = get_by_slug(self.get_queryset(), kwargs[self.lookup_field])
+        except SlugMoved as moved:
+            return self.moved(request, moved.current_slug)
+        return Response(self.get_serializer(instance).data)
+
+    def moved(self, request, slug):
+        path = reverse(f"api:{self.basename}-detail", kwargs={self.lookup_field: slug})
+        query = request.META.get("QUERY_STRING")
+        location = request.build_absolute_uri(path + (f"?{query}" if query else ""))
+        return Response({"detail": f"Moved to {location}"}, status=301, headers={"Location": location})

@@ -1,0 +1,118 @@
+"""HTTP caching: ETag and Cache-Control on every GET, 304 for If-None-Match, gzip."""
+
+import gzip
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from drills.models import DrillMedia
+from tests.api.content import small_media
+from tests.factories import make_article, make_drill
+
+pytestmark = pytest.mark.django_db
+
+ENDPOINTS = [
+    "/api/v1/drills/", "/api/v1/programs/", "/api/v1/articles/", "/api/v1/media/", "/api/v1/muscles/",
+    "/api/v1/equipment/", "/api/v1/categories/", "/api/v1/topics/", "/api/v1/sync/",
+]
+
+
+@pytest.mark.parametrize("path", ENDPOINTS)
+def test_every_get_has_an_etag_and_cache_control_and_answers_304(client, path):
+    make_drill()
+
+    first = client.get(path)
+    again = client.get(path, HTTP_IF_NONE_MATCH=first["ETag"])
+
+    assert first.status_code == 200 and first["ETag"].startswith('"')
+    assert first["Cache-Control"] == "public, no-cache"
+    assert again.status_code == 304 and again["ETag"] == first["ETag"]
+
+
+def test_details_have_etags_too(client):
+    drill = make_drill()
+
+    first = client.get(f"/api/v1/drills/{drill.slug}/")
+
+    assert client.get(f"/api/v1/drills/{drill.slug}/", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+
+def test_a_weak_etag_from_a_gzipping_proxy_still_matches(client):
+    make_drill()
+    etag = client.get("/api/v1/drills/")["ETag"]
+
+    assert client.get("/api/v1/drills/", HTTP_IF_NONE_MATCH=f"W/{etag}").status_code == 304
+
+
+def test_an_edit_changes_the_etag(client):
+    drill = make_drill()
+    etag = client.get("/api/v1/drills/")["ETag"]
+    drill.title = "Heel pull"
+    drill.save()
+
+    response = client.get("/api/v1/drills/", HTTP_IF_NONE_MATCH=etag)
+
+    assert response.status_code == 200 and response.json()["results"][0]["title"] == "Heel pull"
+
+
+def test_an_edit_of_something_a_drill_shows_changes_its_etag(client):
+    drill = make_drill()
+    media = small_media()
+    DrillMedia.objects.create(drill=drill, media=media)
+    etag = client.get(f"/api/v1/drills/{drill.slug}/")["ETag"]
+    media.alt_text = "Heel at the hip"
+    media.save()
+
+    assert client.get(f"/api/v1/drills/{drill.slug}/", HTTP_IF_NONE_MATCH=etag).status_code == 200
+
+
+def test_a_schedule_passing_changes_the_etag_without_any_save(client):
+    make_drill(publish_at=timezone.now() + timedelta(hours=1))
+    etag = client.get("/api/v1/drills/")["ETag"]
+
+    with time_machine.travel(timezone.now() + timedelta(hours=2)):
+        response = client.get("/api/v1/drills/", HTTP_IF_NONE_MATCH=etag)
+
+    assert response.status_code == 200 and response.json()["count"] == 1
+
+
+def test_other_query_parameters_have_other_etags(client):
+    make_drill()
+
+    assert client.get("/api/v1/drills/")["ETag"] != client.get("/api/v1/drills/", {"page_size": 5})["ETag"]
+
+
+def test_an_article_change_does_not_invalidate_the_drill_list(client):
+    make_drill()
+    etag = client.get("/api/v1/drills/")["ETag"]
+
+    make_article()
+
+    assert client.get("/api/v1/drills/", HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+
+def test_responses_are_gzipped_for_clients_that_accept_it(client):
+    for _ in range(5):
+        make_drill()
+
+    response = client.get("/api/v1/drills/", HTTP_ACCEPT_ENCODING="gzip")
+
+    assert response["Content-Encoding"] == "gzip"
+    assert b'"results"' in gzip.decompress(response.content)
+    assert "Accept-Encoding" in response["Vary"]
+
+
+def test_errors_are_not_cached_by_etag(client):
+    response = client.get("/api/v1/drills/no-such-drill/")
+
+    assert response.status_code == 404 and not response.has_header("ETag")
+    assert response["Cache-Control"] == "public, no-cache"
+
+
+def test_the_schema_has_an_etag_and_answers_304(client):
+    first = client.get("/api/v1/schema/")
+
+    assert client.get("/api/v1/schema/", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    assert "no-cache" in first["Cache-Control"]

@@ -1,0 +1,77 @@
+"""Anonymous throttling, CORS, and answers in the contract's error format for everything else."""
+
+import pytest
+
+from tests.factories import make_drill
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def two_per_minute(settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "2/minute"}}
+
+
+@pytest.mark.parametrize("path", ["/api/v1/drills/", "/api/v1/sync/", "/api/v1/categories/"])
+def test_an_anonymous_client_over_the_rate_gets_429_with_retry_after(client, two_per_minute, path):
+    make_drill()
+    client.get(path)
+    client.get(path)
+
+    response = client.get(path)
+
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 60
+    assert response.json()["detail"].startswith("Request was throttled")
+
+
+def test_conditional_requests_count_against_the_rate(client, two_per_minute):
+    etag = client.get("/api/v1/drills/")["ETag"]
+    client.get("/api/v1/drills/", HTTP_IF_NONE_MATCH=etag)
+
+    assert client.get("/api/v1/drills/", HTTP_IF_NONE_MATCH=etag).status_code == 429
+
+
+def test_the_rate_is_per_client_address(client, two_per_minute):
+    for _ in range(2):
+        client.get("/api/v1/drills/", REMOTE_ADDR="203.0.113.1")
+
+    assert client.get("/api/v1/drills/", REMOTE_ADDR="203.0.113.2").status_code == 200
+
+
+def test_a_configured_origin_may_call_the_api_from_a_browser(client, settings):
+    settings.CORS_ALLOWED_ORIGINS = ["https://app.example.com"]
+
+    allowed = client.get("/api/v1/drills/", HTTP_ORIGIN="https://app.example.com")
+    other = client.get("/api/v1/drills/", HTTP_ORIGIN="https://evil.example.com")
+
+    assert allowed["Access-Control-Allow-Origin"] == "https://app.example.com"
+    assert not other.has_header("Access-Control-Allow-Origin")
+
+
+def test_a_preflight_from_a_configured_origin_is_allowed_for_get(client, settings):
+    settings.CORS_ALLOWED_ORIGINS = ["https://app.example.com"]
+
+    response = client.options(
+        "/api/v1/sync/", HTTP_ORIGIN="https://app.example.com", HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET"
+    )
+
+    assert response.status_code == 200 and "GET" in response["Access-Control-Allow-Methods"]
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_the_api_is_read_only(client, method):
+    drill = make_drill()
+
+    response = getattr(client, method)(f"/api/v1/drills/{drill.slug}/", data={}, content_type="application/json")
+
+    assert response.status_code == 405 and set(response.json()) == {"detail"}
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/nothing/", "/api/v2/drills/", "/api/v1/drills/not a slug/", "/api/v1/media/42/"]
+)
+def test_unknown_api_addresses_are_404_in_the_contract_format(client, path):
+    response = client.get(path)
+
+    assert response.status_code == 404 and set(response.json()) == {"detail"}

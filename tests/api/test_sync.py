@@ -1,0 +1,314 @@
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from drills.models import DrillMedia, Step
+from runcms.publishing import Status
+from tests.api.replica import delta_sync, full_sync, get_sync
+from tests.factories import make_article, make_drill, make_media, make_program
+
+pytestmark = pytest.mark.django_db
+
+
+def small_media(**fields):
+    return make_media(size=(40, 30), widths=(20,), **fields)
+
+
+def test_a_full_sync_returns_everything_published_and_nothing_else(client):
+    live = make_drill()
+    make_drill(status=Status.DRAFT)
+    make_drill(publish_at=timezone.now() + timedelta(days=1))
+    make_drill(publish_at=timezone.now() - timedelta(days=2), unpublish_at=timezone.now() - timedelta(days=1))
+    program = make_program(drills=[live])
+    article = make_article()
+
+    replica, _ = full_sync(client)
+
+    assert set(replica["drills"]) == {str(live.pk)}
+    assert set(replica["programs"]) == {str(program.pk)}
+    assert set(replica["articles"]) == {str(article.pk)}
+
+
+def test_upserted_objects_are_the_detail_representation(client):
+    drill = make_drill(steps=["Lie face down."], cues=["Keep your hips level"])
+
+    page = get_sync(client)
+
+    assert page["upserted"]["drills"] == [client.get(f"/api/v1/drills/{drill.slug}/").json()]
+
+
+def test_the_response_has_exactly_the_contract_shape(client):
+    page = get_sync(client)
+
+    assert set(page) >= {"token", "has_more", "upserted", "deleted"}
+    assert isinstance(page["token"], str) and page["has_more"] is False
+    for part in ("upserted", "deleted"):
+        assert set(page[part]) == {"drills", "programs", "articles", "media"}
+
+
+def test_a_delta_returns_only_what_changed(client):
+    unchanged, changed = make_drill(), make_drill()
+    replica, token = full_sync(client)
+    changed.title = "Heel to hip, lying"
+    changed.save()
+
+    page = get_sync(client, token)
+
+    assert [d["id"] for d in page["upserted"]["drills"]] == [str(changed.pk)]
+    assert page["upserted"]["drills"][0]["title"] == "Heel to hip, lying"
+    assert str(unchanged.pk) not in {d["id"] for d in page["upserted"]["drills"]}
+
+
+def test_a_delta_with_no_change_is_empty(client):
+    make_drill()
+    _, token = full_sync(client)
+
+    page = get_sync(client, token)
+
+    assert page["upserted"] == {"drills": [], "programs": [], "articles": [], "media": []}
+    assert page["deleted"] == {"drills": [], "programs": [], "articles": [], "media": []}
+
+
+@pytest.mark.parametrize("withdraw", ["delete", "unpublish"])
+def test_a_deleted_or_unpublished_drill_is_a_tombstone(client, withdraw):
+    drill = make_drill()
+    _, token = full_sync(client)
+    drill_id = str(drill.pk)
+    if withdraw == "delete":
+        drill.delete()
+    else:
+        drill.status = Status.DRAFT
+        drill.save()
+
+    page = get_sync(client, token)
+
+    assert page["deleted"]["drills"] == [drill_id]
+
+
+def test_a_scheduled_drill_arrives_when_its_time_passes_without_a_save(client):
+    start = timezone.now()
+    scheduled = make_drill(publish_at=start + timedelta(hours=1))
+    _, token = full_sync(client)
+
+    with time_machine.travel(start + timedelta(hours=2)):
+        page = get_sync(client, token)
+
+    assert [d["id"] for d in page["upserted"]["drills"]] == [str(scheduled.pk)]
+
+
+def test_an_expiring_drill_is_deleted_when_its_time_passes(client):
+    start = timezone.now()
+    expiring = make_drill(unpublish_at=start + timedelta(hours=1))
+    _, token = full_sync(client)
+
+    with time_machine.travel(start + timedelta(hours=2)):
+        page = get_sync(client, token)
+
+    assert page["deleted"]["drills"] == [str(expiring.pk)]
+
+
+def test_media_that_lost_its_last_public_use_is_deleted(client):
+    media = small_media()
+    drill = make_drill()
+    link = DrillMedia.objects.create(drill=drill, media=media)
+    replica, token = full_sync(client)
+    assert str(media.pk) in replica["media"]
+
+    link.delete()
+    page = get_sync(client, token)
+
+    assert page["deleted"]["media"] == [str(media.pk)]
+    assert page["upserted"]["drills"][0]["media"] == []
+
+
+def test_media_of_an_expiring_drill_goes_with_it(client):
+    start = timezone.now()
+    media = small_media()
+    step = Step.objects.create(drill=make_drill(unpublish_at=start + timedelta(hours=1)), text="Lie down.")
+    step.media = media
+    step.save()
+    replica, token = full_sync(client)
+    assert str(media.pk) in replica["media"]
+
+    with time_machine.travel(start + timedelta(hours=2)):
+        page = get_sync(client, token)
+
+    assert page["deleted"]["media"] == [str(media.pk)]
+
+
+def test_media_still_used_elsewhere_is_not_deleted(client):
+    media = small_media()
+    first, second = make_drill(), make_drill()
+    link = DrillMedia.objects.create(drill=first, media=media)
+    DrillMedia.objects.create(drill=second, media=media)
+    _, token = full_sync(client)
+
+    link.delete()
+    page = get_sync(client, token)
+
+    assert page["deleted"]["media"] == []
+    assert str(media.pk) in {m["id"] for m in page["upserted"]["media"]}
+
+
+def test_a_draft_that_never_went_out_is_never_mentioned(client):
+    _, token = full_sync(client)
+    draft = make_drill(status=Status.DRAFT)
+    media = small_media()
+    DrillMedia.objects.create(drill=draft, media=media)
+    draft.title = "Secret"
+    draft.save()
+    draft.delete()
+
+    page = get_sync(client, token)
+
+    assert str(draft.pk) not in str(page) and str(media.pk) not in str(page)
+
+
+def test_a_renamed_category_reaches_its_drills(client):
+    drill = make_drill()
+    _, token = full_sync(client)
+    drill.category.name = "Pull"
+    drill.category.save()
+
+    page = get_sync(client, token)
+
+    assert page["upserted"]["drills"][0]["category"]["name"] == "Pull"
+
+
+def test_a_drill_retitled_reaches_the_programs_and_articles_that_show_it(client):
+    drill = make_drill()
+    program = make_program(drills=[drill])
+    article = make_article(body=f"[[drill:{drill.slug}]]")
+    _, token = full_sync(client)
+    drill.title = "Heel pull"
+    drill.save()
+
+    page = get_sync(client, token)
+
+    assert page["upserted"]["programs"][0]["id"] == str(program.pk)
+    assert page["upserted"]["programs"][0]["items"][0]["drill"]["title"] == "Heel pull"
+    assert page["upserted"]["articles"][0]["id"] == str(article.pk)
+    assert page["upserted"]["articles"][0]["related_drills"][0]["title"] == "Heel pull"
+
+
+def test_large_changes_come_in_pages(client, settings):
+    settings.RUNCMS_SYNC_PAGE_SIZE = 3
+    replica, token = full_sync(client)
+    drills = [make_drill() for _ in range(7)]
+
+    token, pages = delta_sync(client, replica, token)
+
+    assert [page["has_more"] for page in pages] == [True, True, False]
+    assert set(replica["drills"]) == {str(d.pk) for d in drills}
+
+
+def test_a_large_full_sync_comes_in_pages(client, settings):
+    settings.RUNCMS_SYNC_PAGE_SIZE = 2
+    drills = [make_drill() for _ in range(3)]
+    programs = [make_program(drills=drills[:1]) for _ in range(2)]
+
+    replica, _ = full_sync(client)
+
+    assert set(replica["drills"]) == {str(d.pk) for d in drills}
+    assert set(replica["programs"]) == {str(p.pk) for p in programs}
+
+
+def test_changes_made_during_a_paged_full_sync_arrive_in_the_next_delta(client, settings):
+    settings.RUNCMS_SYNC_PAGE_SIZE = 1
+    first, second = make_drill(), make_drill()
+    page = get_sync(client)
+    first.title, second.title = "Changed first", "Changed second"
+    first.save()
+    second.save()
+    replica = {"drills": {}, "programs": {}, "articles": {}, "media": {}}
+    token, _ = delta_sync(client, replica, page["token"])
+
+    delta_sync(client, replica, token)
+
+    assert {d["title"] for d in replica["drills"].values()} == {"Changed first", "Changed second"}
+
+
+@pytest.mark.parametrize("token", ["garbage", "a" * 5000, "eyJwIjo1fQ:1abc:xyz", "ä€😀"])
+def test_a_malformed_token_is_a_400_asking_for_a_full_sync(client, token):
+    response = client.get("/api/v1/sync/", {"token": token})
+
+    assert response.status_code == 400
+    assert "full sync" in response.json()["detail"]
+
+
+def test_a_token_from_another_signer_is_a_400(client):
+    from django.core import signing
+
+    forged = signing.dumps({"p": 0, "t": timezone.now().isoformat()}, salt="runcms.preview")
+
+    assert client.get("/api/v1/sync/", {"token": forged}).status_code == 400
+
+
+def test_a_too_old_token_is_a_410_asking_for_a_full_sync(client, settings):
+    settings.RUNCMS_SYNC_TOKEN_MAX_AGE = 3600
+    _, token = full_sync(client)
+
+    with time_machine.travel(timezone.now() + timedelta(hours=2)):
+        response = client.get("/api/v1/sync/", {"token": token})
+
+    assert response.status_code == 410
+    assert "full sync" in response.json()["detail"]
+
+
+def test_a_token_ahead_of_the_change_log_is_a_410(client):
+    make_drill()
+    _, token = full_sync(client)
+    from runcms.models import ChangeLog
+
+    ChangeLog.objects.all().delete()  # as after restoring an older backup
+
+    assert client.get("/api/v1/sync/", {"token": token}).status_code == 410
+
+
+def test_pruning_keeps_what_valid_tokens_need(client, settings):
+    from runcms import sync
+    from runcms.models import ChangeLog
+
+    settings.RUNCMS_SYNC_TOKEN_MAX_AGE = 3600
+    start = timezone.now()
+    with time_machine.travel(start - timedelta(hours=3)):
+        make_drill(), make_drill()
+    recent = make_drill()
+    _, token = full_sync(client)
+    recent.title = "Changed"
+    recent.save()
+
+    sync.prune()
+
+    assert not ChangeLog.objects.filter(logged_at__lt=start - timedelta(hours=1)).exists()
+    assert [d["title"] for d in get_sync(client, token)["upserted"]["drills"]] == ["Changed"]
+
+
+def test_a_bulk_update_inside_changing_reaches_the_sync_with_what_it_detached(client):
+    from runcms import sync
+
+    drill, media = make_drill(steps=["Lie down."]), small_media()
+    steps = Step.objects.filter(drill=drill)
+    steps.update(media=media)
+    _, token = full_sync(client)
+
+    with sync.changing(Step, steps.values_list("pk", flat=True)):
+        steps.update(text="Lie face down.", media=None)
+
+    page = get_sync(client, token)
+    assert page["upserted"]["drills"][0]["steps"][0] == {"position": 1, "text": "Lie face down.", "media": None}
+    assert page["deleted"]["media"] == [str(media.pk)]
+
+
+def test_touch_logs_rows_added_in_bulk(client):
+    from runcms import sync
+
+    drill = make_drill()
+    _, token = full_sync(client)
+    added = Step.objects.bulk_create([Step(drill=drill, position=1, text="Lie face down.")])
+
+    sync.touch(Step, [step.pk for step in added])
+
+    assert get_sync(client, token)["upserted"]["drills"][0]["steps"][0]["text"] == "Lie face down."

@@ -1,0 +1,419 @@
+import hashlib
+import io
+import json
+import zipfile
+from datetime import timedelta
+
+import pytest
+from django.apps import apps
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+from reversion.models import Version
+
+from articles.backup import CONTENT_MODELS, JOURNAL_MODELS
+from drills.models import Cue, CueMedia, Drill, DrillMedia, Rendition
+from runcms.models import ChangeLog, OldSlug
+from runcms.publishing import Status
+from tests.drills.corpus import html_page, mp3, mp4_h264
+from tests.factories import (
+    image_bytes,
+    make_article,
+    make_category,
+    make_drill,
+    make_equipment,
+    make_muscle,
+    make_program,
+    make_topic,
+    upload_media,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+# --- Helpers ------------------------------------------------------------------------------------
+
+
+def sha256(data):
+    return hashlib.sha256(data).hexdigest()
+
+
+def media_tree(root):
+    """{file name: sha256} of everything in a media folder: originals, posters and renditions."""
+    return {str(path.relative_to(root)): sha256(path.read_bytes()) for path in root.rglob("*") if path.is_file()}
+
+
+def database_rows():
+    """Every content row with every column, and every many-to-many link, as plain data."""
+    rows = {model._meta.label: list(model.objects.order_by("pk").values()) for model in CONTENT_MODELS}
+    for model in CONTENT_MODELS:
+        for field in model._meta.many_to_many:
+            through = field.remote_field.through
+            if through._meta.auto_created:
+                columns = [f.attname for f in through._meta.fields if not f.primary_key]
+                rows[through._meta.label] = sorted(map(str, through.objects.values_list(*columns)))
+    return rows
+
+
+def full_sync(client):
+    response = client.get("/api/v1/sync/")
+    assert response.status_code == 200
+    data = response.json()
+    data.pop("token")
+    return data
+
+
+def delete_all_content():
+    """What a new database holds after `migrate`: no content, and no sync journal."""
+    # Reverse order: each model is deleted before the ones it protects (categories, media, authors).
+    for model in reversed(CONTENT_MODELS):
+        model.objects.all().delete()
+    ChangeLog.objects.all().delete()
+
+
+def empty_media_root(settings, tmp_path, name):
+    settings.MEDIA_ROOT = tmp_path / name
+    settings.MEDIA_ROOT.mkdir()
+    return settings.MEDIA_ROOT
+
+
+def export(path):
+    call_command("export_content", str(path), stdout=io.StringIO(), stderr=io.StringIO())
+    return path
+
+
+def import_(path):
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import_content", str(path), stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def rewrite(path, change, *, reseal):
+    """Change an archive's members; with `reseal`, also its manifest and checksum, as a forger would."""
+    with zipfile.ZipFile(path) as archive:
+        members = {info.filename: archive.read(info.filename) for info in archive.infolist()}
+        comment = archive.comment
+    change(members)
+    if reseal:
+        manifest = json.loads(members["manifest.json"])
+        manifest["files"] = [
+            {"path": name, "bytes": len(data), "sha256": sha256(data)}
+            for name, data in members.items()
+            if name != "manifest.json"
+        ]
+        members["manifest.json"] = json.dumps(manifest).encode()
+        comment = b"runcms-backup manifest sha256=" + sha256(members["manifest.json"]).encode()
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+        archive.comment = comment
+
+
+def first_media_member(members):
+    return next(name for name in members if name.startswith("files/media/"))
+
+
+def content_of(members):
+    return json.loads(members["content.json"])
+
+
+# --- Content --------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def site(editor):
+    """Content of every kind: drafts, a schedule, an old slug, an image, a video with a poster, audio."""
+    photo = upload_media(image_bytes(size=(800, 500)), title="Heel pull")
+    clip = upload_media(mp4_h264(), filename="clip.mp4", poster=image_bytes(size=(64, 48)), alt_text="")
+    voice = upload_media(mp3(), filename="cue.mp3", alt_text="")
+    drill = make_drill(
+        slug="heel-pull", steps=["Lie face down.", "Pull the heel to the hip."],
+        cues=["Keep your hips and back level"], updated_by=editor,
+    )
+    drill.primary_muscles.set([make_muscle(slug="hamstrings")])
+    drill.equipment.set([make_equipment(slug="mat")])
+    DrillMedia.objects.create(drill=drill, media=photo, position=1)
+    DrillMedia.objects.create(drill=drill, media=clip, position=2)
+    cue = Cue.objects.get(drill=drill)
+    cue.audio = voice
+    cue.save()
+    drill.slug = "face-down-heel-pull"
+    drill.save()
+    drill.progressions.set([make_drill(slug="banded-heel-pull", status=Status.DRAFT)])
+    now = timezone.now()
+    make_drill(slug="scheduled-drill", publish_at=now + timedelta(days=3))
+    make_drill(slug="expired-drill", publish_at=now - timedelta(days=2), unpublish_at=now - timedelta(days=1))
+    make_program([drill], slug="pull-strength", cover=photo)
+    make_article(
+        body="## The pull\n\nPull the foot under the hip.\n\n[[drill:face-down-heel-pull]]\n",
+        hero=photo, topics=[make_topic(slug="running-technique")], sources=["How to Run"],
+    )
+    make_article(slug="draft-article", status=Status.DRAFT)
+    assert OldSlug.objects.filter(slug="heel-pull").exists()
+
+
+@pytest.fixture
+def small_archive(tmp_path, settings):
+    """An exported archive of a little content, and an empty site to import it into."""
+    photo = upload_media(image_bytes(size=(400, 250)))
+    DrillMedia.objects.create(drill=make_drill(slug="heel-pull"), media=photo)
+    path = export(tmp_path / "backup.zip")
+    empty_media_root(settings, tmp_path, "restored")
+    delete_all_content()
+    return path
+
+
+def assert_site_is_empty(media_root):
+    assert not any(model.objects.exists() for model in CONTENT_MODELS)
+    assert not Rendition.objects.exists()
+    assert media_tree(media_root) == {}
+
+
+# --- Round trip ---------------------------------------------------------------------------------
+
+
+def test_export_then_import_into_an_empty_site_restores_the_sync_output_rows_and_media_bytes(
+    site, client, settings, tmp_path, media_root
+):
+    sync_before, rows_before, files_before = full_sync(client), database_rows(), media_tree(media_root)
+    assert all(sync_before["upserted"][name] for name in ("drills", "programs", "articles", "media"))
+    archive = export(tmp_path / "backup.zip")
+    restored_root = empty_media_root(settings, tmp_path, "restored")
+    delete_all_content()
+
+    import_(archive)
+
+    assert full_sync(client) == sync_before
+    assert database_rows() == rows_before  # ids, slugs, old slugs, timestamps, drafts, schedules
+    assert media_tree(restored_root) == files_before  # originals, posters and renditions, byte for byte
+
+
+def test_import_twice_changes_nothing_the_second_time(site, settings, tmp_path):
+    archive = export(tmp_path / "backup.zip")
+    restored_root = empty_media_root(settings, tmp_path, "restored")
+    delete_all_content()
+    import_(archive)
+    rows, files = database_rows(), media_tree(restored_root)
+
+    output, _ = import_(archive)
+
+    assert "already restored" in output
+    assert database_rows() == rows
+    assert media_tree(restored_root) == files
+
+
+def test_import_into_a_site_with_other_content_is_refused_and_changes_nothing(small_archive, media_root, settings):
+    make_drill(slug="an-editors-new-drill")
+    rows, files = database_rows(), media_tree(settings.MEDIA_ROOT)
+
+    with pytest.raises(CommandError, match="only restores into an empty site"):
+        import_(small_archive)
+
+    assert database_rows() == rows
+    assert media_tree(settings.MEDIA_ROOT) == files
+
+
+def test_an_apps_sync_token_from_before_the_backup_gets_every_change_since_from_the_restored_site(
+    site, client, settings, tmp_path
+):
+    token = client.get("/api/v1/sync/").json()["token"]
+    edited = Drill.objects.get(slug="face-down-heel-pull")
+    edited.title = "Face-down heel pull, slowly"
+    edited.save()
+    gone = make_drill(slug="short-lived")
+    gone_id = str(gone.pk)
+    client.get("/api/v1/sync/")  # the app may have seen it
+    gone.delete()
+    journal = list(ChangeLog.objects.order_by("id").values())
+    archive = export(tmp_path / "backup.zip")
+    empty_media_root(settings, tmp_path, "restored")
+    delete_all_content()
+    import_(archive)
+
+    changes = client.get("/api/v1/sync/", {"token": token}).json()
+
+    assert "Face-down heel pull, slowly" in [drill["title"] for drill in changes["upserted"]["drills"]]
+    assert gone_id in changes["deleted"]["drills"]
+    assert list(ChangeLog.objects.order_by("id").values()) == journal  # as it was, positions and all
+
+
+def test_import_into_an_emptied_site_that_apps_have_synced_with_is_refused(small_archive):
+    drill = make_drill(slug="made-and-deleted")
+    drill.delete()  # leaves entries in this site's sync journal
+    drill.category.delete()
+
+    with pytest.raises(CommandError, match="sync journal"):
+        import_(small_archive)
+
+    assert not any(model.objects.exists() for model in CONTENT_MODELS)
+
+
+def test_restored_items_start_their_history_with_a_restore_revision(small_archive):
+    import_(small_archive)
+
+    versions = Version.objects.get_for_object(Drill.objects.get(slug="heel-pull"))
+    assert [version.revision.get_comment() for version in versions] == [
+        "Restored from a backup (manage.py import_content)."
+    ]
+
+
+def test_restored_site_gives_new_rows_fresh_ids(small_archive):
+    import_(small_archive)
+
+    added = make_drill(slug="added-after-the-restore", category=make_category(), steps=["One more step."])
+
+    assert added.steps.count() == 1
+
+
+def test_import_keeps_editors_who_exist_and_says_which_do_not(site, settings, tmp_path, editor):
+    archive = export(tmp_path / "backup.zip")
+    empty_media_root(settings, tmp_path, "restored")
+    delete_all_content()
+    editor.delete()
+
+    output, _ = import_(archive)
+
+    assert "No user here is called editor" in output
+
+
+def test_export_and_import_show_progress(small_archive, tmp_path):
+    _, progress = import_(small_archive)
+
+    assert "Checking archive" in progress and "Making renditions" in progress and "100%" in progress
+    err = io.StringIO()
+    call_command("export_content", str(tmp_path / "again.zip"), stdout=io.StringIO(), stderr=err)
+    assert "Exporting media" in err.getvalue() and "100%" in err.getvalue()
+
+
+def test_export_refuses_when_a_media_file_is_missing_and_leaves_no_archive(media_root, tmp_path):
+    photo = upload_media(image_bytes(size=(400, 250)))
+    DrillMedia.objects.create(drill=make_drill(), media=photo)
+    (media_root / photo.file.name).unlink()
+
+    with pytest.raises(CommandError, match="missing from media storage"):
+        export(tmp_path / "backup.zip")
+
+    assert list(tmp_path.glob("backup.zip*")) == [] and list(tmp_path.glob(".backup.zip*")) == []
+
+
+def test_every_model_of_the_content_apps_is_backed_up_except_renditions():
+    models = {m._meta.label for app in ("drills", "articles", "runcms") for m in apps.get_app_config(app).get_models()}
+
+    assert models - {Rendition._meta.label} == {model._meta.label for model in (*CONTENT_MODELS, *JOURNAL_MODELS)}
+
+
+# --- Refused archives ---------------------------------------------------------------------------
+
+
+def _truncate(path):
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+
+
+def _garbage(path):
+    path.write_bytes(hashlib.sha512(b"not an archive").digest() * 100)
+
+
+def _flip_media_byte(members):
+    name = first_media_member(members)
+    data = bytearray(members[name])
+    data[len(data) // 2] ^= 0x01
+    members[name] = bytes(data)
+
+
+def _change_a_title(members):
+    members["content.json"] = members["content.json"].replace(b'"Heel pull"', b'"Heel pulL"', 1)
+
+
+def _remove_media_file(members):
+    del members[first_media_member(members)]
+
+
+def _add_unlisted_file(members):
+    members["files/media/extra.png"] = image_bytes(format="PNG")
+
+
+def _edit_manifest(members):
+    members["manifest.json"] = members["manifest.json"].replace(b'"version": 1', b'"version": 1 ')
+
+
+def _future_version(members):
+    manifest = json.loads(members["manifest.json"])
+    manifest["version"] = 2
+    members["manifest.json"] = json.dumps(manifest).encode()
+
+
+def _broken_json(members):
+    members["content.json"] = members["content.json"][:-40]
+
+
+def _html_as_media(members):
+    members[first_media_member(members)] = html_page()
+
+
+def _path_outside_media(members):
+    old = first_media_member(members)
+    members["files/../../settings.py"] = members.pop(old)
+    members["content.json"] = members["content.json"].replace(
+        old.removeprefix("files/").encode(), b"../../settings.py"
+    )
+
+
+def _dangling_reference(members):
+    content = content_of(members)
+    content["objects"] = [row for row in content["objects"] if row["model"] != "drills.category"]
+    members["content.json"] = json.dumps(content).encode()
+
+
+def _unknown_model(members):
+    content = content_of(members)
+    content["objects"].append({"model": "auth.user", "pk": 1, "fields": {"username": "intruder"}})
+    members["content.json"] = json.dumps(content).encode()
+
+
+@pytest.mark.parametrize(
+    ("damage", "reseal", "message"),
+    [
+        (_truncate, None, "truncated"),
+        (_garbage, None, "not a readable backup archive"),
+        (_flip_media_byte, False, "damaged or was changed after export"),
+        (_change_a_title, False, "damaged or was changed after export"),
+        (_remove_media_file, False, "missing from the archive"),
+        (_add_unlisted_file, False, "which its manifest does not list"),
+        (_edit_manifest, False, "does not match its checksum"),
+        (_future_version, True, "format version 2"),
+        (_broken_json, True, "not valid JSON"),
+        (_html_as_media, True, "refused as media"),
+        (_path_outside_media, True, "not allowed"),
+        (_dangling_reference, True, "which is not in the archive"),
+        (_unknown_model, True, "does not back up"),
+    ],
+    ids=lambda value: value.__name__.strip("_") if callable(value) else None,
+)
+def test_damaged_or_changed_archive_is_refused_and_nothing_is_written(small_archive, settings, damage, reseal,
+                                                                      message):
+    if reseal is None:
+        damage(small_archive)
+    else:
+        rewrite(small_archive, damage, reseal=reseal)
+
+    with pytest.raises(CommandError, match=message) as refusal:
+        import_(small_archive)
+
+    assert "Nothing was imported" in str(refusal.value)
+    assert_site_is_empty(settings.MEDIA_ROOT)
+
+
+def test_missing_archive_is_a_clear_error(tmp_path):
+    with pytest.raises(CommandError, match="There is no archive at"):
+        import_(tmp_path / "nowhere.zip")
+
+
+def test_video_keeps_its_poster_and_audio_keeps_its_duration(site, settings, tmp_path):
+    media_before = list(CueMedia.objects.order_by("pk").values("id", "poster", "duration_seconds", "kind"))
+    archive = export(tmp_path / "backup.zip")
+    empty_media_root(settings, tmp_path, "restored")
+    delete_all_content()
+
+    import_(archive)
+
+    assert list(CueMedia.objects.order_by("pk").values("id", "poster", "duration_seconds", "kind")) == media_before
