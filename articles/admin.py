@@ -65,14 +65,6 @@ class MarkdownEditor(forms.Textarea):
 
 
 class ArticleForm(ConcurrencyForm):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if "slug" in self.fields:
-            # The model's text has "<slug>", which the admin would read as an HTML tag.
-            self.fields["slug"].help_text = (
-                "The web address: /articles/this-slug/. You can change it; the old address keeps working."
-            )
-
     def clean_body(self):
         body = self.cleaned_data["body"]
         problems = embed_problems(body)

@@ -62,7 +62,8 @@ class ArticleQuerySet(PublishableQuerySet):
 class Article(Publishable):
     slug = models.SlugField(
         max_length=200, unique=True,
-        help_text="The web address: /articles/<slug>/. You can change it; the old address keeps working.",
+        help_text="The last part of the web address, e.g. /articles/the-pull/. "
+        "You can change it; the old address keeps working.",
     )
     title = models.CharField(max_length=200)
     summary = models.TextField(max_length=500, help_text="One or two sentences for lists, search results and sharing.")

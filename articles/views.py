@@ -23,7 +23,7 @@ from articles.models import Article, Topic
 from articles.structured_data import article_data, drill_data
 from articles.templatetags.pages import picture_context
 from drills.models import Category, CueKind, Drill, Program, ProgramItem
-from runcms.preview import visible_queryset
+from runcms.preview import remember_preview_for_media, visible_queryset
 from runcms.slugs import SlugMoved, get_by_slug
 
 SITE_NAME = "runcms"
@@ -67,6 +67,7 @@ def public_page(view):
         if "preview" in request.GET:
             patch_cache_control(response, private=True, no_store=True)
             response["X-Robots-Tag"] = "noindex"
+            remember_preview_for_media(request, response)
         else:
             patch_cache_control(response, public=True, max_age=PAGE_MAX_AGE)
         return response

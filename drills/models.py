@@ -257,8 +257,12 @@ class DrillQuerySet(PublishableQuerySet):
 @reversion.register(follow=["steps", "cues", "media_links"])
 @track_slug_history
 class Drill(Publishable, Prescription):
-    slug = models.SlugField(max_length=200, unique=True, help_text="The web address: /drills/<slug>/. "
-                            "You can change it; the old address keeps working.")
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        help_text="The last part of the web address, e.g. /drills/heel-pull-on-the-box/. "
+        "You can change it; the old address keeps working.",
+    )
     title = models.CharField(max_length=200)
     summary = models.TextField(max_length=500, help_text="One or two sentences shown in lists and previews.")
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="drills")
@@ -368,7 +372,12 @@ class ProgramQuerySet(PublishableQuerySet):
 @reversion.register(follow=["items"])
 @track_slug_history
 class Program(Publishable):
-    slug = models.SlugField(max_length=200, unique=True)
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        help_text="The last part of the web address, e.g. /programs/pull-strength/. "
+        "You can change it; the old address keeps working.",
+    )
     title = models.CharField(max_length=200)
     summary = models.TextField(max_length=500)
     description = models.TextField(blank=True)

@@ -12,7 +12,15 @@ from django.http import HttpResponse, HttpResponseNotFound, StreamingHttpRespons
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.views.decorators.http import require_safe
 
-from drills.models import CueMedia, Rendition, media_upload_to, poster_upload_to, rendition_upload_to
+from drills.models import (
+    MEDIA_USES,
+    CueMedia,
+    Rendition,
+    media_upload_to,
+    poster_upload_to,
+    rendition_upload_to,
+)
+from runcms.preview import MEDIA_COOKIE, read_preview_token
 
 # Stored names are random, so a name is never reused for other bytes and a copy can be kept
 # for a year. Originals get a day, which bounds how long a shared cache keeps serving the
@@ -49,7 +57,7 @@ def serve_media(request, path):
         return _not_found(request)
     if CueMedia.objects.public().filter(pk=found.media_id).exists():
         caching = found.caching
-    elif _may_preview(request):
+    elif _may_preview(request) or _previewed_draft_uses(request, found.media_id):
         caching = PREVIEW_CACHING
     else:
         return _not_found(request)
@@ -85,6 +93,18 @@ def _find(path):
 def _may_preview(request):
     user = request.user
     return user.is_active and user.is_staff and user.has_perm("drills.view_cuemedia")
+
+
+def _previewed_draft_uses(request, media_id):
+    """True when the browser holds a preview link's token for an item that uses this media."""
+    opened = read_preview_token(request.COOKIES.get(MEDIA_COOKIE))
+    if opened is None:
+        return False
+    return any(
+        CueMedia.objects.filter(pk=media_id, **{f"{path}__pk": opened["id"]}).exists()
+        for path, model in MEDIA_USES
+        if model._meta.label_lower == opened["model"]
+    )
 
 
 def _not_found(request):

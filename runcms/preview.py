@@ -8,33 +8,44 @@ from django.conf import settings
 from django.core import signing
 
 SALT = "runcms.preview"
+# Set on a preview page's response for /media/ only, so the draft's own pictures load too.
+MEDIA_COOKIE = "runcms_preview"
 
 
 def make_preview_token(obj):
     return signing.dumps({"model": obj._meta.label_lower, "id": str(obj.pk)}, salt=SALT, compress=True)
 
 
-def preview_allows(token, model, pk):
-    """True when `token` is a valid, unexpired preview token for this very object."""
+def read_preview_token(token):
+    """{"model": label, "id": pk} for a valid, unexpired token; None otherwise."""
     if not token:
-        return False
+        return None
     try:
         data = signing.loads(token, salt=SALT, max_age=settings.RUNCMS_PREVIEW_MAX_AGE)
     except signing.BadSignature:  # also raised, as SignatureExpired, when too old
-        return False
-    return data == {"model": model._meta.label_lower, "id": str(pk)}
+        return None
+    return data if isinstance(data, dict) and set(data) == {"model", "id"} else None
+
+
+def preview_allows(token, model, pk):
+    """True when `token` is a valid, unexpired preview token for this very object."""
+    return read_preview_token(token) == {"model": model._meta.label_lower, "id": str(pk)}
 
 
 def visible_queryset(queryset, request):
     """`queryset.published()`, plus the one draft a valid `?preview=` token in the request opens."""
     published = queryset.published()
-    token = request.GET.get("preview") if request is not None else None
-    if not token:
+    data = read_preview_token(request.GET.get("preview")) if request is not None else None
+    if data is None or data["model"] != queryset.model._meta.label_lower:
         return published
-    try:
-        data = signing.loads(token, salt=SALT, max_age=settings.RUNCMS_PREVIEW_MAX_AGE)
-    except signing.BadSignature:
-        return published
-    if data.get("model") != queryset.model._meta.label_lower:
-        return published
-    return published | queryset.filter(pk=data.get("id"))
+    return published | queryset.filter(pk=data["id"])
+
+
+def remember_preview_for_media(request, response):
+    """Let the media view serve the previewed draft's own files to this browser."""
+    token = request.GET.get("preview")
+    if read_preview_token(token) is not None:
+        response.set_cookie(
+            MEDIA_COOKIE, token, max_age=3600, path=settings.MEDIA_URL, secure=request.is_secure(),
+            httponly=True, samesite="Lax",
+        )
