@@ -233,7 +233,7 @@ class Cursor:
 
 
 def make_token(cursor):
-    payload = {"p": cursor.position, "t": cursor.since.isoformat()}
+    payload = {"p": cursor.position, "t": cursor.since.isoformat(), "s": _stamp(cursor.position)}
     if cursor.resume:
         payload["r"] = list(cursor.resume)
     return signing.dumps(payload, salt=TOKEN_SALT, compress=True)
@@ -261,7 +261,26 @@ def read_token(token):
     if cursor.position > last_position():
         # The log is behind the token: the database was restored from an older backup.
         raise TokenExpired("This sync token is newer than the content this server holds.")
+    if data.get("s") and not _same_history(cursor.position, data["s"]):
+        # The entry at the token's position is not the one the client saw: the log was
+        # restored from a backup and has grown again since, along another history.
+        raise TokenExpired("This sync token was issued before this server's content was restored from a backup.")
     return cursor
+
+
+def _stamp(position):
+    """When the entry at `position` was logged: ties a token to one history of the log."""
+    logged_at = ChangeLog.objects.filter(pk=position).values_list("logged_at", flat=True).first()
+    return logged_at.isoformat() if logged_at else None
+
+
+def _same_history(position, stamp):
+    current = _stamp(position)
+    if current is not None:
+        return current == stamp
+    # Pruning removes the oldest entries only, so a missing entry with older ones still
+    # present is a hole left by a restore, not by pruning.
+    return not ChangeLog.objects.filter(pk__lt=position).exists()
 
 
 def _days(seconds):

@@ -267,6 +267,22 @@ def test_a_token_ahead_of_the_change_log_is_a_410(client):
     assert client.get("/api/v1/sync/", {"token": token}).status_code == 410
 
 
+def test_a_token_from_another_history_of_the_log_is_a_410_even_once_the_log_has_grown_past_it(client):
+    from runcms.models import ChangeLog
+
+    make_drill()
+    restored_up_to = ChangeLog.objects.order_by("-id").first().pk
+    make_drill()
+    _, token = full_sync(client)  # issued after the backup was taken
+    ChangeLog.objects.filter(pk__gt=restored_up_to).delete()  # the site is restored from that backup...
+    make_drill(), make_drill(), make_drill()  # ...and editors carry on, along another history
+
+    response = client.get("/api/v1/sync/", {"token": token})
+
+    assert response.status_code == 410
+    assert "full sync" in response.json()["detail"]
+
+
 def test_pruning_keeps_what_valid_tokens_need(client, settings):
     from runcms import sync
     from runcms.models import ChangeLog
