@@ -8,6 +8,7 @@ from drills.api import ROUTES as DRILL_ROUTES
 from runcms.api.docs import DocsView, SchemaView
 from runcms.api.errors import not_found
 from runcms.api.sync import SyncView
+from runcms.api.views import IndexView
 from runcms.health import healthz
 
 
@@ -30,6 +31,7 @@ api_router = SimpleRouter()
 for prefix, viewset, basename in [*DRILL_ROUTES, *ARTICLE_ROUTES]:
     api_router.register(prefix, viewset, basename=basename)
 api_v1 = [
+    path("", IndexView.as_view(routes=[(prefix, name) for prefix, _, name in api_router.registry]), name="index"),
     *api_router.urls,
     path("sync/", SyncView.as_view(), name="sync"),
     path("schema/", SchemaView.as_view(), name="schema"),

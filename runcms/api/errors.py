@@ -32,6 +32,9 @@ def message(data):
 def not_found(request, *args, **kwargs):
     """Unknown addresses under /api/ answer in the API's format rather than with an HTML page."""
     return JsonResponse(
-        {"detail": "There is nothing at this address. The API v1 index of addresses is /api/v1/schema/."},
+        {
+            "detail": "There is nothing at this address. "
+            "The index of API v1 addresses is /api/v1/; the schema is /api/v1/schema/."
+        },
         status=404,
     )

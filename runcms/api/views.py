@@ -1,9 +1,11 @@
 """Base viewsets of API v1: read-only, public, throttled, cached, in the contract's error format."""
 
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from runcms.api.caching import ConditionalGetMixin
 from runcms.api.errors import exception_handler
@@ -64,3 +66,18 @@ class ContentViewSet(PublicApiMixin, mixins.ListModelMixin, mixins.RetrieveModel
         query = request.META.get("QUERY_STRING")
         location = request.build_absolute_uri(path + (f"?{query}" if query else ""))
         return Response({"detail": f"Moved to {location}"}, status=301, headers={"Location": location})
+
+
+class IndexView(PublicApiMixin, APIView):
+    """GET /api/v1/: the address of every collection, the sync, the schema and the docs."""
+
+    routes = ()  # (prefix, basename) of each registered collection
+
+    @extend_schema(exclude=True)
+    def get(self, request):
+        def absolute(name):
+            return request.build_absolute_uri(reverse(name))
+
+        links = {prefix: absolute(f"api:{basename}-list") for prefix, basename in self.routes}
+        links.update(sync=absolute("api:sync"), schema=absolute("api:schema"), docs=absolute("api-docs"))
+        return Response(links)
