@@ -5,26 +5,12 @@ follows its drill (a new title, a new photo, a new slug) and disappears when the
 goes offline (rule 1). The admin preview uses this too, so it shows exactly the page.
 """
 
-from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.markdown import expand_embeds
 from articles.services import drills_by_slug
-from drills.models import CueMedia, Drill, DrillMedia, Rendition
-
-
-def gallery_with_renditions():
-    return DrillMedia.objects.select_related("media").prefetch_related(
-        Prefetch("media__renditions", queryset=Rendition.objects.order_by("width", "format"))
-    )
-
-
-def with_card_media(drills):
-    """Drills loaded for cards (title, summary, prescription, thumbnail): no query per drill."""
-    return drills.select_related("category").prefetch_related(
-        Prefetch("media_links", queryset=gallery_with_renditions())
-    )
+from drills.models import CueMedia, Drill
 
 
 def expand_body(body_html) -> SafeString:
@@ -36,7 +22,7 @@ def expand_body(body_html) -> SafeString:
         return ""
 
     expand_embeds(body_html, collect)
-    drills = drills_by_slug(with_card_media(Drill.objects.published()), refs["drill"]) if refs["drill"] else {}
+    drills = drills_by_slug(Drill.objects.published().for_cards(), refs["drill"]) if refs["drill"] else {}
     media = (
         {str(item.pk): item for item in CueMedia.objects.filter(pk__in=refs["media"]).with_renditions()}
         if refs["media"]

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.middleware.http import ConditionalGetMiddleware
 from django.shortcuts import get_object_or_404, render
@@ -18,11 +18,11 @@ from django.utils.cache import patch_cache_control
 from django.utils.decorators import decorator_from_middleware
 from django.views.decorators.http import require_safe
 
-from articles.embeds import expand_body, with_card_media
+from articles.embeds import expand_body
 from articles.models import Article, Topic
 from articles.structured_data import article_data, drill_data
 from articles.templatetags.pages import picture_context
-from drills.models import Category, CueKind, Drill, Program, ProgramItem
+from drills.models import Category, CueKind, Drill, Program
 from runcms.preview import remember_preview_for_media, visible_queryset
 from runcms.slugs import SlugMoved, get_by_slug
 
@@ -133,11 +133,8 @@ def home(request):
     context = {
         # Featured articles first, then the newest.
         "articles": Article.objects.published().for_cards().order_by("-featured", "-first_published_at")[:HOME_ITEMS],
-        "programs": Program.objects.published()
-        .filter(featured=True)
-        .select_related("cover")
-        .prefetch_related("cover__renditions")[:HOME_ITEMS],
-        "drills": with_card_media(Drill.objects.published()).order_by("-first_published_at", "title")[:HOME_ITEMS],
+        "programs": Program.objects.published().filter(featured=True).for_cards()[:HOME_ITEMS],
+        "drills": Drill.objects.published().for_cards().order_by("-first_published_at", "title")[:HOME_ITEMS],
         "meta": page_meta(request, title=SITE_NAME, description=SITE_DESCRIPTION, path=reverse("home")),
     }
     return render(request, "articles/home.html", context)
@@ -198,7 +195,7 @@ def article_detail(request, slug):
 def drill_list(request):
     q, words = _search_terms(request)
     category = None
-    drills = with_card_media(Drill.objects.published()).order_by("title", "id")
+    drills = Drill.objects.published().for_cards().order_by("title", "id")
     if request.GET.get("category"):
         category = get_object_or_404(Category, slug=request.GET["category"][:100])
         drills = drills.filter(category=category)
@@ -268,16 +265,7 @@ def drill_detail(request, slug):
 
 @public_page
 def program_detail(request, slug):
-    programs = Program.objects.select_related("cover").prefetch_related(
-        "cover__renditions",
-        Prefetch(
-            "items",
-            queryset=ProgramItem.objects.filter(drill__in=Drill.objects.published()).prefetch_related(
-                Prefetch("drill", queryset=with_card_media(Drill.objects.all()))
-            ),
-        ),
-    )
-    program = get_by_slug(visible_queryset(programs, request), slug)
+    program = get_by_slug(visible_queryset(Program.objects.all(), request).for_page(), slug)
     context = {
         "program": program,
         "items": program.items.all(),

@@ -249,6 +249,17 @@ class DrillQuerySet(PublishableQuerySet):
             ),
         )
 
+    def for_cards(self):
+        # A drill card (title, summary, prescription, thumbnail from the gallery): no query per drill.
+        return self.select_related("category").prefetch_related(
+            Prefetch(
+                "media_links",
+                queryset=DrillMedia.objects.select_related("media").prefetch_related(
+                    Prefetch("media__renditions", queryset=Rendition.objects.order_by("width", "format"))
+                ),
+            )
+        )
+
     def for_links(self):
         # What a link to a drill shows (title, address, dates), for lists of related drills.
         return self.only("id", "slug", "title", "updated_at", "first_published_at")
@@ -367,6 +378,20 @@ class ProgramQuerySet(PublishableQuerySet):
 
     def for_api_list(self):
         return self.select_related("cover").prefetch_related("cover__renditions")
+
+    def for_cards(self):
+        return self.for_api_list()
+
+    def for_page(self):
+        # The program page: its cover, and each published drill as a card with its own prescription.
+        return self.for_cards().prefetch_related(
+            Prefetch(
+                "items",
+                queryset=ProgramItem.objects.filter(drill__in=Drill.objects.published()).prefetch_related(
+                    Prefetch("drill", queryset=Drill.objects.for_cards())
+                ),
+            )
+        )
 
 
 @reversion.register(follow=["items"])
