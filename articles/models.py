@@ -9,6 +9,8 @@ from runcms.slugs import track_slug_history
 
 
 class Topic(Taxonomy):
+    public_uses = (("articles.Article", "topics"),)
+
     def get_absolute_url(self):
         return reverse("topic-detail", kwargs={"slug": self.slug})
 

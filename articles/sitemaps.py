@@ -43,7 +43,7 @@ class ProgramSitemap(PublishedSitemap):
 
 class TopicSitemap(PublicSitemap):
     def items(self):
-        return Topic.objects.filter(articles__in=Article.objects.published()).distinct().order_by("slug")
+        return Topic.objects.public().order_by("slug")
 
 
 class PagesSitemap(PublicSitemap):

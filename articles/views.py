@@ -197,7 +197,7 @@ def drill_list(request):
     category = None
     drills = Drill.objects.published().for_cards().order_by("title", "id")
     if request.GET.get("category"):
-        category = get_object_or_404(Category, slug=request.GET["category"][:100])
+        category = get_object_or_404(Category.objects.public(), slug=request.GET["category"][:100])
         drills = drills.filter(category=category)
     drills = _matching(drills, words)
     paging = _paginate(
@@ -208,7 +208,7 @@ def drill_list(request):
         "drills": paging["page_obj"].object_list,
         "q": q,
         "category": category,
-        "categories": Category.objects.filter(drills__in=Drill.objects.published()).distinct(),
+        "categories": Category.objects.public(),
         "meta": page_meta(
             request,
             title=f"{category.name} drills" if category else "Drills",
@@ -283,7 +283,7 @@ def program_detail(request, slug):
 
 @public_page
 def topic_detail(request, slug):
-    topic = get_object_or_404(Topic, slug=slug)
+    topic = get_object_or_404(Topic.objects.public(), slug=slug)
     articles = Article.objects.published().filter(topics=topic).for_cards()
     paging = _paginate(request, articles, ARTICLES_PER_PAGE, topic.get_absolute_url())
     context = {

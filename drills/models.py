@@ -1,6 +1,7 @@
 import uuid
 
 import reversion
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -12,11 +13,25 @@ from runcms.publishing import Publishable, PublishableQuerySet, schedule_constra
 from runcms.slugs import track_slug_history
 
 
+class TaxonomyQuerySet(models.QuerySet):
+    def public(self):
+        """Terms some published item uses. A term only drafts use stays private (rule 1)."""
+        condition = Q(pk__in=[])
+        for label, lookup in self.model.public_uses:
+            condition |= Q(pk__in=apps.get_model(label).objects.published().values(lookup))
+        return self.filter(condition)
+
+
 class Taxonomy(models.Model):
+    # (publishable model, lookup from it to the term): where a term shows up in public.
+    public_uses = ()
+
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TaxonomyQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -27,6 +42,8 @@ class Taxonomy(models.Model):
 
 
 class Category(Taxonomy):
+    public_uses = (("drills.Drill", "category"),)
+
     position = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first in menus.")
 
     class Meta(Taxonomy.Meta):
@@ -35,10 +52,12 @@ class Category(Taxonomy):
 
 
 class Muscle(Taxonomy):
-    pass
+    public_uses = (("drills.Drill", "primary_muscles"), ("drills.Drill", "secondary_muscles"))
 
 
 class Equipment(Taxonomy):
+    public_uses = (("drills.Drill", "equipment"),)
+
     class Meta(Taxonomy.Meta):
         verbose_name_plural = "equipment"
 

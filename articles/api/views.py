@@ -1,6 +1,5 @@
 """API v1 endpoints of articles and topics."""
 
-from django.db.models import Q
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
 from articles.api.filters import ArticleFilter
@@ -29,5 +28,4 @@ class TopicViewSet(ListViewSet):
     etag_collections = ("articles",)
 
     def get_queryset(self):
-        used = Q(pk__in=Article.objects.published().values("topics"))
-        return Topic.objects.filter(used).order_by(*Topic._meta.ordering, "pk")
+        return Topic.objects.public().order_by(*Topic._meta.ordering, "pk")

@@ -1,8 +1,6 @@
 """API v1 endpoints of drills, programs, cue media and taxonomy."""
 
-from functools import reduce
 
-from django.db.models import Q
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
@@ -74,19 +72,15 @@ class TermViewSet(ListViewSet):
     """A taxonomy: only terms that some published drill uses (a draft's new term stays private)."""
 
     model = None
-    used_by = ()  # lookups from a drill to the term
 
     def get_queryset(self):
-        published = Drill.objects.published()
-        used = reduce(Q.__or__, (Q(pk__in=published.values(lookup)) for lookup in self.used_by))
-        return self.model.objects.filter(used).order_by(*self.model._meta.ordering, "pk")
+        return self.model.objects.public().order_by(*self.model._meta.ordering, "pk")
 
 
 @extend_schema_view(list=extend_schema(summary="Drill categories in use"))
 class CategoryViewSet(TermViewSet):
     model = Category
     serializer_class = CategorySerializer
-    used_by = ("category",)
     etag_collections = ("drills",)
 
 
@@ -94,7 +88,6 @@ class CategoryViewSet(TermViewSet):
 class MuscleViewSet(TermViewSet):
     model = Muscle
     serializer_class = MuscleSerializer
-    used_by = ("primary_muscles", "secondary_muscles")
     etag_collections = ("drills",)
 
 
@@ -102,5 +95,4 @@ class MuscleViewSet(TermViewSet):
 class EquipmentViewSet(TermViewSet):
     model = Equipment
     serializer_class = EquipmentSerializer
-    used_by = ("equipment",)
     etag_collections = ("drills",)

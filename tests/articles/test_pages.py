@@ -8,7 +8,7 @@ from django.utils import timezone
 from runcms.preview import make_preview_token
 from runcms.publishing import Status
 from tests.articles.site import build_site
-from tests.factories import make_article, make_drill, make_media, make_program, make_topic
+from tests.factories import make_article, make_category, make_drill, make_media, make_program, make_topic
 
 pytestmark = pytest.mark.django_db
 
@@ -178,12 +178,21 @@ def test_topic_page_lists_its_published_articles(client, site):
     assert "Not in the topic" not in page
 
 
-def test_topic_without_articles_says_so(client):
+def test_a_topic_no_published_article_uses_is_a_404(client):
     make_topic(slug="empty")
+    make_article(status=Status.DRAFT, topics=[make_topic(slug="draft-only")])
 
-    page = text_of(client.get("/topics/empty/"))
+    responses = [client.get("/topics/empty/"), client.get("/topics/draft-only/")]
 
-    assert "No articles on this topic yet." in page
+    assert [response.status_code for response in responses] == [404, 404]
+
+
+def test_a_category_only_drafts_use_is_a_404_on_the_drill_list(client):
+    make_drill(status=Status.DRAFT, category=make_category(slug="secret-category"))
+
+    response = client.get("/drills/?category=secret-category")
+
+    assert response.status_code == 404
 
 
 def test_article_list_is_paginated(client):
