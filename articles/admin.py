@@ -17,7 +17,7 @@ from articles.models import Article, Author, Source, Topic
 from articles.services import embed_problems, link_embeds, render_body
 from articles.views import public_url
 from drills.admin import OrderedInline, TaxonomyAdmin
-from runcms.editing import ConcurrencyForm, PublishableAdmin
+from runcms.editing import ConcurrencyForm, PublishableAdmin, SafeAutocompleteMixin
 from runcms.preview import make_preview_token
 
 # A long article is some 5,000 words; this leaves ample room and keeps a
@@ -28,7 +28,7 @@ admin.site.register(Topic, TaxonomyAdmin)
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ("name", "slug", "updated_at")
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}

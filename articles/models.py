@@ -1,4 +1,5 @@
 import reversion
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Prefetch
 from django.urls import reverse
@@ -106,7 +107,7 @@ class Article(Publishable):
 @reversion.register()
 class Source(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sources")
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(9999)])
     title = models.CharField(max_length=300, help_text="e.g. the book title.")
     author = models.CharField(max_length=200, blank=True)
     url = models.URLField(blank=True, help_text="Optional link; must start with http:// or https://.")

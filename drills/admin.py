@@ -20,7 +20,7 @@ from drills.models import (
     Rendition,
     Step,
 )
-from runcms.editing import PublishableAdmin
+from runcms.editing import PublishableAdmin, SafeAutocompleteMixin
 
 
 class TaxonomyAdmin(admin.ModelAdmin):
@@ -39,7 +39,7 @@ class CategoryAdmin(TaxonomyAdmin):
     list_editable = ("position",)
 
 
-class OrderedInline(admin.TabularInline):
+class OrderedInline(SafeAutocompleteMixin, admin.TabularInline):
     """Inline rows ordered by `position`; rows can be dragged to reorder them."""
 
     extra = 0
@@ -103,7 +103,10 @@ class DrillAdmin(PublishableAdmin):
 
 class ProgramItemInline(OrderedInline):
     model = ProgramItem
-    fields = ("position", "drill", "sets", "reps", "per_side", "hold_seconds", "rest_seconds", "prescription_note")
+    fields = (
+        "position", "drill", "sets", "reps", "per_side", "hold_seconds", "duration_seconds", "distance_metres",
+        "rest_seconds", "prescription_note",
+    )
     autocomplete_fields = ("drill",)
     extra = 1
 

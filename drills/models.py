@@ -219,14 +219,21 @@ class Difficulty(models.TextChoices):
 class Prescription(models.Model):
     """How much of a drill to do. On a program item, an empty field means "as the drill says"."""
 
-    sets = models.PositiveSmallIntegerField(null=True, blank=True)
+    sets = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(100)])
     reps = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Repetitions per set (per side if per-side)."
+        null=True, blank=True, validators=[MaxValueValidator(1000)],
+        help_text="Repetitions per set (per side if per-side).",
     )
-    hold_seconds = models.PositiveSmallIntegerField(null=True, blank=True, help_text="For holds: seconds per rep.")
-    duration_seconds = models.PositiveIntegerField(null=True, blank=True, help_text="For timed work: seconds per set.")
-    distance_metres = models.PositiveIntegerField(null=True, blank=True)
-    rest_seconds = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Rest between sets.")
+    hold_seconds = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(3600)], help_text="For holds: seconds per rep."
+    )
+    duration_seconds = models.PositiveIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(86400)], help_text="For timed work: seconds per set."
+    )
+    distance_metres = models.PositiveIntegerField(null=True, blank=True, validators=[MaxValueValidator(100_000)])
+    rest_seconds = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(3600)], help_text="Rest between sets."
+    )
     prescription_note = models.CharField(
         "note", max_length=200, blank=True, help_text="e.g. “Change feet after 10”."
     )
@@ -336,7 +343,7 @@ class Drill(Publishable, Prescription):
 @reversion.register()
 class Step(models.Model):
     drill = models.ForeignKey(Drill, on_delete=models.CASCADE, related_name="steps")
-    position = models.PositiveSmallIntegerField(default=0, db_index=True)
+    position = models.PositiveSmallIntegerField(default=0, db_index=True, validators=[MaxValueValidator(9999)])
     text = models.TextField()
     media = models.ForeignKey(CueMedia, null=True, blank=True, on_delete=models.SET_NULL, related_name="steps")
 
@@ -356,7 +363,7 @@ class CueKind(models.TextChoices):
 @reversion.register()
 class Cue(models.Model):
     drill = models.ForeignKey(Drill, on_delete=models.CASCADE, related_name="cues")
-    position = models.PositiveSmallIntegerField(default=0, db_index=True)
+    position = models.PositiveSmallIntegerField(default=0, db_index=True, validators=[MaxValueValidator(9999)])
     kind = models.CharField(max_length=10, choices=CueKind.choices, default=CueKind.CUE)
     text = models.CharField(max_length=200, help_text="Short and spoken-friendly: “Keep your hips and back level”.")
     audio = models.ForeignKey(
@@ -375,7 +382,7 @@ class Cue(models.Model):
 class DrillMedia(models.Model):
     drill = models.ForeignKey(Drill, on_delete=models.CASCADE, related_name="media_links")
     media = models.ForeignKey(CueMedia, on_delete=models.PROTECT, related_name="drill_links")
-    position = models.PositiveSmallIntegerField(default=0, db_index=True)
+    position = models.PositiveSmallIntegerField(default=0, db_index=True, validators=[MaxValueValidator(9999)])
 
     class Meta:
         ordering = ["position", "id"]
@@ -449,7 +456,7 @@ class Program(Publishable):
 class ProgramItem(Prescription):
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="items")
     drill = models.ForeignKey(Drill, on_delete=models.PROTECT, related_name="program_items")
-    position = models.PositiveSmallIntegerField(default=0, db_index=True)
+    position = models.PositiveSmallIntegerField(default=0, db_index=True, validators=[MaxValueValidator(9999)])
     per_side = models.BooleanField(null=True, blank=True, help_text="Empty: as the drill says.")
 
     class Meta:
@@ -460,7 +467,10 @@ class ProgramItem(Prescription):
 
     def effective_prescription(self):
         """The drill's prescription with this item's overrides applied."""
-        values = {name: getattr(self, name) or getattr(self.drill, name) for name in self.PRESCRIPTION_FIELDS}
+        values = {
+            name: getattr(self.drill, name) if getattr(self, name) in (None, "") else getattr(self, name)
+            for name in self.PRESCRIPTION_FIELDS
+        }
         values["per_side"] = self.drill.per_side if self.per_side is None else self.per_side
         return values
 

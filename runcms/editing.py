@@ -5,12 +5,58 @@ someone else's newer save (rule 3)."""
 import reversion
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.html import format_html
 from reversion.admin import VersionAdmin
 
 from runcms.publishing import Status
+
+
+class _KnownValuesOnly:
+    """Autocomplete widgets that re-render a refused form without crashing.
+
+    Django's autocomplete widget looks the submitted values up to show them again; a
+    hostile value ("abc" for a number, a malformed UUID) would raise there and turn the
+    form's clear error into a 500. Values the target field cannot even parse are dropped
+    from the redisplay; the form still reports them as invalid.
+    """
+
+    def optgroups(self, name, value, attr=None):
+        remote = self.field.remote_field
+        target = remote.model._meta.get_field(getattr(remote, "field_name", None) or remote.model._meta.pk.name)
+        parsable = []
+        for item in value:
+            try:
+                target.to_python(item)
+            except (ValidationError, TypeError, ValueError):
+                continue
+            parsable.append(item)
+        return super().optgroups(name, parsable, attr)
+
+
+class SafeAutocompleteSelect(_KnownValuesOnly, AutocompleteSelect):
+    pass
+
+
+class SafeAutocompleteSelectMultiple(_KnownValuesOnly, AutocompleteSelectMultiple):
+    pass
+
+
+class SafeAutocompleteMixin:
+    """For ModelAdmin and inlines: autocomplete fields with the widgets above."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelectMultiple(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 def _token(moment):
@@ -57,7 +103,7 @@ class ConcurrencyForm(forms.ModelForm):
         return cleaned
 
 
-class PublishableAdmin(VersionAdmin):
+class PublishableAdmin(SafeAutocompleteMixin, VersionAdmin):
     form = ConcurrencyForm
     list_display = ("__str__", "status_badge", "publish_at", "unpublish_at", "updated_at", "updated_by")
     list_filter = ("status",)
@@ -101,6 +147,13 @@ class PublishableAdmin(VersionAdmin):
             count = 0
             for obj in queryset.select_for_update(of=("self",)):
                 obj.status = status
+                if status == Status.PUBLISHED:
+                    # "Now" means now: a pending schedule or a passed expiry would keep it hidden.
+                    now = timezone.now()
+                    if obj.publish_at and obj.publish_at > now:
+                        obj.publish_at = None
+                    if obj.unpublish_at and obj.unpublish_at <= now:
+                        obj.unpublish_at = None
                 obj.updated_by = request.user
                 obj.save()
                 count += 1

@@ -21,7 +21,8 @@ class SlugMoved(Exception):
 
 
 def _remember_old_slug(sender, instance, raw=False, **kwargs):
-    if raw or instance._state.adding:
+    # Raw saves count too: restoring a revision with an older slug must keep today's address working.
+    if instance.pk is None:
         return
     previous = sender._default_manager.filter(pk=instance.pk).values_list("slug", flat=True).first()
     if previous is None or previous == instance.slug:

@@ -130,3 +130,69 @@ def test_admin_is_for_staff_only(client):
 
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("category", "not-a-number"),
+        ("equipment", "abc"),
+        ("progressions", "not-a-uuid"),
+        ("steps-0-media", "../../etc/passwd"),
+    ],
+)
+def test_hostile_values_in_autocomplete_fields_are_a_form_error_not_a_500(client, editor, field, value):
+    drill = make_drill(title="Unchanged", steps=["Lie down."])
+    form = open_form(client, editor, drill)
+
+    response = client.post(change_url(drill), {**form, "title": "Changed", field: value})
+
+    drill.refresh_from_db()
+    assert response.status_code == 200
+    assert "Please correct the error" in response.content.decode()
+    assert drill.title == "Unchanged"
+
+
+def test_a_hostile_drill_in_a_program_item_is_a_form_error_not_a_500(client, editor):
+    from tests.factories import make_program
+
+    program = make_program(title="Unchanged", drills=[make_drill()])
+    client.force_login(editor)
+    url = f"/admin/drills/program/{program.pk}/change/"
+    form = admin_form_data(client.get(url))
+
+    response = client.post(url, {**form, "title": "Changed", "items-0-drill": "not-a-uuid"})
+
+    program.refresh_from_db()
+    assert response.status_code == 200
+    assert program.title == "Unchanged"
+
+
+def test_publish_now_makes_scheduled_and_expired_drafts_live(client, editor):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    scheduled = make_drill(status=Status.DRAFT, publish_at=timezone.now() + timedelta(days=2))
+    expired = make_drill(status=Status.DRAFT, unpublish_at=timezone.now() - timedelta(days=2))
+    client.force_login(editor)
+
+    client.post(
+        "/admin/drills/drill/",
+        {"action": "publish_now", "_selected_action": [str(scheduled.pk), str(expired.pk)]},
+    )
+
+    assert set(Drill.objects.published()) == {scheduled, expired}
+
+
+@pytest.mark.parametrize("field, value", [("sets", "99999999"), ("rest_seconds", "40000"), ("steps-0-position", "70000")])
+def test_absurd_numbers_are_refused_the_same_way_on_every_database(client, editor, field, value):
+    drill = make_drill(title="Unchanged", steps=["Lie down."])
+    form = open_form(client, editor, drill)
+
+    response = client.post(change_url(drill), {**form, "title": "Changed", field: value})
+
+    drill.refresh_from_db()
+    assert response.status_code == 200
+    assert "Ensure this value is less than or equal to" in response.content.decode()
+    assert drill.title == "Unchanged"

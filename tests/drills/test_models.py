@@ -36,3 +36,11 @@ def test_a_drill_in_a_program_cannot_be_deleted_from_under_it():
 
     with pytest.raises(ProtectedError):
         drill.delete()
+
+
+def test_a_program_item_can_override_with_zero():
+    drill = make_drill(rest_seconds=60)
+    item = ProgramItem.objects.get(program=make_program(drills=[drill]))
+    item.rest_seconds = 0
+
+    assert item.effective_prescription()["rest_seconds"] == 0

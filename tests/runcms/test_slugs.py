@@ -78,3 +78,18 @@ def test_old_slugs_are_per_content_type():
 def test_unknown_slug_is_a_404():
     with pytest.raises(Http404):
         get_by_slug(Drill.objects.published(), "nothing-here")
+
+
+def test_restoring_an_older_slug_keeps_the_newer_address_working():
+    from django.core import serializers
+
+    drill = make_drill(slug="first")
+    snapshot = serializers.serialize("json", [drill])
+    rename(drill, "second")
+
+    for restored in serializers.deserialize("json", snapshot):  # how django-reversion restores: a raw save
+        restored.save()
+
+    with pytest.raises(SlugMoved) as moved:
+        get_by_slug(Drill.objects.published(), "second")
+    assert moved.value.current_slug == "first"

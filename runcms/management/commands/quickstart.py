@@ -40,8 +40,8 @@ class Command(BaseCommand):
 
     def ensure_admin(self):
         User = get_user_model()
-        username = os.environ.get("RUNCMS_ADMIN_USER", "admin")
-        password = os.environ.get("RUNCMS_ADMIN_PASSWORD")
+        username = os.environ.get("RUNCMS_ADMIN_USER") or "admin"
+        password = os.environ.get("RUNCMS_ADMIN_PASSWORD") or None
         user = User.objects.filter(username=username).first()
         if user is None:
             password = password or secrets.token_urlsafe(12)
@@ -52,5 +52,5 @@ class Command(BaseCommand):
             user.save(update_fields=["password"])
             self.stdout.write(f"  Set the password of “{username}” from RUNCMS_ADMIN_PASSWORD.")
         else:
-            password = "(unchanged: as printed the first time; reset it with `manage.py changepassword admin`)"
+            password = f"(unchanged: as printed the first time; reset it with `manage.py changepassword {username}`)"
         return username, password
