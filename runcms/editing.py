@@ -8,9 +8,11 @@ from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.html import format_html
 from reversion.admin import VersionAdmin
+from reversion.models import Version
 
 from runcms.publishing import Status
 
@@ -138,6 +140,32 @@ class PublishableAdmin(SafeAutocompleteMixin, VersionAdmin):
     def save_model(self, request, obj, form, change):
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        refused = self._refuse_slug_clash(request, version_id)
+        return refused or super().recover_view(request, version_id, extra_context)
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        refused = self._refuse_slug_clash(request, version_id)
+        return refused or super().revision_view(request, object_id, version_id, extra_context)
+
+    def _refuse_slug_clash(self, request, version_id):
+        """A version whose address another item has taken since cannot come back as it was.
+
+        Without this check the restore fails deep inside the database, and django-reversion
+        reports it as a puzzling "missing dependency".
+        """
+        version = Version.objects.filter(pk=version_id).first()
+        slug = version and version.field_dict.get("slug")
+        holder = slug and self.model._default_manager.filter(slug=slug).exclude(pk=version.object_id).first()
+        if not holder:
+            return None
+        messages.error(
+            request,
+            f"This version used the address “{slug}”, which “{holder}” has now. "
+            f"Change the slug of “{holder}” first, then restore this version.",
+        )
+        return redirect(f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_changelist")
 
     def _set_status(self, request, queryset, status, message):
         # Save one by one so each change is a revision and reaches the sync change log.

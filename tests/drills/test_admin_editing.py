@@ -185,7 +185,9 @@ def test_publish_now_makes_scheduled_and_expired_drafts_live(client, editor):
     assert set(Drill.objects.published()) == {scheduled, expired}
 
 
-@pytest.mark.parametrize("field, value", [("sets", "99999999"), ("rest_seconds", "40000"), ("steps-0-position", "70000")])
+@pytest.mark.parametrize(
+    "field, value", [("sets", "99999999"), ("rest_seconds", "40000"), ("steps-0-position", "70000")]
+)
 def test_absurd_numbers_are_refused_the_same_way_on_every_database(client, editor, field, value):
     drill = make_drill(title="Unchanged", steps=["Lie down."])
     form = open_form(client, editor, drill)
@@ -196,3 +198,17 @@ def test_absurd_numbers_are_refused_the_same_way_on_every_database(client, edito
     assert response.status_code == 200
     assert "Ensure this value is less than or equal to" in response.content.decode()
     assert drill.title == "Unchanged"
+
+
+def test_recovering_a_drill_whose_address_is_taken_says_so(client, editor):
+    drill = make_drill(slug="taken")
+    client.force_login(editor)
+    client.post(change_url(drill), admin_form_data(client.get(change_url(drill))))
+    client.post(f"/admin/drills/drill/{drill.pk}/delete/", {"post": "yes"})
+    make_drill(slug="taken", title="The newcomer")
+    deleted = Version.objects.get_deleted(Drill).get()
+
+    response = client.get(f"/admin/drills/drill/recover/{deleted.pk}/", follow=True)
+
+    assert "which “The newcomer” has now" in response.content.decode()
+    assert Drill.objects.filter(slug="taken").count() == 1
