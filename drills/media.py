@@ -18,7 +18,7 @@ import av
 import mutagen
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
-from mutagen.mp3 import MP3
+from mutagen.mp3 import MP3, BitrateMode
 from mutagen.mp4 import MP4
 from mutagen.oggopus import OggOpus
 from mutagen.oggvorbis import OggVorbis
@@ -57,6 +57,10 @@ _HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b
 # polyglot (bytes that are both an image and a web page) cannot slip through.
 _MARKUP = re.compile(rb"<(?:script|html|iframe|svg|object|embed|body)[\s/>]|<\?php", re.IGNORECASE)
 _CHUNK = 1024 * 1024
+# How far the media may stop short of the length its header declares (see _refuse_if_cut_short).
+_CUT_SLACK_MIN_SECONDS = 0.1
+_CUT_SLACK_MAX_SECONDS = 0.25
+_CUT_SLACK_SHARE = 0.05
 
 
 @dataclass(frozen=True)
@@ -440,9 +444,10 @@ def _inspect_video(media, container, max_pixels):
             "megapixels per frame. Export it at 1080p and re-upload.",
             code="too_many_pixels",
         )
-    frame = next(media.decode(stream), None)
+    frame, seconds = _read_to_the_end(media, stream)
     if frame is None:
         _refuse("The video has no pictures that can be decoded. Export it again and re-upload.", "corrupt")
+    _refuse_if_cut_short("video", seconds, _declared_seconds(media))
     if abs(frame.rotation) in (90, 270):  # a phone held upright records sideways
         width, height = height, width
     return {
@@ -451,7 +456,7 @@ def _inspect_video(media, container, max_pixels):
         "extension": container,
         "width": width,
         "height": height,
-        "duration_seconds": _duration(media, stream),
+        "duration_seconds": seconds,
         "frame_count": stream.frames or None,
     }
 
@@ -461,11 +466,9 @@ def _inspect_audio(file, container):
     with _refused_unless_decodable(
         "The audio is truncated or corrupt and cannot be played. Export it again and re-upload."
     ):
-        duration = None
-        if tag_readers:
-            found = mutagen.File(file, options=tag_readers)
-            # A mutagen file with no tags is falsy, so compare with None.
-            duration = found.info.length if found is not None else None
+        found = mutagen.File(file, options=tag_readers) if tag_readers else None
+        file.seek(0)
+        declared = _declared_audio_seconds(file, container, found)
         file.seek(0)
         with av.open(file, format=container) as media:
             if not media.streams.audio:
@@ -478,23 +481,107 @@ def _inspect_audio(file, container):
                     "Export it as MP3 or AAC (M4A) and re-upload.",
                     code="unsupported_codec",
                 )
-            if next(media.decode(stream), None) is None:
+            frame, seconds = _read_to_the_end(media, stream)
+            if frame is None:
                 _refuse("The audio has no sound that can be decoded. Export it again and re-upload.", "corrupt")
-            duration = duration or _duration(media, stream)
+            if container not in ("mp3", "wav"):
+                declared = _declared_seconds(media)
+        _refuse_if_cut_short("audio", seconds, declared)
     return {
         "kind": "audio",
         "mime_type": mime_type,
         "extension": extension,
         "width": None,
         "height": None,
-        "duration_seconds": duration,
+        "duration_seconds": seconds,
         "frame_count": None,
     }
 
 
-def _duration(media, stream):
-    if stream.duration is not None and stream.time_base is not None:
-        return float(stream.duration * stream.time_base)
-    if media.duration is not None:
-        return media.duration / av.time_base
+def _read_to_the_end(media, stream):
+    """Demux every packet of the file; decode only the first frame of `stream`.
+
+    A file cut off mid-upload usually still opens and its first frame decodes,
+    while its header or index still claims the full length. Only reading to the
+    end shows where the media really stops. Packets are not decoded (fast) and
+    each is dropped once its timestamps are noted (memory stays flat).
+    Returns the first frame and the seconds of media actually present.
+    """
+    first_frame, start, end = None, None, None
+    for packet in media.demux():
+        if first_frame is None and packet.stream.index == stream.index:
+            # The last packet of each stream is an empty one that flushes the decoder.
+            first_frame = next(iter(packet.decode()), None)
+        when = packet.pts if packet.pts is not None else packet.dts
+        if when is None or packet.time_base is None or _is_cover_art(packet.stream):
+            continue
+        begin = when * packet.time_base
+        finish = (when + max(packet.duration or 0, 0)) * packet.time_base
+        start = begin if start is None else min(start, begin)
+        end = finish if end is None else max(end, finish)
+    if end is None:
+        return first_frame, None
+    # Audio encoders put priming samples before zero; players drop them.
+    return first_frame, float(end - max(start, 0))
+
+
+def _declared_seconds(media):
+    # For MP4 and WebM this is the length written in the header or index.
+    return media.duration / av.time_base if media.duration is not None else None
+
+
+def _declared_audio_seconds(file, container, found):
+    if container == "mp3":
+        # Without a Xing/VBRI header both FFmpeg and mutagen only guess the length
+        # from the file size, which says nothing about a cut.
+        if found is not None and found.info.bitrate_mode != BitrateMode.UNKNOWN:
+            return found.info.length
+        return None
+    if container == "wav":
+        _refuse_cut_wav(file)
     return None
+
+
+def _refuse_cut_wav(file):
+    """Compare the data chunk's declared size with the bytes actually present.
+
+    FFmpeg quietly shortens a WAV whose data chunk runs past the end of the file,
+    so only the header shows the cut; PCM has no frames, so the check is exact.
+    """
+    size_of_file = file.seek(0, io.SEEK_END)
+    file.seek(12)
+    byte_rate = None
+    for _ in range(64):  # real files have a handful of chunks; a hostile one could have millions
+        header = file.read(8)
+        if len(header) < 8:
+            return
+        chunk_id, size = struct.unpack("<4sI", header)
+        if chunk_id == b"data":
+            # Recorders writing to a pipe cannot go back to fill in the size, and leave 0 or all ones.
+            if size == 0 or size >= 0x7FFFFFFF or not byte_rate:
+                return
+            present = max(size_of_file - file.tell(), 0)
+            _refuse_if_cut_short("audio", min(present, size) / byte_rate, size / byte_rate, slack=0)
+            return
+        if chunk_id == b"fmt ":
+            (byte_rate,) = struct.unpack_from("<I", file.read(16), 8)
+            size -= 16
+        file.seek(size + (size & 1), io.SEEK_CUR)
+
+
+def _refuse_if_cut_short(kind, seconds, declared, slack=None):
+    if declared is None:
+        return
+    seconds = seconds or 0.0
+    if slack is None:
+        # Header and packets of a whole file agree to within a frame or two; a
+        # cut-off upload loses far more. The slack keeps a missing last-packet
+        # duration or encoder padding from refusing a good short clip.
+        slack = max(_CUT_SLACK_MIN_SECONDS, min(_CUT_SLACK_MAX_SECONDS, declared * _CUT_SLACK_SHARE))
+    if declared - seconds > slack:
+        _refuse(
+            f"The {kind} is truncated or corrupt: it stops after {seconds:.1f} s of the {declared:.1f} s "
+            "it says it lasts, so the end of the file is missing (the upload or export was probably cut off). "
+            "Export it again and re-upload the complete file.",
+            code="corrupt",
+        )

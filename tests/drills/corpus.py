@@ -7,6 +7,7 @@ Each factory is cached: several tests read the same bytes, and a few files
 import io
 import math
 import struct
+import tempfile
 import wave
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -221,16 +222,22 @@ def html_page():
     return b"<!DOCTYPE html>\n<html><head><title>cue</title></head><body><script>alert(1)</script></body></html>"
 
 
-def _encode_video(container, codec, options=None, seconds=CLIP_SECONDS, fps=25):
-    buffer = io.BytesIO()
-    with av.open(buffer, "w", format=container) as output:
-        stream = output.add_stream(codec, rate=fps, options=options or {})
-        stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p"
-        for index in range(int(seconds * fps)):
-            frame = av.VideoFrame.from_image(Image.new("RGB", (64, 48), (index * 10, 100, 200)))
-            output.mux(stream.encode(frame))
-        output.mux(stream.encode())
-    return buffer.getvalue()
+def _encode_video(container, codec, options=None, seconds=CLIP_SECONDS, fps=25, container_options=None):
+    # Faststart rewrites the file to move the index to the front, so it needs a
+    # real file it can reopen; a temporary one serves every case alike.
+    with tempfile.NamedTemporaryFile(suffix=f".{container}") as target:
+        with av.open(target.name, "w", format=container, options=container_options or {}) as output:
+            stream = output.add_stream(codec, rate=fps, options=options or {})
+            stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p"
+            for index in range(int(seconds * fps)):
+                frame = av.VideoFrame.from_image(Image.new("RGB", (64, 48), (index * 10, 100, 200)))
+                output.mux(stream.encode(frame))
+            output.mux(stream.encode())
+        return target.read()
+
+
+def _cut(data, share):
+    return data[: int(len(data) * share)]
 
 
 def _sine(rate, seconds=CLIP_SECONDS):
@@ -271,6 +278,23 @@ def truncated_mp4():
 
 
 @cache
+def faststart_mp4():
+    # The index (moov) before the media, as phones and web exports write it: a
+    # cut file still opens and claims its full length.
+    return _encode_video("mp4", "libx264", container_options={"movflags": "faststart"})
+
+
+@cache
+def faststart_mp4_cut_at_80_percent():
+    return _cut(faststart_mp4(), 0.8)
+
+
+@cache
+def webm_cut_in_half():
+    return _cut(webm_vp9(), 0.5)
+
+
+@cache
 def mp4_mpeg4_part2():
     return _encode_video("mp4", "mpeg4")
 
@@ -293,6 +317,16 @@ def mp3():
 @cache
 def m4a():
     return _encode_audio("ipod", "aac", 44100)
+
+
+@cache
+def mp3_cut_in_half():
+    return _cut(mp3(), 0.5)
+
+
+@cache
+def m4a_cut_at_80_percent():
+    return _cut(m4a(), 0.8)
 
 
 @cache
@@ -322,6 +356,11 @@ def wav():
         output.setframerate(rate)
         output.writeframes(pcm)
     return buffer.getvalue()
+
+
+@cache
+def wav_cut_in_half():
+    return _cut(wav(), 0.5)
 
 
 def pdf():
@@ -382,6 +421,7 @@ CORPUS = [
     accepted("animated gif", "hop.gif", animated_gif, "animation", "image/gif", "gif", duration=ANIMATION_SECONDS),
     accepted("animated png", "hop.png", animated_png, "animation", "image/png", "png", duration=ANIMATION_SECONDS),
     accepted("mp4 named .png", "clip.png", mp4_h264, "video", "video/mp4", "mp4", duration=CLIP_SECONDS),
+    accepted("faststart mp4", "clip.mp4", faststart_mp4, "video", "video/mp4", "mp4", duration=CLIP_SECONDS),
     accepted("webm vp9", "clip.webm", webm_vp9, "video", "video/webm", "webm", duration=CLIP_SECONDS),
     accepted("mp3", "cue.mp3", mp3, "audio", "audio/mpeg", "mp3", size=None, duration=CLIP_SECONDS),
     accepted("m4a aac", "cue.m4a", m4a, "audio", "audio/mp4", "m4a", size=None, duration=CLIP_SECONDS),
@@ -394,6 +434,11 @@ CORPUS = [
     refused("truncated jpeg", "photo.jpg", truncated_jpeg, "truncated or corrupt"),
     refused("truncated png", "photo.png", truncated_png, "truncated or corrupt"),
     refused("truncated mp4", "clip.mp4", truncated_mp4, "truncated or corrupt"),
+    refused("faststart mp4 cut at 80%", "clip.mp4", faststart_mp4_cut_at_80_percent, "truncated"),
+    refused("webm cut in half", "clip.webm", webm_cut_in_half, "truncated"),
+    refused("mp3 cut in half", "cue.mp3", mp3_cut_in_half, "truncated"),
+    refused("m4a cut at 80%", "cue.m4a", m4a_cut_at_80_percent, "truncated"),
+    refused("wav cut in half", "cue.wav", wav_cut_in_half, "truncated"),
     refused("20000 x 20000 png", "bomb.png", png_20000_square, "megapixels"),
     refused("gif with 3000 frames", "bomb.gif", gif_with_3000_frames, "× 3000 frames"),
     refused(

@@ -262,3 +262,35 @@ def test_damaged_file_is_accepted_or_refused_but_never_crashes(case, cut, damage
         assert refusal.message and refusal.code
     else:
         assert found.kind in ("image", "animation", "video", "audio")
+
+
+def test_wav_missing_only_its_last_sample_is_refused():
+    content = corpus.wav()[:-2]
+
+    with pytest.raises(ValidationError) as refusal:
+        verify_upload(io.BytesIO(content))
+
+    assert refusal.value.code == "corrupt"
+    assert "truncated" in refusal.value.message
+
+
+def test_wav_whose_recorder_never_filled_in_the_data_size_is_accepted():
+    # Written to a pipe, a recorder cannot go back, and leaves the data size at all ones.
+    content = bytearray(corpus.wav())
+    data = content.index(b"data")
+    content[data + 4 : data + 8] = b"\xff\xff\xff\xff"
+
+    found = verify_upload(io.BytesIO(bytes(content)))
+
+    assert found.duration_seconds == pytest.approx(corpus.CLIP_SECONDS, abs=0.01)
+
+
+@pytest.mark.parametrize(
+    "factory",
+    [corpus.faststart_mp4_cut_at_80_percent, corpus.webm_cut_in_half, corpus.mp3_cut_in_half, corpus.wav_cut_in_half],
+)
+def test_truncation_refusal_tells_how_much_is_missing(factory):
+    with pytest.raises(ValidationError) as refusal:
+        verify_upload(io.BytesIO(factory()))
+
+    assert "of the 1.0 s it says it lasts" in refusal.value.message
