@@ -56,7 +56,8 @@ def serve_media(request, path):
     if found is None:
         return _not_found(request)
     if CueMedia.objects.public().filter(pk=found.media_id).exists():
-        caching = found.caching
+        # A URL holding a preview token is the editor's alone, even for a public file.
+        caching = PREVIEW_CACHING if "preview" in request.GET else found.caching
     elif _may_preview(request) or _previewed_draft_uses(request, found.media_id):
         caching = PREVIEW_CACHING
     else:
@@ -96,8 +97,16 @@ def _may_preview(request):
 
 
 def _previewed_draft_uses(request, media_id):
-    """True when the browser holds a preview link's token for an item that uses this media."""
-    opened = read_preview_token(request.COOKIES.get(MEDIA_COOKIE))
+    """True when a preview link's token names an item that uses this media.
+
+    Browsers hold the token in a cookie (set by the preview page); API clients, which
+    keep no cookies, get media URLs ending in `?preview=<token>` in a preview response.
+    """
+    tokens = {request.GET.get("preview"), request.COOKIES.get(MEDIA_COOKIE)} - {None, ""}
+    return any(_opens_a_user_of(read_preview_token(token), media_id) for token in tokens)
+
+
+def _opens_a_user_of(opened, media_id):
     if opened is None:
         return False
     return any(

@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core import signing
 from django.db import connections, router
-from django.db.models import Max, Q
+from django.db.models import Max, Q, Value
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.utils import timezone
 
@@ -92,15 +92,19 @@ def track(model, affected):
     m2m_changed.connect(_m2m_changed, dispatch_uid="runcms.sync:m2m")
 
 
-def affected(model, pks):
-    """{collection name: set of ids} of the API objects that depend on these rows of `model`."""
+def affected(model, pks, names=None):
+    """{collection name: set of ids} of the API objects that depend on these rows of `model`.
+
+    `names`, when given, limits the answer to these collections.
+    """
     pks = [pk for pk in pks if pk is not None]
     found = defaultdict(set)
     if not pks:
         return found
     for tracker in _trackers.get(model, ()):
         for name, ids in tracker(pks).items():
-            found[name].update(i for i in ids if i is not None)
+            if names is None or name in names:
+                found[name].update(i for i in ids if i is not None)
     return found
 
 
@@ -387,20 +391,38 @@ def _delta_page(cursor, limit):
     return Page(Cursor(position, now), has_more, upserted, deleted)
 
 
-def _scheduled_changes(since, now):
-    """What depends on the items whose publish or unpublish time passed in (since, now]."""
+def _scheduled_changes(since, now, names=None):
+    """What depends on the items whose publish or unpublish time passed in (since, now].
+
+    `names` limits the answer to these collections; trackers answer with lazy querysets,
+    so the others cost no query.
+    """
     found = defaultdict(set)
-    if now <= since:
+    scheduled = [collection for collection in collections() if collection.scheduled]
+    if now <= since or not scheduled:
         return found
-    for collection in collections():
-        if not collection.scheduled:
-            continue
-        model = collection.model
-        window = Q(publish_at__gt=since, publish_at__lte=now) | Q(unpublish_at__gt=since, unpublish_at__lte=now)
-        pks = list(model.objects.filter(window).values_list("pk", flat=True))
-        for name, ids in affected(model, pks).items():
+    window = Q(publish_at__gt=since, publish_at__lte=now) | Q(unpublish_at__gt=since, unpublish_at__lte=now)
+    # One query for every scheduled collection: each row's collection name and id.
+    passed = [
+        c.model.objects.filter(window).order_by().annotate(_collection=Value(c.name)).values_list("_collection", "pk")
+        for c in scheduled
+    ]
+    pks = defaultdict(list)
+    for name, pk in passed[0].union(*passed[1:], all=True):
+        pks[name].append(pk)
+    for collection in scheduled:
+        for name, ids in affected(collection.model, pks[collection.name], names).items():
             found[name].update(ids)
     return found
+
+
+def scheduled_ids(collection_name, since, now):
+    """Ids of `collection_name` that look different because a schedule passed in (since, now], unsaved.
+
+    Its own items that went live or expired, and those showing one (a program listing a
+    drill, the photo of a drill): `updated_since` needs them as a delta sync does.
+    """
+    return _scheduled_changes(since, now, names={collection_name}).get(collection_name, set())
 
 
 def scheduled_models():

@@ -7,6 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from articles.api.embeds import public_bodies
 from articles.models import Article, Author, Source, Topic
 from drills.api.serializers import ID, PUBLISHED, UPDATED, DrillLinkSerializer, MediaSerializer, drill_links
 from runcms.api.fields import AlwaysNullField, PageUrlField, StableIdField, absolute_url
@@ -89,8 +90,25 @@ class ArticleSummarySerializer(serializers.ModelSerializer):
         }
 
 
+# Serializer context key: {article id: (body, body_html)} as the public may see them.
+PUBLIC_BODIES = "article_public_bodies"
+
+
+class ArticleListSerializer(serializers.ListSerializer):
+    """Articles in full, many at once (sync): their bodies are cleaned of hidden embeds together."""
+
+    def to_representation(self, data):
+        articles = list(data.all() if hasattr(data, "all") else data)
+        self.context[PUBLIC_BODIES] = public_bodies(articles)
+        return super().to_representation(articles)
+
+
 class ArticleSerializer(ArticleSummarySerializer):
-    """An article in full: the detail endpoint and sync."""
+    """An article in full: the detail endpoint and sync.
+
+    `body` and `body_html` leave out embeds of drills and media the public cannot see
+    (see `articles.api.embeds`).
+    """
 
     sources = SourceSerializer(many=True, help_text="Sources and citations, in order.")
     related_drills = serializers.SerializerMethodField(help_text="Published drills the body embeds.")
@@ -99,6 +117,7 @@ class ArticleSerializer(ArticleSummarySerializer):
     )
 
     class Meta(ArticleSummarySerializer.Meta):
+        list_serializer_class = ArticleListSerializer
         fields = [
             *ArticleSummarySerializer.Meta.fields[:-2],
             "body", "body_html", "sources", "related_drills", "media", "updated_at", "published_at",
@@ -106,13 +125,23 @@ class ArticleSerializer(ArticleSummarySerializer):
         extra_kwargs = {
             **ArticleSummarySerializer.Meta.extra_kwargs,
             "body": {
-                "help_text": "The body as the editor wrote it, in Markdown with [[drill:slug]] and [[media:id]] embeds."
+                "help_text": "The body as the editor wrote it, in Markdown with [[drill:slug]] and [[media:id]] "
+                "embeds. Embeds of drills that are not published, or of media that no longer exists, are left out."
             },
             "body_html": {
                 "help_text": 'The body as sanitised HTML. Each embed is an empty <div data-embed="drill" '
-                'data-ref="slug"> or <div data-embed="media" data-ref="id"> to fill from `related_drills` and `media`.'
+                'data-ref="slug"> or <div data-embed="media" data-ref="id"> to fill from `related_drills` and `media`. '
+                "Embeds of drills that are not published, or of media that no longer exists, are left out."
             },
         }
+
+    def to_representation(self, article):
+        data = super().to_representation(article)
+        bodies = self.context.get(PUBLIC_BODIES) or {}
+        if article.pk not in bodies:  # a detail: one article alone
+            bodies = public_bodies([article])
+        data["body"], data["body_html"] = bodies[article.pk]
+        return data
 
     @extend_schema_field(DrillLinkSerializer(many=True))
     def get_related_drills(self, article):

@@ -4,6 +4,8 @@ See `runcms.sync`. Media is public while a published item uses it, through any p
 `MEDIA_USES`, so a change to the item, or to the link, is a change to the media as well.
 """
 
+from itertools import chain
+
 from django.db.models import Q
 
 from drills.api.serializers import DrillSerializer, MediaSerializer, ProgramSerializer
@@ -57,7 +59,8 @@ def public_media():
 def drill_changes(pks):
     linking = ids(Drill.objects.filter(Q(progressions__in=pks) | Q(regressions__in=pks)))
     return {
-        "drills": [*pks, *linking],
+        # chain(), not a list: no query unless the drills are asked for (see sync.affected).
+        "drills": chain(pks, linking),
         "programs": ids(Program.objects.filter(items__drill__in=pks)),
         "media": media_used_by(Drill, pks),
     }

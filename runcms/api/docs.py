@@ -11,30 +11,52 @@ import hashlib
 import re
 
 from django.middleware.http import ConditionalGetMiddleware
+from django.utils.cache import patch_cache_control
 from django.utils.decorators import decorator_from_middleware, method_decorator
 from django.views.decorators.cache import cache_control
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from runcms.api.throttling import AnonymousRateThrottle
 
-# The schema changes only with a deploy: its ETag is a hash of its bytes.
 _conditional = decorator_from_middleware(ConditionalGetMiddleware)
+READ_ONLY = ["get", "head"]  # every other method gets a 405
 
 
 @method_decorator([_conditional, cache_control(public=True, no_cache=True)], name="dispatch")
 class SchemaView(SpectacularAPIView):
+    """The schema changes only with a deploy: an ETag from its bytes, revalidated before each use."""
+
     throttle_classes = [AnonymousRateThrottle]
+    http_method_names = READ_ONLY
 
 
+@method_decorator(_conditional, name="dispatch")
 class DocsView(SpectacularSwaggerSplitView):
+    """The docs page, and its start-up script at `?script`.
+
+    GET and HEAD only: DRF would answer OPTIONS with its metadata, rendered by this
+    view's HTML renderer, which has no template for it.
+    """
+
     throttle_classes = [AnonymousRateThrottle]
+    http_method_names = READ_ONLY
 
     def dispatch(self, request, *args, **kwargs):
         response = super().dispatch(request, *args, **kwargs)
-        if getattr(response, "template_name", None) and request.method == "GET":
-            response.render()
-            styles = re.findall(rb"<style>(.*?)</style>", response.content, re.DOTALL)
-            hashes = [f"'sha256-{base64.b64encode(hashlib.sha256(style).digest()).decode()}'" for style in styles]
-            if hashes:
-                response._csp_update = {"style-src": hashes}  # read by django-csp's middleware
+        if request.method in ("GET", "HEAD") and response.status_code == 200:
+            if "script" in request.GET:
+                # The script holds this visitor's CSRF token: no shared cache may keep it.
+                patch_cache_control(response, private=True, no_store=True)
+            else:
+                patch_cache_control(response, public=True, no_cache=True)
+        if getattr(response, "template_name", None):
+            # After rendering, and before the ETag's callback, which may turn it into a 304.
+            response.add_post_render_callback(_allow_inline_styles)
         return response
+
+
+def _allow_inline_styles(response):
+    styles = re.findall(rb"<style>(.*?)</style>", response.content, re.DOTALL)
+    hashes = [f"'sha256-{base64.b64encode(hashlib.sha256(style).digest()).decode()}'" for style in styles]
+    if hashes:
+        response._csp_update = {"style-src": hashes}  # read by django-csp's middleware

@@ -1,15 +1,18 @@
 """Serializer fields every app's API uses: absolute links and ids that never change."""
 
 import uuid
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 # Names the ids of rows that have an integer key (taxonomy terms, authors), see StableIdField.
 ID_NAMESPACE = uuid.UUID("6f0c1c7e-2f7d-4a53-9d0e-6a8f3b1d2c41")
+# Serializer context key: the preview token of the draft being shown (see FileUrlField).
+PREVIEW_TOKEN = "preview_token"
 
 
 def absolute_url(request, path):
@@ -37,7 +40,12 @@ class PageUrlField(serializers.Field):
 
 @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
 class FileUrlField(serializers.Field):
-    """The absolute URL of a stored file, or null when there is none."""
+    """The absolute URL of a stored file, or null when there is none.
+
+    In a preview response (the context holds PREVIEW_TOKEN) the URL carries the token:
+    the media view serves a draft's own files only to a request that holds it, and an
+    app keeps no cookie. Files in a bucket are not served by that view and keep their URL.
+    """
 
     def __init__(self, **kwargs):
         super().__init__(read_only=True, **kwargs)
@@ -47,7 +55,13 @@ class FileUrlField(serializers.Field):
         return super().get_attribute(instance) or None
 
     def to_representation(self, file):
-        return absolute_url(self.context["request"], file.url) if file else None
+        if not file:
+            return None
+        url = absolute_url(self.context["request"], file.url)
+        token = self.context.get(PREVIEW_TOKEN)
+        if token and isinstance(file.storage, FileSystemStorage):
+            url += ("&" if urlsplit(url).query else "?") + urlencode({"preview": token})
+        return url
 
 
 @extend_schema_field(OpenApiTypes.UUID)

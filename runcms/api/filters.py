@@ -46,7 +46,8 @@ class UpdatedSinceFilter(django_filters.IsoDateTimeFilter):
     """Items that may look different since this time: saved, changed through a related row, or gone live.
 
     Related rows count (a renamed category, a new step) because every change is logged
-    by the sync framework.
+    by the sync framework; so do schedules that passed on a related item without a save
+    (a program's drill went live, a drill's photo with it), found as a delta sync finds them.
     """
 
     field_class = IsoDateTimeField
@@ -66,6 +67,11 @@ class UpdatedSinceFilter(django_filters.IsoDateTimeFilter):
         changed = Q(updated_at__gte=value) | Q(pk__in=sync.changed_ids(self.collection, value))
         if any(f.name == "publish_at" for f in queryset.model._meta.get_fields()):
             changed |= Q(publish_at__gte=value)  # went live by its schedule, unsaved
+        # A few queries whatever the page size; a schedule passing exactly at `value` was
+        # already visible to a client that read at `value`, as in a delta sync.
+        scheduled = sync.scheduled_ids(self.collection, value, timezone.now())
+        if scheduled:
+            changed |= Q(pk__in=list(scheduled))
         return queryset.filter(changed)
 
 

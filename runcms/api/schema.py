@@ -41,7 +41,8 @@ _HEADERS = [
 _PREVIEW = OpenApiParameter(
     "preview", OpenApiTypes.STR,
     description="A signed, expiring preview token an editor shared: opens that one draft. "
-    "Responses to it are never stored by shared caches.",
+    "Responses to it are never stored by shared caches, and the draft's media URLs in them carry the token, "
+    "which the media server asks for.",
 )
 
 

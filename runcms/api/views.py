@@ -9,10 +9,11 @@ from rest_framework.views import APIView
 
 from runcms.api.caching import ConditionalGetMixin
 from runcms.api.errors import exception_handler
+from runcms.api.fields import PREVIEW_TOKEN
 from runcms.api.pagination import Pagination
 from runcms.api.schema import ApiSchema
 from runcms.api.throttling import AnonymousRateThrottle
-from runcms.preview import visible_queryset
+from runcms.preview import preview_allows, visible_queryset
 from runcms.slugs import SlugMoved, get_by_slug
 
 
@@ -59,7 +60,11 @@ class ContentViewSet(PublicApiMixin, mixins.ListModelMixin, mixins.RetrieveModel
             instance = get_by_slug(self.get_queryset(), kwargs[self.lookup_field])
         except SlugMoved as moved:
             return self.moved(request, moved.current_slug)
-        return Response(self.get_serializer(instance).data)
+        context = self.get_serializer_context()
+        token = request.query_params.get("preview")
+        if preview_allows(token, self.model, instance.pk):
+            context[PREVIEW_TOKEN] = token  # its media URLs carry the token (FileUrlField)
+        return Response(self.get_serializer(instance, context=context).data)
 
     def moved(self, request, slug):
         path = reverse(f"api:{self.basename}-detail", kwargs={self.lookup_field: slug})

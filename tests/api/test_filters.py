@@ -6,8 +6,9 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from drills.models import Cue, Step
+from drills.models import Cue, DrillMedia, Step
 from runcms.publishing import Status
+from tests.api.content import small_media
 from tests.factories import (
     make_article,
     make_author,
@@ -15,6 +16,7 @@ from tests.factories import (
     make_drill,
     make_equipment,
     make_muscle,
+    make_program,
     make_topic,
 )
 
@@ -188,3 +190,50 @@ def test_cue_text_search_does_not_see_other_drills_cues(client):
 
     assert ids(client, "/api/v1/drills/", search="secret") == set()
     assert str(drill.pk) in ids(client, "/api/v1/drills/")
+
+
+def scheduled_drill_in_a_program_and_an_article(**schedule):
+    """A drill, its own photo, a program and an article that show it: made a day ago, never saved since."""
+    with time_machine.travel(timezone.now() - timedelta(days=1)):
+        drill = make_drill(**schedule)
+        media = small_media()
+        DrillMedia.objects.create(drill=drill, media=media)
+        program = make_program(drills=[drill, make_drill()])
+        article = make_article(body=f"The pull.\n\n[[drill:{drill.slug}]]\n")
+    return drill, media, program, article
+
+
+def test_updated_since_lists_what_a_related_drill_going_live_by_its_schedule_changed(client):
+    start = timezone.now()
+    drill, media, program, article = scheduled_drill_in_a_program_and_an_article(
+        publish_at=start + timedelta(hours=1)
+    )
+    since = (start + timedelta(minutes=30)).isoformat()
+
+    with time_machine.travel(start + timedelta(hours=2)):
+        assert ids(client, "/api/v1/media/", updated_since=since) == {str(media.pk)}
+        assert ids(client, "/api/v1/programs/", updated_since=since) == {str(program.pk)}
+        assert ids(client, "/api/v1/articles/", updated_since=since) == {str(article.pk)}
+        assert ids(client, "/api/v1/drills/", updated_since=since) == {str(drill.pk)}
+        program_drills = client.get(f"/api/v1/programs/{program.slug}/").json()["items"]
+        assert str(drill.pk) in {item["drill"]["id"] for item in program_drills}
+
+
+def test_updated_since_lists_what_a_related_drill_expiring_by_its_schedule_changed(client):
+    start = timezone.now()
+    _, _, program, article = scheduled_drill_in_a_program_and_an_article(unpublish_at=start + timedelta(hours=1))
+    since = (start + timedelta(minutes=30)).isoformat()
+
+    with time_machine.travel(start + timedelta(hours=2)):
+        assert ids(client, "/api/v1/programs/", updated_since=since) == {str(program.pk)}
+        assert ids(client, "/api/v1/articles/", updated_since=since) == {str(article.pk)}
+
+
+def test_updated_since_leaves_out_what_a_schedule_passing_before_that_time_changed(client):
+    start = timezone.now()
+    scheduled_drill_in_a_program_and_an_article(publish_at=start + timedelta(hours=1))
+    since = (start + timedelta(minutes=90)).isoformat()
+
+    with time_machine.travel(start + timedelta(hours=2)):
+        for collection in ("drills", "programs", "articles", "media"):
+            assert ids(client, f"/api/v1/{collection}/", updated_since=since) == set()

@@ -1,13 +1,18 @@
 """Every endpoint's SQL query count stays the same whatever the page size (and lists need at most 10)."""
 
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from drills.models import DrillMedia
+from runcms.publishing import Status
 from tests.api.content import rich_article, rich_drill, rich_program, small_media
 from tests.api.replica import get_sync
-from tests.factories import make_drill
+from tests.factories import make_article, make_drill, make_program
 
 pytestmark = pytest.mark.django_db
 
@@ -52,6 +57,53 @@ def test_a_detail_needs_as_many_queries_with_one_related_row_of_each_kind_as_wit
     path = f"/api/v1/{collection}/{{}}/"
 
     assert queries(client, path.format(small.slug)) == queries(client, path.format(large.slug))
+
+
+def scheduled_content(start):
+    """Rich content, plus items going live and expiring an hour after `start`, alone and inside others."""
+    rich_content()
+    for schedule in ({"publish_at": start + timedelta(hours=1)}, {"unpublish_at": start + timedelta(hours=1)}):
+        rich_drill(**schedule), rich_program(**schedule), rich_article(**schedule)
+        drill = rich_drill(**schedule)
+        make_program(drills=[drill])
+        make_article(body=f"[[drill:{drill.slug}]]\n")
+
+
+@pytest.mark.parametrize("path", ["drills", "programs", "articles", "media"])
+def test_updated_since_needs_the_same_few_queries_for_a_page_of_1_and_of_100_when_schedules_passed(client, path):
+    start = timezone.now()
+    with time_machine.travel(start - timedelta(days=1)):
+        scheduled_content(start)
+    since = {"updated_since": start.isoformat()}
+
+    with time_machine.travel(start + timedelta(hours=2)):
+        one = queries(client, f"/api/v1/{path}/", {"page_size": 1, **since})
+        hundred = queries(client, f"/api/v1/{path}/", {"page_size": 100, **since})
+
+    assert one == hundred
+    assert hundred <= MAX_LIST_QUERIES
+
+
+def articles_with_hidden_and_renamed_embeds(count):
+    """Articles embedding a draft drill and a drill under an old slug: more than the prefetched rows tell."""
+    articles = []
+    for _ in range(count):
+        draft, renamed = make_drill(status=Status.DRAFT), make_drill()
+        old_slug = renamed.slug
+        articles.append(make_article(body=f"[[drill:{draft.slug}]]\n\n[[drill:{old_slug}]]\n"))
+        renamed.slug = f"{old_slug}-renamed"
+        renamed.save()
+    return articles
+
+
+def test_articles_with_hidden_and_renamed_embeds_need_the_same_queries_one_or_many(client):
+    article = articles_with_hidden_and_renamed_embeds(1)[0]
+    one_sync = queries(client, "/api/v1/sync/")
+    one_detail = queries(client, f"/api/v1/articles/{article.slug}/")
+    articles_with_hidden_and_renamed_embeds(5)
+
+    assert queries(client, "/api/v1/sync/") == one_sync
+    assert queries(client, f"/api/v1/articles/{article.slug}/") == one_detail
 
 
 def test_a_media_detail_needs_a_fixed_number_of_queries(client):

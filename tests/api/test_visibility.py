@@ -1,17 +1,18 @@
 """Rule 1: the API never shows a draft, a not-yet-due or expired item, or media only they use."""
 
 from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import time_machine
 from django.utils import timezone
 
-from drills.models import DrillMedia, Step
+from drills.models import Cue, DrillMedia, MediaKind, Step
 from runcms.preview import make_preview_token
 from runcms.publishing import Status
 from tests.api.content import small_media
 from tests.api.replica import full_sync
-from tests.factories import make_article, make_drill, make_equipment, make_program, make_topic
+from tests.factories import make_article, make_author, make_drill, make_equipment, make_program, make_topic
 
 pytestmark = pytest.mark.django_db
 
@@ -162,3 +163,67 @@ def test_an_old_slug_of_a_draft_is_404(client):
     drill.save()
 
     assert client.get("/api/v1/drills/old-name/").status_code == 404
+
+
+def media_urls(data):
+    """Every file URL of every media object in a representation: originals, posters, renditions."""
+    if isinstance(data, list):
+        return [url for item in data for url in media_urls(item)]
+    if not isinstance(data, dict):
+        return []
+    if "renditions" in data:  # a media object
+        return [url for url in (data["url"], data["poster"], *(r["url"] for r in data["renditions"])) if url]
+    return [url for value in data.values() for url in media_urls(value)]
+
+
+def preview_of(url):
+    return parse_qs(urlsplit(url).query).get("preview")
+
+
+def draft_with_own_media(collection):
+    """A draft that is the only user of its photos, audio and video: none of them is public."""
+    if collection == "drills":
+        draft = make_drill(status=Status.DRAFT, steps=["Lie face down."], cues=["Keep your hips level"])
+        Step.objects.filter(drill=draft).update(media=small_media())
+        Cue.objects.filter(drill=draft).update(audio=small_media(kind=MediaKind.AUDIO))
+        DrillMedia.objects.create(drill=draft, media=small_media(kind=MediaKind.VIDEO))
+        return draft
+    if collection == "programs":
+        return make_program(status=Status.DRAFT, cover=small_media(), drills=[make_drill()])
+    embedded = small_media()
+    return make_article(
+        status=Status.DRAFT, hero=small_media(), author=make_author(photo=small_media()),
+        body=f"The pull.\n\n[[media:{embedded.pk}]]\n",
+    )
+
+
+@pytest.mark.parametrize("collection", ["drills", "programs", "articles"])
+def test_a_previewed_drafts_media_urls_carry_the_token_and_serve_the_files_privately(client, collection):
+    draft = draft_with_own_media(collection)
+    token = make_preview_token(draft)
+
+    response = client.get(f"/api/v1/{collection}/{draft.slug}/", {"preview": token})
+
+    urls = media_urls(response.json())
+    assert response["Cache-Control"] == "private, no-store"
+    assert len(urls) >= 3
+    for url in urls:
+        assert preview_of(url) == [token], url
+        served = client.get(url)
+        assert served.status_code == 200, url
+        assert served["Cache-Control"] == "private, no-store"
+        assert client.get(urlsplit(url).path).status_code == 404, url
+
+
+def test_published_items_and_previews_of_other_items_keep_plain_media_urls(client):
+    drill = make_drill()
+    DrillMedia.objects.create(drill=drill, media=small_media(kind=MediaKind.VIDEO))
+    other_draft = make_drill(status=Status.DRAFT)
+
+    plain = client.get(f"/api/v1/drills/{drill.slug}/").json()
+    other = client.get(f"/api/v1/drills/{drill.slug}/", {"preview": make_preview_token(other_draft)}).json()
+    synced, _ = full_sync(client)
+
+    for data in (plain, other, synced, client.get("/api/v1/drills/").json(), client.get("/api/v1/media/").json()):
+        urls = media_urls(data)
+        assert urls and all(urlsplit(url).query == "" for url in urls)

@@ -1,10 +1,13 @@
 import uuid
 from datetime import timedelta
+from urllib.parse import urlencode
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from drills.models import Cue, DrillMedia
+from runcms.preview import make_preview_token
 from runcms.publishing import Status
 from tests.drills import corpus
 from tests.factories import image_bytes, make_drill, make_program, upload_media
@@ -342,3 +345,64 @@ def test_unknown_media_id_in_a_random_looking_name_is_not_found(client):
     public_photo()
 
     assert client.get(f"/media/media/{uuid.uuid4().hex}.jpg").status_code == 404
+
+
+# --- Preview links: API clients carry the token in the URL ----------------------------------
+
+
+def draft_video():
+    """A draft drill whose gallery video (original, poster, renditions) nothing public uses."""
+    media = upload_media(corpus.mp4_h264(), filename="clip.mp4", poster=PHOTO)
+    draft = make_drill(status=Status.DRAFT)
+    DrillMedia.objects.create(drill=draft, media=media)
+    return draft, media
+
+
+def with_token(url, token):
+    return f"{url}?{urlencode({'preview': token})}"
+
+
+def test_a_preview_token_in_the_url_serves_the_drafts_own_files_privately(client):
+    draft, media = draft_video()
+    token = make_preview_token(draft)
+
+    responses = [client.get(with_token(url, token)) for url in [*urls_of(media), media.poster.url]]
+
+    assert len(responses) == 2 + media.renditions.count()
+    assert {response.status_code for response in responses} == {200}
+    assert {response["Cache-Control"] for response in responses} == {"private, no-store"}
+
+
+def test_a_preview_token_in_the_url_serves_a_public_file_without_a_shared_cache(client):
+    media = public_photo()
+    draft = make_drill(status=Status.DRAFT)
+    DrillMedia.objects.create(drill=draft, media=media)
+
+    response = client.get(with_token(rendition(media).file.url, make_preview_token(draft)))
+
+    assert (response.status_code, response["Cache-Control"]) == (200, "private, no-store")
+
+
+def test_a_preview_token_of_an_item_that_does_not_use_the_media_serves_nothing(client):
+    _, media = draft_video()
+    other_draft, published_program = make_drill(status=Status.DRAFT), make_program()
+
+    for item in (other_draft, published_program):
+        token = make_preview_token(item)
+        assert {client.get(with_token(url, token)).status_code for url in urls_of(media)} == {404}
+
+
+def test_an_expired_preview_token_in_the_url_serves_nothing(client, settings):
+    settings.RUNCMS_PREVIEW_MAX_AGE = 60
+    draft, media = draft_video()
+    token = make_preview_token(draft)
+
+    with time_machine.travel(timezone.now() + timedelta(minutes=5)):
+        assert client.get(with_token(media.file.url, token)).status_code == 404
+
+
+@pytest.mark.parametrize("token", ["", "garbage", "x" * 5000, "\x00", "' OR 1=1 --", "😀", "a:b:c"])
+def test_a_malformed_preview_token_in_the_url_is_not_found_never_an_error(client, token):
+    _, media = draft_video()
+
+    assert client.get(with_token(media.file.url, token)).status_code in (400, 404)

@@ -1,0 +1,92 @@
+"""An article's body as the API shows it: without embeds of drills or media the public cannot see (rule 1).
+
+`body` and `body_html` are stored as the editor wrote them, so they keep an embed of a
+drill that is a draft, not yet due, expired or deleted. The page leaves such an embed
+out when it fills the placeholders (`articles.embeds`); the API hands out the Markdown
+and the placeholders themselves, so it removes them from both.
+
+What may be shown comes from the article's prefetched `related_drills` (published only,
+see `ArticleQuerySet.for_api`) and `embedded_media`; an embed under an old slug of one
+of those drills costs one query, for all the articles serialised together.
+"""
+
+import re
+
+from articles.markdown import expand_embeds, render_markdown
+from drills.models import Drill
+from runcms.models import OldSlug
+
+# An embed line ends with the embed; what comes before it is quote or list markers and indent.
+_EMBED_AT_LINE_END = re.compile(r"\[\[[^\n]*\]\][ \t]*$")
+# Markdown's line breaks: markdown-it counts lines the same way.
+_LINE_BREAK = re.compile(r"(\r\n|\r|\n)")
+
+
+def public_bodies(articles):
+    """{article id: (body, body_html)} without the embeds the public may not see."""
+    articles = list(articles)
+    refs = {article.pk: _embed_refs(article.body_html) for article in articles}
+    shown, unknown = {}, {}
+    for article in articles:
+        slugs = {drill.slug for drill in article.related_drills.all()}
+        media = {str(item.pk) for item in article.embedded_media.all()}
+        shown[article.pk] = {
+            (kind, ref) for kind, ref in refs[article.pk] if ref in (slugs if kind == "drill" else media)
+        }
+        unknown[article.pk] = {ref for kind, ref in refs[article.pk] if kind == "drill" and ref not in slugs}
+    moved = _old_drill_slugs(set().union(*unknown.values()))
+    for article in articles:
+        drill_ids = {drill.pk for drill in article.related_drills.all()}
+        shown[article.pk] |= {("drill", ref) for ref in unknown[article.pk] if moved.get(ref) in drill_ids}
+    return {article.pk: _without(article, refs[article.pk] - shown[article.pk]) for article in articles}
+
+
+def _embed_refs(body_html):
+    """(kind, ref) of every embed placeholder in `body_html`."""
+    refs = set()
+
+    def collect(kind, ref):
+        refs.add((kind, ref))
+        return ""
+
+    expand_embeds(body_html, collect)
+    return refs
+
+
+def _old_drill_slugs(slugs):
+    """{old slug: drill id}; the content type by a join, so this is one query, always."""
+    if not slugs:
+        return {}
+    old = OldSlug.objects.filter(
+        content_type__app_label=Drill._meta.app_label, content_type__model=Drill._meta.model_name, slug__in=slugs
+    )
+    return dict(old.values_list("slug", "object_id"))
+
+
+def _without(article, hidden):
+    if not hidden:
+        return article.body, article.body_html
+
+    def placeholder(kind, ref):
+        # Exactly what articles.markdown writes, so a kept embed is left as it was.
+        return "" if (kind, ref) in hidden else f'<div data-embed="{kind}" data-ref="{ref}"></div>'
+
+    return _markdown_without(article.body, hidden), expand_embeds(article.body_html, placeholder)
+
+
+def _markdown_without(body, hidden):
+    """`body` with every embed line of `hidden` emptied, found by the Markdown parser.
+
+    The parser knows which lines are embeds (not code, not text); it reports the first
+    line of each embed, so parse again until none is left. Quote and list markers before
+    an embed stay, so the rest of the body keeps its shape.
+    """
+    parts = _LINE_BREAK.split(body)  # lines at even indexes, their line breaks between them
+    for _ in range(body.count("[[")):
+        embed = next((e for e in render_markdown("".join(parts)).embeds if (e.kind, e.ref) in hidden), None)
+        if embed is None:
+            break
+        index = 2 * (embed.line - 1)
+        line = parts[index]
+        parts[index] = _EMBED_AT_LINE_END.sub("", line) if _EMBED_AT_LINE_END.search(line) else ""
+    return "".join(parts)
