@@ -111,8 +111,20 @@ class SearchFilter(django_filters.CharFilter):
         )
 
     def _simple(self, queryset, value):
-        matches = queryset.model._default_manager.all()
-        for word in value.split()[:MAX_SEARCH_WORDS]:
-            anywhere = (Q(**{f"{lookup}__icontains": word}) for lookup in self.fallback)
-            matches = matches.filter(reduce(Q.__or__, anywhere))
-        return queryset.filter(pk__in=matches.values("pk"))
+        # One condition per word, each lookup across a relation an id subquery of its own:
+        # a join per word of steps and cues would multiply the rows with every word.
+        conditions = (
+            reduce(Q.__or__, (self._contains(queryset.model, lookup, word) for lookup in self.fallback))
+            for word in value.split()[:MAX_SEARCH_WORDS]
+        )
+        return queryset.filter(*conditions)
+
+    @staticmethod
+    def _contains(model, lookup, word):
+        """`lookup` contains `word`; a lookup through a reverse foreign key (`steps__text`) as a subquery."""
+        relation, _, rest = lookup.partition("__")
+        field = model._meta.get_field(relation)
+        if not rest or not field.one_to_many:
+            return Q(**{f"{lookup}__icontains": word})
+        rows = field.related_model._default_manager.filter(**{f"{rest}__icontains": word})
+        return Q(pk__in=rows.values(field.field.attname))

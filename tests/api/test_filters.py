@@ -237,3 +237,30 @@ def test_updated_since_leaves_out_what_a_schedule_passing_before_that_time_chang
     with time_machine.travel(start + timedelta(hours=2)):
         for collection in ("drills", "programs", "articles", "media"):
             assert ids(client, f"/api/v1/{collection}/", updated_since=since) == set()
+
+
+def search_sql(client, words):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/api/v1/drills/", {"search": " ".join(words)})
+    assert response.status_code == 200, response.content
+    return response.json(), [q["sql"] for q in captured.captured_queries if "LIKE" in q["sql"].upper()]
+
+
+def test_a_search_of_many_words_joins_no_more_tables_than_a_search_of_one(client):
+    words = ["pull", "heel", "hip", "level", "box", "band", "slow", "knee"]
+    drill = make_drill(
+        title="Heel pull", summary="Bring the heel to the hip.",
+        steps=["Stand on the box.", "Loop the band round the knee.", "Pull slow."],
+        cues=["Hips level", "Heel high", "Knee down"],
+    )
+    make_drill(title="Heel raise", steps=["Rise."], cues=["Slow"])
+
+    one_word, one_sql = search_sql(client, words[:1])
+    eight_words, eight_sql = search_sql(client, words)
+
+    assert [d["id"] for d in eight_words["results"]] == [str(drill.pk)]
+    assert len(eight_sql) == len(one_sql)
+    assert [sql.upper().count("JOIN") for sql in eight_sql] == [sql.upper().count("JOIN") for sql in one_sql]
