@@ -39,6 +39,28 @@ def test_the_rate_is_per_client_address(client, two_per_minute):
     assert client.get("/api/v1/drills/", REMOTE_ADDR="203.0.113.2").status_code == 200
 
 
+def test_a_spoofed_x_forwarded_for_gets_no_fresh_quota(client, two_per_minute):
+    for n in range(2):
+        client.get("/api/v1/drills/", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}")
+
+    response = client.get("/api/v1/drills/", HTTP_X_FORWARDED_FOR="198.51.100.99")
+
+    assert response.status_code == 429
+
+
+def test_behind_one_proxy_the_address_it_adds_is_the_client(client, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "2/minute"}, "NUM_PROXIES": 1,
+    }
+    for n in range(2):
+        client.get("/api/v1/drills/", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}, 203.0.113.5")
+
+    spoofed = client.get("/api/v1/drills/", HTTP_X_FORWARDED_FOR="198.51.100.99, 203.0.113.5")
+    other = client.get("/api/v1/drills/", HTTP_X_FORWARDED_FOR="203.0.113.6")
+
+    assert spoofed.status_code == 429 and other.status_code == 200
+
+
 def test_a_configured_origin_may_call_the_api_from_a_browser(client, settings):
     settings.CORS_ALLOWED_ORIGINS = ["https://app.example.com"]
 
