@@ -6,11 +6,13 @@ import reversion
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.shortcuts import redirect
+from django.db.models import Max
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
@@ -141,13 +143,68 @@ class PublishableAdmin(SafeAutocompleteMixin, VersionAdmin):
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
 
+    def deleted_versions(self):
+        """The latest version of each item that no longer exists: what "Recover deleted" lists.
+
+        django-reversion's `get_deleted()` compares `object_id` (str(pk), a UUID with dashes)
+        with the primary key cast to text, which SQLite stores as 32 hex digits without
+        dashes: every live item looked deleted there, and "recovering" one reverted it.
+        Comparing with the ids as Python writes them works on every database.
+        """
+        live = [str(pk) for pk in self.model._default_manager.values_list("pk", flat=True)]
+        latest = (
+            Version.objects.get_for_model(self.model)
+            .exclude(object_id__in=live)
+            .values("object_id")
+            .annotate(latest_pk=Max("pk"))
+            .values("latest_pk")
+        )
+        return Version.objects.filter(pk__in=latest)
+
+    def recoverlist_view(self, request, extra_context=None):
+        # reversion's own view, with the list of deleted items above.
+        if not self.has_change_permission(request) or not self.has_add_permission(request):
+            raise PermissionDenied
+        opts = self.model._meta
+        request.current_app = self.admin_site.name
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": opts,
+            "app_label": opts.app_label,
+            "module_name": capfirst(opts.verbose_name),
+            "title": f"Recover deleted {opts.verbose_name_plural}",
+            "deleted": self._reversion_order_version_queryset(
+                request, self.deleted_versions().select_related("revision")
+            ),
+            **(extra_context or {}),
+        }
+        template = self.recover_list_template or self._reversion_get_template_list("recover_list.html")
+        return render(request, template, context)
+
     def recover_view(self, request, version_id, extra_context=None):
-        refused = self._refuse_slug_clash(request, version_id)
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        refused = self._refuse_recovering_a_live_item(request, version_id) or self._refuse_slug_clash(
+            request, version_id
+        )
         return refused or super().recover_view(request, version_id, extra_context)
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         refused = self._refuse_slug_clash(request, version_id)
         return refused or super().revision_view(request, object_id, version_id, extra_context)
+
+    def _refuse_recovering_a_live_item(self, request, version_id):
+        """Recovering an item that still exists would silently revert it to this old version."""
+        version = Version.objects.filter(pk=version_id).first()
+        current = version and self.model._default_manager.filter(pk=version.object_id).first()
+        if not current:
+            return None
+        messages.error(
+            request,
+            f"“{current}” has not been deleted, so there is nothing to recover. "
+            "To go back to an older version, open it and use its History.",
+        )
+        return redirect(f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_changelist")
 
     def _refuse_slug_clash(self, request, version_id):
         """A version whose address another item has taken since cannot come back as it was.
