@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
+from django.forms.models import BaseInlineFormSet
 from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 
@@ -22,6 +23,8 @@ from drills.models import (
 )
 from runcms.editing import PublishableAdmin, SafeAutocompleteMixin
 
+POSITION_MAX = 9999
+
 
 class TaxonomyAdmin(admin.ModelAdmin):
     list_display = ("name", "slug", "updated_at")
@@ -39,9 +42,32 @@ class CategoryAdmin(TaxonomyAdmin):
     list_editable = ("position",)
 
 
-class OrderedInline(SafeAutocompleteMixin, admin.TabularInline):
-    """Inline rows ordered by `position`; rows can be dragged to reorder them."""
+class OrderedInlineFormSet(BaseInlineFormSet):
+    """New rows whose position is left at 0 go after the others, in the order of the form.
 
+    Without it a drill added to a program's empty row keeps position 0 and comes first
+    on the public page. The reordering script numbers rows itself; this is the same rule
+    for a browser without JavaScript, or a row the script did not see.
+    """
+
+    def clean(self):
+        super().clean()
+        kept = [
+            form for form in self.forms
+            if (not form.instance._state.adding or form.has_changed()) and not self._should_delete_form(form)
+        ]
+        highest = max((getattr(form, "cleaned_data", {}).get("position") or 0 for form in kept), default=0)
+        for form in kept:
+            if form.instance._state.adding and not getattr(form, "cleaned_data", {}).get("position"):
+                # The field allows at most 9999; rows tied at 9999 still sort by creation.
+                highest = min(highest + 1, POSITION_MAX)
+                form.cleaned_data["position"] = form.instance.position = highest
+
+
+class OrderedInline(SafeAutocompleteMixin, admin.TabularInline):
+    """Inline rows ordered by `position`; rows can be dragged, or moved with the arrow keys."""
+
+    formset = OrderedInlineFormSet
     extra = 0
     classes = ("runcms-sortable",)
 
