@@ -9,6 +9,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, Value
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
 from django.utils import timezone
 
 
@@ -125,6 +127,22 @@ class Publishable(models.Model):
                     "Move it later, or clear one of them."
                 }
             )
+
+
+@receiver(pre_save, dispatch_uid="runcms.publishing.keep_first_publication")
+def _keep_first_publication(sender, instance, raw=False, using=None, **kwargs):
+    """A raw save never takes back a first publication that has passed.
+
+    Restoring a revision (django-reversion) saves raw, skipping `save()`: a draft revision
+    of a published item would put `first_published_at` back to None, so sync would stop
+    telling apps to drop it, and publishing it again would move `published_at`.
+    """
+    if not raw or not isinstance(instance, Publishable):
+        return
+    passed = sender._base_manager.using(using).filter(pk=instance.pk, first_published_at__lte=timezone.now())
+    stored = passed.values_list("first_published_at", flat=True).first()
+    if stored is not None:
+        instance.first_published_at = stored
 
 
 def schedule_constraint(model_name):

@@ -121,7 +121,7 @@ def changing(model, pks):
             Step.objects.filter(pk__in=step_ids).update(media=None)
     """
     pks = list(pks)
-    before = _snapshot(model, pks, lock=True)
+    before = _snapshot(model, pks, lock=True, before=True)
     yield
     _write(_merge(before, _snapshot(model, pks)))
 
@@ -129,8 +129,14 @@ def changing(model, pks):
 # --- Recording --------------------------------------------------------------------------------
 
 
-def _snapshot(model, pks, *, lock=False, deleting=False):
-    """{(collection, id): exposed} for what depends on `pks` now."""
+def _snapshot(model, pks, *, lock=False, before=False):
+    """{(collection, id): exposed} for what depends on `pks` now.
+
+    `before` a change, whether a client may hold each object is read for every collection:
+    the change may take the evidence away (a deleted row, a detached photo, a restored
+    revision that puts `first_published_at` back to None). After a change, scheduled
+    collections skip that query: a sync reads `first_published_at` from the row itself.
+    """
     if lock:
         _lock_log(model)
     result = {}
@@ -139,8 +145,7 @@ def _snapshot(model, pks, *, lock=False, deleting=False):
         if collection is None or not ids:
             continue
         ids = {pk if isinstance(pk, uuid.UUID) else uuid.UUID(str(pk)) for pk in ids}
-        if collection.scheduled and not deleting:
-            # Once public, an item's first_published_at stays passed: a sync reads it from the row.
+        if collection.scheduled and not before:
             exposed = set()
         else:
             exposed = set(collection.exposed(ids).values_list("pk", flat=True))
@@ -183,7 +188,7 @@ def _before_save(sender, instance, raw=False, **kwargs):
     if instance._state.adding and not raw:
         _lock_log(sender)
         return
-    instance._sync_before = _snapshot(sender, [instance.pk], lock=True)
+    instance._sync_before = _snapshot(sender, [instance.pk], lock=True, before=True)
 
 
 def _after_save(sender, instance, **kwargs):
@@ -193,26 +198,26 @@ def _after_save(sender, instance, **kwargs):
 
 def _before_delete(sender, instance, **kwargs):
     # Django sends every pre_delete of a cascade before deleting anything: links are still there.
-    instance._sync_before = _snapshot(sender, [instance.pk], lock=True, deleting=True)
+    instance._sync_before = _snapshot(sender, [instance.pk], lock=True, before=True)
 
 
 def _after_delete(sender, instance, **kwargs):
     _write(instance.__dict__.pop("_sync_before", {}))
 
 
-def _m2m_snapshot(instance, model, reverse, pk_set, lock=False):
+def _m2m_snapshot(instance, model, reverse, pk_set, before=False):
     if not reverse:
-        return _snapshot(type(instance), [instance.pk], lock=lock)
+        return _snapshot(type(instance), [instance.pk], lock=before, before=before)
     # Changed from the other side (equipment.drills.add(drill)): the drills changed.
-    owners = _snapshot(model, pk_set or (), lock=lock)
-    return _merge(owners, _snapshot(type(instance), [instance.pk]))
+    owners = _snapshot(model, pk_set or (), lock=before, before=before)
+    return _merge(owners, _snapshot(type(instance), [instance.pk], before=before))
 
 
 def _m2m_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
     if type(instance) not in _trackers and model not in _trackers:
         return
     if action.startswith("pre_"):
-        instance._sync_m2m_before = _m2m_snapshot(instance, model, reverse, pk_set, lock=True)
+        instance._sync_m2m_before = _m2m_snapshot(instance, model, reverse, pk_set, before=True)
     else:
         before = instance.__dict__.pop("_sync_m2m_before", {})
         _write(_merge(before, _m2m_snapshot(instance, model, reverse, pk_set)))

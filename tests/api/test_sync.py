@@ -3,8 +3,9 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
-from drills.models import DrillMedia, Step
+from drills.models import Drill, DrillMedia, Step
 from runcms.publishing import Status
 from tests.api.replica import delta_sync, full_sync, get_sync
 from tests.factories import make_article, make_drill, make_media, make_program
@@ -328,3 +329,74 @@ def test_touch_logs_rows_added_in_bulk(client):
     sync.touch(Step, [step.pk for step in added])
 
     assert get_sync(client, token)["upserted"]["drills"][0]["steps"][0]["text"] == "Lie face down."
+
+
+def published_drill_with_a_draft_revision():
+    """A drill saved as a draft, then published: two revisions."""
+    import reversion
+
+    with reversion.create_revision():
+        drill = make_drill(status=Status.DRAFT, steps=["Lie face down."])
+    with reversion.create_revision():
+        drill.status = Status.PUBLISHED
+        drill.save()
+    return drill
+
+
+def draft_version(drill):
+    from reversion.models import Version
+
+    return Version.objects.get_for_object(drill).order_by("revision__date_created", "pk").first()
+
+
+def test_restoring_a_draft_revision_of_a_published_drill_deletes_it_in_the_sync(client):
+    drill = published_drill_with_a_draft_revision()
+    replica, token = full_sync(client)
+
+    draft_version(drill).revision.revert(delete=True)
+    delta_sync(client, replica, token)
+
+    assert str(drill.pk) not in replica["drills"]
+
+
+def test_restoring_a_draft_revision_through_the_admin_deletes_it_in_the_sync(client, editor):
+    from tests.admin_forms import admin_form_data
+
+    drill = published_drill_with_a_draft_revision()
+    replica, token = full_sync(client)
+    client.force_login(editor)
+    url = f"/admin/drills/drill/{drill.pk}/history/{draft_version(drill).pk}/"
+
+    assert client.post(url, admin_form_data(client.get(url))).status_code == 302
+    client.logout()
+    delta_sync(client, replica, token)
+
+    assert str(drill.pk) not in replica["drills"]
+
+
+def test_restoring_a_draft_revision_keeps_the_first_publication_date(client):
+    drill = published_drill_with_a_draft_revision()
+    first_published_at = Drill.objects.get(pk=drill.pk).first_published_at
+
+    with time_machine.travel(timezone.now() + timedelta(days=3)):
+        draft_version(drill).revision.revert(delete=True)
+        drill.refresh_from_db()
+        drill.status = Status.PUBLISHED
+        drill.save()
+        body = client.get(f"/api/v1/drills/{drill.slug}/").json()
+
+    assert drill.first_published_at == first_published_at
+    assert parse_datetime(body["published_at"]) == first_published_at
+
+
+def test_a_drill_whose_first_publication_is_reset_behind_the_sync_is_still_deleted(client):
+    from runcms import sync
+
+    drill = make_drill()
+    replica, token = full_sync(client)
+
+    with sync.changing(Drill, [drill.pk]):
+        Drill.objects.filter(pk=drill.pk).update(status=Status.DRAFT, first_published_at=None)
+    delta_sync(client, replica, token)
+
+    assert str(drill.pk) not in replica["drills"]
