@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django import forms
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import JsonResponse
@@ -14,15 +14,16 @@ from django.utils.html import format_html_join
 from articles.embeds import expand_body
 from articles.markdown import render_markdown
 from articles.models import Article, Author, Source, Topic
-from articles.services import embed_problems, link_embeds, render_body
+from articles.services import check_embeds, embed_problems, link_embeds, render_body
 from articles.views import public_url
 from drills.admin import OrderedInline, TaxonomyAdmin
 from runcms.editing import ConcurrencyForm, PublishableAdmin, SafeAutocompleteMixin
 from runcms.preview import make_preview_token
+from runcms.publishing import Status
 
 # A long article is some 5,000 words; this leaves ample room and keeps a
-# preview request from tying up a server.
-PREVIEW_MAX_CHARS = 200_000
+# save or a preview request from tying up a server.
+BODY_MAX_CHARS = 200_000
 
 admin.site.register(Topic, TaxonomyAdmin)
 
@@ -65,15 +66,32 @@ class MarkdownEditor(forms.Textarea):
 
 
 class ArticleForm(ConcurrencyForm):
+    """Refuses a body the page cannot show; notes what readers will miss (`embed_warnings`)."""
+
+    embed_warnings = ()
+
     def clean_body(self):
         body = self.cleaned_data["body"]
-        problems = embed_problems(body)
-        if problems:
+        if len(body) > BODY_MAX_CHARS:
             raise ValidationError(
-                [ValidationError("Line %(line)s: %(message)s", params={"line": line, "message": message})
-                 for line, message in problems]
+                f"The body has {len(body):,} characters; at most {BODY_MAX_CHARS:,} fit in one article. "
+                "Split it into several articles."
             )
         return body
+
+    def clean(self):
+        cleaned = super().clean()
+        if "body" not in cleaned:
+            return cleaned
+        live_from = None
+        if cleaned.get("status") == Status.PUBLISHED:
+            live_from = cleaned.get("publish_at") or timezone.now()
+        check = check_embeds(cleaned["body"], live_from)
+        for line, message in check.errors:
+            error = ValidationError("Line %(line)s: %(message)s", params={"line": line, "message": message})
+            self.add_error("body", error)
+        self.embed_warnings = [f"Line {line}: {message}" for line, message in check.warnings]
+        return cleaned
 
 
 @admin.register(Article)
@@ -112,6 +130,8 @@ class ArticleAdmin(PublishableAdmin):
     def save_model(self, request, obj, form, change):
         render_body(obj)
         super().save_model(request, obj, form, change)
+        for warning in form.embed_warnings:
+            self.message_user(request, f"Saved, but readers will not see everything: {warning}", messages.WARNING)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -132,9 +152,9 @@ class ArticleAdmin(PublishableAdmin):
         if not (self.has_add_permission(request) or self.has_change_permission(request)):
             raise PermissionDenied
         body = request.POST.get("body", "")
-        if len(body) > PREVIEW_MAX_CHARS:
+        if len(body) > BODY_MAX_CHARS:
             return JsonResponse(
-                {"detail": f"The body is too long to preview: at most {PREVIEW_MAX_CHARS:,} characters."},
+                {"detail": f"The body is too long to preview: at most {BODY_MAX_CHARS:,} characters."},
                 status=400,
             )
         title_field, summary_field = Article._meta.get_field("title"), Article._meta.get_field("summary")

@@ -39,3 +39,13 @@ def expand_body(body_html) -> SafeString:
     # The placeholders come from the sanitiser and the cards from our own templates,
     # which escape every value they show.
     return mark_safe(expand_embeds(body_html, render))
+
+
+def in_embed_order(drills, body_html):
+    """`drills` in the order the body embeds them; a drill the body does not name by its slug comes last."""
+    order = []
+    expand_embeds(body_html, lambda kind, ref: order.append(ref) or "")
+    first = {}
+    for index, ref in enumerate(order):
+        first.setdefault(ref, index)
+    return sorted(drills, key=lambda drill: first.get(drill.slug, len(order)))

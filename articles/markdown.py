@@ -22,6 +22,10 @@ line of its own::
   as text. So is an embed the site cannot read; the admin lists those with
   their line numbers.
 - An embed of a drill or media that is not published is left out of the page.
+- Pictures come from the media library as ``[[media:...]]`` embeds, which give
+  them alt text and sizes for every screen. A Markdown image
+  (``![alt](address)``) is not shown: the admin refuses it, and a body that
+  still has one shows its alt text instead.
 
 For developers
 --------------
@@ -78,7 +82,6 @@ _HEADING_TAGS = {"h1": "h2", "h2": "h2", "h3": "h3", "h4": "h4", "h5": "h4", "h6
 _ALIGNMENTS = {"text-align:left": "left", "text-align:center": "center", "text-align:right": "right"}
 _EXTERNAL_LINK_REL = "nofollow noopener"
 _EXTERNAL_URL = re.compile(r"^(?:https?:)?//", re.IGNORECASE)
-_URL_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 _WORD = re.compile(r"\S*\w\S*")
 
 
@@ -129,6 +132,23 @@ def find_malformed_embeds(source: str) -> list[tuple[int, str]]:
             problem = _embed_problem(line.strip())
             if problem:
                 problems.append((inline.map[0] + offset + 1, problem))
+    return problems
+
+
+def find_images(source: str) -> list[tuple[int, str]]:
+    """(line, message) for each Markdown image, which the body does not show."""
+    env: dict = {}
+    _MARKDOWN.parse(source, env)
+    problems = []
+    for line, alt in env.get("images", []):
+        shown = alt if len(alt) <= 40 else alt[:37] + "..."
+        problems.append(
+            (
+                line,
+                f"the image “{shown}” is not shown: upload it to the media library (it gets alt text "
+                "and sizes for every screen) and embed it on a line of its own with [[media:ID]]",
+            )
+        )
     return problems
 
 
@@ -200,9 +220,14 @@ def _tidy_tokens(state: StateCore) -> None:
             align = _ALIGNMENTS.get(str(token.attrs.pop("style")))
             if align:
                 token.attrSet("align", align)
-    for child in _inline_children(state.tokens):
+    for line, child in _inline_children_with_lines(state.tokens):
         if child.type in ("s_open", "s_close"):
             child.tag = "del"
+        if child.type == "image":
+            # Shown as its alt text: a picture comes from the media library (see above).
+            alt = "".join(_inline_texts(child))
+            state.env.setdefault("images", []).append((line, alt))
+            child.type, child.tag, child.content, child.attrs, child.children = "text", "", alt, {}, None
         if child.type != "link_open":
             continue
         href = str(child.attrGet("href") or "")
@@ -223,10 +248,15 @@ def _heading_id(text: str, taken: dict[str, str]) -> str:
     return taken[slug]
 
 
-def _inline_children(tokens: list[Token]):
+def _inline_children_with_lines(tokens: list[Token]):
+    """(1-based source line, child) of every inline token's children."""
     for token in tokens:
         if token.type == "inline" and token.children:
-            yield from token.children
+            line = token.map[0] + 1 if token.map else 1
+            for child in token.children:
+                yield line, child
+                if child.type in ("softbreak", "hardbreak"):
+                    line += 1
 
 
 def _inline_texts(token: Token):
@@ -258,9 +288,6 @@ def _embeds_in(tokens: list[Token]) -> list[Embed]:
 def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
     # markdown-it writes only these attributes; the checks are a second line
     # of defence should a markdown-it change or a bug let other values through.
-    if attribute == "src":
-        scheme = _URL_SCHEME.match(value)
-        return value if scheme is None or scheme[1].lower() in ("http", "https") else None
     if attribute == "id":
         return value if re.fullmatch(rf"{HEADING_ID_PREFIX}[\w-]+", value) else None
     if attribute == "data-ref":
@@ -288,7 +315,7 @@ _MARKDOWN = _build_markdown()
 _ALLOWED_TAGS = (
     {"p", "h2", "h3", "h4", "blockquote", "pre", "hr", "br"}
     | {"ul", "ol", "li"}
-    | {"em", "strong", "del", "code", "a", "img"}
+    | {"em", "strong", "del", "code", "a"}
     | {"table", "thead", "tbody", "tr", "th", "td"}
     | {"div"}  # only as an embed placeholder: it gets no attributes but data-embed and data-ref
 )
@@ -297,7 +324,6 @@ _CLEANER = nh3.Cleaner(
     clean_content_tags={"script", "style"},
     attributes={
         "a": {"href", "title"},
-        "img": {"src", "alt", "title"},
         "h2": {"id"},
         "h3": {"id"},
         "h4": {"id"},

@@ -5,11 +5,13 @@ many-to-many rows need the saved article); import and demo code calls `save_arti
 which does both.
 """
 
+from dataclasses import dataclass
+
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
-from articles.markdown import RenderedBody, find_malformed_embeds, render_markdown
+from articles.markdown import RenderedBody, find_images, find_malformed_embeds, render_markdown
 from drills.models import CueMedia, Drill
 from runcms.models import OldSlug
 from runcms.publishing import Status
@@ -60,33 +62,87 @@ def drills_by_slug(queryset, slugs):
     return found
 
 
-def embed_problems(body):
-    """(line, message) for every embed the body cannot show: malformed, missing or unpublished."""
-    problems = list(find_malformed_embeds(body))
+@dataclass(frozen=True)
+class EmbedCheck:
+    """What the admin says about a body's embeds: errors refuse the save, warnings only inform."""
+
+    errors: list[tuple[int, str]]
+    warnings: list[tuple[int, str]]
+
+    @property
+    def all(self):
+        return sorted(self.errors + self.warnings)
+
+
+def check_embeds(body, live_from=None):
+    """Embeds the body cannot show, by line.
+
+    Malformed embeds, Markdown images and missing drills or media are always errors.
+    `live_from` is when the article goes live (None: it stays a draft). A drill that
+    will not be live then is an error for an article about to go live, and only a
+    warning for a draft, so work in progress can be saved.
+    """
+    errors = list(find_malformed_embeds(body)) + find_images(body)
+    warnings = []
     embeds = render_markdown(body).embeds
     drills = drills_by_slug(Drill.objects.all(), [embed.ref for embed in embeds if embed.kind == "drill"])
     wanted_media = [embed.ref for embed in embeds if embed.kind == "media"]
     media_ids = {str(pk) for pk in CueMedia.objects.filter(pk__in=wanted_media).values_list("pk", flat=True)}
+    moment = max(live_from, timezone.now()) if live_from else timezone.now()
     for embed in embeds:
         if embed.kind == "media":
             if embed.ref not in media_ids:
-                problems.append(
+                errors.append(
                     (embed.line, f"there is no media with the id {embed.ref}: copy the id from the media library")
                 )
             continue
         drill = drills.get(embed.ref)
         if drill is None:
-            problems.append((embed.line, f"there is no drill at “{embed.ref}”: check the slug in the drill's address"))
-        elif not drill.is_live:
-            problems.append((embed.line, f"the drill “{drill.title}” {_why_not_live(drill)}"))
-    return sorted(problems)
+            errors.append((embed.line, f"there is no drill at “{embed.ref}”: check the slug in the drill's address"))
+        elif not _live_at(drill, moment):
+            if live_from is None:
+                warnings.append((embed.line, f"the drill “{drill.title}” {_why_hidden(drill, moment)}"))
+            else:
+                errors.append(
+                    (
+                        embed.line,
+                        f"the drill “{drill.title}” {_why_hidden(drill, moment)}: publish the drill first, "
+                        "schedule this article for when it goes live, or remove the embed",
+                    )
+                )
+        elif drill.unpublish_at:
+            warnings.append(
+                (
+                    embed.line,
+                    f"the drill “{drill.title}” is unpublished at {_local(drill.unpublish_at)}: "
+                    "from then the article shows without it",
+                )
+            )
+    return EmbedCheck(sorted(errors), sorted(warnings))
 
 
-def _why_not_live(drill):
+def embed_problems(body):
+    """Everything `check_embeds` says about a draft's body, errors and warnings together (the preview)."""
+    return check_embeds(body).all
+
+
+def _live_at(drill, moment):
+    return (
+        drill.status == Status.PUBLISHED
+        and (drill.publish_at is None or drill.publish_at <= moment)
+        and (drill.unpublish_at is None or drill.unpublish_at > moment)
+    )
+
+
+def _local(moment):
+    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}"
+
+
+def _why_hidden(drill, moment):
     if drill.status == Status.DRAFT:
         state = "is a draft"
-    elif drill.publish_at and drill.publish_at > timezone.now():
-        state = f"is scheduled for {timezone.localtime(drill.publish_at):%Y-%m-%d %H:%M}"
+    elif drill.publish_at and drill.publish_at > moment:
+        state = f"is scheduled for {_local(drill.publish_at)}"
     else:
-        state = f"was unpublished at {timezone.localtime(drill.unpublish_at):%Y-%m-%d %H:%M}"
-    return f"{state}, so readers would not see it: publish the drill first, or remove the embed"
+        state = f"was unpublished at {_local(drill.unpublish_at)}"
+    return f"{state}, so readers would not see it"

@@ -11,14 +11,12 @@ from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponsePermanentRedirect
-from django.middleware.http import ConditionalGetMiddleware
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
-from django.utils.decorators import decorator_from_middleware
+from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
 from django.views.decorators.http import require_safe
 
-from articles.embeds import expand_body
+from articles.embeds import expand_body, in_embed_order
 from articles.models import Article, Topic
 from articles.structured_data import article_data, drill_data
 from articles.templatetags.pages import picture_context
@@ -37,9 +35,28 @@ HOME_ITEMS = 6
 SEARCH_MAX_CHARS = 100
 SEARCH_MAX_WORDS = 8
 
-# An ETag from the page's bytes, and 304 for a matching If-None-Match. No
-# Last-Modified: a page also changes when time alone takes an embedded drill offline.
-conditional_get = decorator_from_middleware(ConditionalGetMiddleware)
+
+
+def conditional_get(view):
+    """An ETag from the page's bytes, and 304 for a matching If-None-Match.
+
+    As Django's ConditionalGetMiddleware, for HEAD too: the view renders the whole page
+    either way (the server drops a HEAD's body), so its ETag is the GET's. No
+    Last-Modified: a page also changes when time alone takes an embedded drill offline.
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if response.status_code != 200 or response.streaming:
+            return response
+        if "no-store" in response.get("Cache-Control", ""):  # a preview: nothing to revalidate
+            return response
+        if not response.has_header("ETag"):
+            set_response_etag(response)
+        return get_conditional_response(request, etag=response["ETag"], response=response)
+
+    return wrapper
 
 
 def public_url(path, request=None):
@@ -102,7 +119,8 @@ def page_meta(request, *, title, description, path, image=None, kind="website"):
             if shared["src"]
             else None
         ),
-        "noindex": "preview" in request.GET,
+        # A preview is the editor's; search results are not pages of their own.
+        "noindex": "preview" in request.GET or bool(request.GET.get("q", "").strip()),
     }
 
 
@@ -123,9 +141,15 @@ def _paginate(request, queryset, per_page, path, **params):
         page = Paginator(queryset, per_page).page(request.GET.get("page", 1))
     except InvalidPage as error:
         raise Http404(f"There is no such page: {error}") from error
-    kept = urlencode({name: value for name, value in params.items() if value})
-    canonical = path if page.number == 1 else f"{path}?page={page.number}"
-    return {"page_obj": page, "page_query": f"{kept}&" if kept else "", "canonical_path": canonical}
+    kept = {name: value for name, value in params.items() if value}
+    # The canonical address keeps what picks the content (a category), not a search.
+    chosen = {name: value for name, value in kept.items() if name != "q"}
+    canonical = urlencode({**chosen, "page": page.number} if page.number > 1 else chosen)
+    return {
+        "page_obj": page,
+        "page_query": f"{urlencode(kept)}&" if kept else "",
+        "canonical_path": f"{path}?{canonical}" if canonical else path,
+    }
 
 
 @public_page
@@ -177,7 +201,7 @@ def article_detail(request, slug):
         "body": expand_body(article.body_html),
         "topics": topics,
         "sources": sources,
-        "related_drills": article.related_drills.all(),
+        "related_drills": in_embed_order(article.related_drills.all(), article.body_html),
         "preview": not article.is_live,
         "meta": meta,
         "structured_data": article_data(

@@ -65,6 +65,63 @@ def test_embed_of_a_draft_drill_is_refused_naming_the_line_and_nothing_is_saved(
     assert not Article.objects.exists()
 
 
+def test_a_draft_article_embedding_a_draft_drill_is_saved_with_a_warning(client, editor):
+    make_drill(slug="heel-pull", title="Heel pull", status=Status.DRAFT)
+    form = new_article_form(client, editor, body="Intro.\n\n[[drill:heel-pull]]\n", status=Status.DRAFT)
+
+    response = client.post(ADD_URL, form, follow=True)
+
+    assert Article.objects.get().status == Status.DRAFT
+    assert "Saved, but readers will not see everything: Line 3: the drill “Heel pull” is a draft" in (
+        response.content.decode()
+    )
+
+
+def test_an_article_scheduled_after_its_drill_goes_live_is_saved(client, editor):
+    now = timezone.now()
+    make_drill(slug="heel-pull", publish_at=now + timedelta(days=1))
+    at = timezone.localtime(now + timedelta(days=2))
+    form = new_article_form(
+        client, editor, body="[[drill:heel-pull]]\n", publish_at_0=f"{at:%Y-%m-%d}", publish_at_1=f"{at:%H:%M:%S}"
+    )
+
+    client.post(ADD_URL, form)
+
+    assert Article.objects.get().publish_at is not None
+
+
+def test_an_article_scheduled_before_its_drill_goes_live_is_refused(client, editor):
+    now = timezone.now()
+    make_drill(slug="heel-pull", title="Heel pull", publish_at=now + timedelta(days=2))
+    at = timezone.localtime(now + timedelta(days=1))
+    form = new_article_form(
+        client, editor, body="[[drill:heel-pull]]\n", publish_at_0=f"{at:%Y-%m-%d}", publish_at_1=f"{at:%H:%M:%S}"
+    )
+
+    response = client.post(ADD_URL, form)
+
+    assert "Line 1: the drill “Heel pull” is scheduled for " in response.content.decode()
+    assert not Article.objects.exists()
+
+
+def test_a_markdown_image_is_refused_with_a_pointer_to_the_media_library(client, editor):
+    form = new_article_form(client, editor, body="Intro.\n\nSee ![the pull](https://example.com/pull.png).\n")
+
+    response = client.post(ADD_URL, form)
+
+    assert "Line 3: the image “the pull” is not shown: upload it to the media library" in response.content.decode()
+    assert not Article.objects.exists()
+
+
+def test_a_body_longer_than_an_article_can_be_is_refused(client, editor):
+    form = new_article_form(client, editor, body="word " * 50_000)
+
+    response = client.post(ADD_URL, form)
+
+    assert "at most 200,000 fit in one article" in response.content.decode()
+    assert not Article.objects.exists()
+
+
 def test_embed_of_a_missing_media_and_a_malformed_embed_are_refused(client, editor):
     form = new_article_form(
         client, editor, body="[[media:0b5e0c7a-9d1f-4c2e-8a3b-6f4d2e1c0a9b]]\n\nText [[drill:x]] here\n\n[[drill:x\n"

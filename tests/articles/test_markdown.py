@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from articles.markdown import Embed, expand_embeds, find_malformed_embeds, render_markdown
+from articles.markdown import Embed, expand_embeds, find_images, find_malformed_embeds, render_markdown
 
 MEDIA_ID = "0b5e0c7a-9d1f-4c2e-8a3b-6f4d2e1c0a9b"
 
@@ -105,23 +105,31 @@ def test_internal_and_mailto_links_get_no_rel():
     assert '<a href="mailto:coach@example.com">mail</a>' in html
 
 
-def test_image_keeps_src_alt_and_title():
-    html = render_markdown('![Foot under the hip](/media/pull.jpg "The pull")').html
+def test_a_markdown_image_is_shown_as_its_alt_text():
+    html = render_markdown('The pull ![Foot *under* the hip](/media/pull.jpg "The pull") again.').html
 
-    assert '<img src="/media/pull.jpg" alt="Foot under the hip" title="The pull">' in html
-
-
-def test_image_with_a_mailto_source_loses_its_source():
-    html = render_markdown("![photo](mailto:coach@example.com)").html
-
-    assert "<img" in html
-    assert "src=" not in html
+    assert html == "<p>The pull Foot under the hip again.</p>\n"
 
 
-def test_image_with_a_data_url_loses_its_source():
-    html = render_markdown("![photo](data:image/png;base64,iVBORw0KGgo=)").html
+@pytest.mark.parametrize("source", ["![photo](mailto:coach@example.com)", "![photo](data:image/png;base64,iVBO=)"])
+def test_a_markdown_image_never_becomes_an_img_whatever_its_source(source):
+    html = render_markdown(source).html
 
-    assert "src=" not in html
+    assert "<img" not in html and "src=" not in html
+
+
+def test_find_images_names_the_line_of_every_markdown_image():
+    source = "Intro\nmore ![Foot](/a.png)\n\n- ![Heel](x.png)\n\n| a |\n|---|\n| ![Hip](d.png) |\n"
+
+    problems = find_images(source)
+
+    assert [line for line, _ in problems] == [2, 4, 8]
+    assert problems[0][1].startswith("the image “Foot” is not shown: upload it to the media library")
+    assert "[[media:ID]]" in problems[0][1]
+
+
+def test_an_image_inside_code_is_not_an_image():
+    assert find_images("```\n![x](y.png)\n```\n\n`![x](y.png)`") == []
 
 
 def test_raw_html_in_the_source_is_shown_as_text():
@@ -318,7 +326,7 @@ def test_empty_body_has_no_words_and_no_reading_time():
 def test_word_count_is_the_text_a_reader_sees():
     source = f"## Title here\n\n{words(10)} **bold** [link text](https://example.com/a/b/c)\n\n![an alt text](/x.png)"
 
-    assert render_markdown(source).word_count == 2 + 10 + 1 + 2
+    assert render_markdown(source).word_count == 2 + 10 + 1 + 2 + 3  # an image shows its alt text
 
 
 def test_word_count_leaves_out_embed_lines():

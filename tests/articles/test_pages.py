@@ -58,6 +58,17 @@ def test_article_page_lists_its_sources_reading_time_topics_and_related_drills(c
     assert "About Coach Xu" in page
 
 
+def test_article_page_lists_its_drills_in_the_order_the_body_shows_them(client):
+    for slug in ("zigzag-hops", "ankle-bounces", "marching"):
+        make_drill(slug=slug, title=slug.replace("-", " ").capitalize())
+    make_article(slug="order", body="[[drill:zigzag-hops]]\n\n[[drill:marching]]\n\n[[drill:ankle-bounces]]\n")
+
+    page = text_of(client.get("/articles/order/"))
+
+    listed = page[page.index('id="drills-in-article"'):]
+    assert listed.index("Zigzag hops") < listed.index("Marching") < listed.index("Ankle bounces")
+
+
 def test_article_page_has_title_description_canonical_and_sharing_cards(client, site):
     page = text_of(client.get("/articles/the-pull/"))
 
@@ -238,6 +249,20 @@ def test_drill_list_filters_by_category(client, site):
     assert "Falling forward" not in page
 
 
+def test_a_filtered_drill_list_is_its_own_canonical_page_and_a_search_is_not_indexed(client):
+    pull = make_category(slug="pull", name="Pull")
+    for number in range(25):
+        make_drill(title=f"Pull drill {number:02}", category=pull)
+
+    second = text_of(client.get("/drills/?category=pull&page=2"))
+    searched = text_of(client.get("/drills/?category=pull&q=drill"))
+
+    assert '<link rel="canonical" href="http://testserver/drills/?category=pull&amp;page=2">' in second
+    assert '<meta name="robots" content="noindex">' not in second
+    assert '<link rel="canonical" href="http://testserver/drills/?category=pull">' in searched
+    assert '<meta name="robots" content="noindex">' in searched
+
+
 @pytest.mark.parametrize(
     "url",
     [
@@ -349,6 +374,16 @@ def test_pages_answer_304_when_unchanged(client, site):
     assert first["Cache-Control"] == "public, max-age=60"
     assert second.status_code == 304
     assert second.content == b""
+
+
+def test_head_answers_with_the_etag_of_the_get_and_304_when_unchanged(client, site):
+    etag = client.get("/articles/the-pull/")["ETag"]
+
+    head = client.head("/articles/the-pull/")
+    revalidated = client.head("/articles/the-pull/", headers={"if-none-match": etag})
+
+    assert (head.status_code, head["ETag"]) == (200, etag)
+    assert revalidated.status_code == 304
 
 
 def test_etag_changes_when_the_article_changes(client, site):
