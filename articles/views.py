@@ -45,9 +45,7 @@ def conditional_get(view):
     Last-Modified: a page also changes when time alone takes an embedded drill offline.
     """
 
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
+    def revalidate(request, response):
         if response.status_code != 200 or response.streaming:
             return response
         if "no-store" in response.get("Cache-Control", ""):  # a preview: nothing to revalidate
@@ -55,6 +53,15 @@ def conditional_get(view):
         if not response.has_header("ETag"):
             set_response_etag(response)
         return get_conditional_response(request, etag=response["ETag"], response=response)
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if getattr(response, "is_rendered", True):
+            return revalidate(request, response)
+        # A template response (the sitemap, the feed) gets its bytes later.
+        response.add_post_render_callback(lambda rendered: revalidate(request, rendered))
+        return response
 
     return wrapper
 

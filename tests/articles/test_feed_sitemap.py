@@ -52,6 +52,14 @@ def test_feed_uses_etags_not_last_modified(client):
     assert second.status_code == 304
 
 
+def test_sitemap_answers_304_to_get_and_head_when_unchanged(client):
+    make_article()
+    etag = client.get("/sitemap.xml")["ETag"]
+
+    assert client.get("/sitemap.xml", headers={"if-none-match": etag}).status_code == 304
+    assert client.head("/sitemap.xml", headers={"if-none-match": etag}).status_code == 304
+
+
 def test_sitemap_lists_every_published_article_drill_program_and_topic(client):
     topic = make_topic(slug="pose-method")
     make_topic(slug="no-articles")
