@@ -239,12 +239,20 @@ class Cursor:
     position: int  # the last change-log entry the client has
     since: datetime  # when the client's copy was taken: scheduled times after it are changes
     resume: tuple | None = None  # (collection name, last id) while a full sync is being paged
+    # While the schedules that passed in (since, until] are being paged: the window's end, and
+    # the (collection name, id) sent last.
+    until: datetime | None = None
+    after: tuple | None = None
 
 
 def make_token(cursor):
     payload = {"p": cursor.position, "t": cursor.since.isoformat(), "s": _stamp(cursor.position)}
     if cursor.resume:
         payload["r"] = list(cursor.resume)
+    if cursor.until:
+        payload["u"] = cursor.until.isoformat()
+    if cursor.after:
+        payload["a"] = list(cursor.after)
     return signing.dumps(payload, salt=TOKEN_SALT, compress=True)
 
 
@@ -259,11 +267,13 @@ def read_token(token):
     except (signing.BadSignature, ValueError, UnicodeError) as error:
         raise TokenInvalid("This sync token is malformed or was not issued by this server.") from error
     try:
-        resume = data.get("r")
+        resume, after = data.get("r"), data.get("a")
         cursor = Cursor(
             position=int(data["p"]),
             since=datetime.fromisoformat(data["t"]),
             resume=(str(resume[0]), str(resume[1])) if resume else None,
+            until=datetime.fromisoformat(data["u"]) if data.get("u") else None,
+            after=(str(after[0]), str(after[1])) if after else None,
         )
     except (KeyError, TypeError, ValueError, IndexError, AttributeError) as error:
         raise TokenInvalid("This sync token is malformed.") from error
@@ -365,7 +375,11 @@ def _full_page(cursor, limit):
 
 
 def _delta_page(cursor, limit):
-    now = timezone.now()
+    """Up to `limit` changes: log entries first, then what schedules passing in (since, until] changed.
+
+    The window of schedules closes at the first page that reaches it and is paged in
+    (collection name, id) order; once it is through, the next window starts at its end.
+    """
     entries = list(
         ChangeLog.objects.filter(id__gt=cursor.position)
         .order_by("id")
@@ -376,10 +390,31 @@ def _delta_page(cursor, limit):
     changed = defaultdict(dict)  # name -> {id: logged as exposed}
     for _, name, pk, exposed in entries:
         changed[name][pk] = changed[name].get(pk, False) or exposed
-    for name, ids in _scheduled_changes(cursor.since, now).items():
-        for pk in ids:
-            changed[name].setdefault(pk, False)
+    position = entries[-1][0] if entries else cursor.position
 
+    if has_more:  # the window waits for the log
+        next_cursor = Cursor(position, cursor.since, until=cursor.until, after=cursor.after)
+    else:
+        until = cursor.until or timezone.now()
+        scheduled = sorted(
+            (name, str(pk)) for name, ids in _scheduled_changes(cursor.since, until).items() for pk in ids
+        )
+        if cursor.after:
+            scheduled = [key for key in scheduled if key > cursor.after]
+        budget = limit - len(entries)
+        for name, pk in scheduled[:budget]:
+            changed[name].setdefault(uuid.UUID(pk), False)
+        if len(scheduled) > budget:
+            has_more = True
+            after = scheduled[budget - 1] if budget else cursor.after
+            next_cursor = Cursor(position, cursor.since, until=until, after=after)
+        else:
+            next_cursor = Cursor(position, until)
+    return Page(next_cursor, has_more, *_load(changed))
+
+
+def _load(changed):
+    """(upserted, deleted) for {name: {id: logged as exposed}}."""
     upserted, deleted = _empty(), {c.name: [] for c in collections()}
     for collection in collections():
         ids = changed.get(collection.name)
@@ -392,8 +427,7 @@ def _delta_page(cursor, limit):
             # Only what a client may hold: a draft that never went out stays unmentioned (rule 1).
             exposed_now = set(collection.exposed(list(gone)).values_list("pk", flat=True))
             deleted[collection.name] = sorted((pk for pk in gone if ids[pk] or pk in exposed_now), key=str)
-    position = entries[-1][0] if entries else cursor.position
-    return Page(Cursor(position, now), has_more, upserted, deleted)
+    return upserted, deleted
 
 
 def _scheduled_changes(since, now, names=None):

@@ -7,6 +7,7 @@ from django.utils.dateparse import parse_datetime
 
 from drills.models import Drill, DrillMedia, Step
 from runcms.publishing import Status
+from tests.api.replica import apply as replica_apply
 from tests.api.replica import delta_sync, full_sync, get_sync
 from tests.factories import make_article, make_drill, make_media, make_program
 
@@ -203,6 +204,46 @@ def test_large_changes_come_in_pages(client, settings):
 
     assert [page["has_more"] for page in pages] == [True, True, False]
     assert set(replica["drills"]) == {str(d.pk) for d in drills}
+
+
+def page_lengths(pages):
+    return [sum(len(page[part][name]) for part in ("upserted", "deleted") for name in page[part]) for page in pages]
+
+
+@pytest.mark.parametrize("schedule", ["publish_at", "unpublish_at"])
+def test_many_schedules_passing_at_once_come_in_pages(client, settings, schedule):
+    settings.RUNCMS_SYNC_PAGE_SIZE = 3
+    start = timezone.now()
+    drills = [make_drill(**{schedule: start + timedelta(hours=1)}) for _ in range(7)]
+    replica, token = full_sync(client)
+
+    with time_machine.travel(start + timedelta(hours=2)):
+        token, pages = delta_sync(client, replica, token)
+        fresh, _ = full_sync(client)
+
+    assert [page["has_more"] for page in pages] == [True, True, False]
+    assert page_lengths(pages) == [3, 3, 1]
+    assert replica == fresh and len(drills) == 7
+
+
+def test_a_schedule_passing_while_a_large_change_is_paged_arrives(client, settings):
+    settings.RUNCMS_SYNC_PAGE_SIZE = 2
+    start = timezone.now()
+    scheduled = [make_drill(publish_at=start + timedelta(hours=1)) for _ in range(3)]
+    late = make_drill(publish_at=start + timedelta(hours=2, minutes=30))
+    replica, token = full_sync(client)
+    [make_drill() for _ in range(3)]
+
+    with time_machine.travel(start + timedelta(hours=2)) as clock:
+        page = get_sync(client, token)
+        replica_apply(replica, page)
+        clock.shift(timedelta(hours=1))
+        token, pages = delta_sync(client, replica, page["token"])
+        token, _ = delta_sync(client, replica, token)  # the next sync brings what passed meanwhile
+        fresh, _ = full_sync(client)
+
+    assert max(page_lengths([page, *pages])) <= 2
+    assert replica == fresh and {str(d.pk) for d in [*scheduled, late]} <= set(replica["drills"])
 
 
 def test_a_large_full_sync_comes_in_pages(client, settings):
