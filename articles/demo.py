@@ -87,8 +87,8 @@ DRILLS = [
         "regressions": ["heel-pull-from-the-push-up-position"],
         "figure": "box-band",
         "alt_text": "Stick figure standing on one leg on a box. An elastic band runs from the other ankle "
-        "to the foot of a post; that leg, in orange, is bent so the heel comes up under the hip. A faint "
-        "ghost shows the leg hanging straight down where it started, and an arrow shows the pull.",
+        "to the foot of a post; that leg, in orange, keeps its thigh down and bends at the knee to bring the "
+        "heel up toward the hip. A faint ghost shows it hanging straight, and an arrow shows the pull.",
         "focal_point": (0.45, 0.5),
     },
     {
@@ -157,9 +157,9 @@ DRILLS = [
         "progressions": ["banded-heel-pull-on-a-box"],
         "regressions": ["heel-pull-on-your-back"],
         "figure": "push-up",
-        "alt_text": "Stick figure in the push-up position on a mat, arms straight and body in a straight "
-        "line. One leg, in orange, is bent with the heel pulled up toward the hip; a faint ghost shows it "
-        "straight where it started, and an arrow shows the pull.",
+        "alt_text": "Stick figure in the push-up position on a mat: hands under the shoulders, toes on the "
+        "mat, body straight from shoulders to heels. One leg, in orange, bends at the knee to pull the heel "
+        "up toward the hip; a faint ghost shows it straight where it started, and an arrow shows the pull.",
         "focal_point": (0.5, 0.5),
     },
     {
@@ -192,8 +192,9 @@ DRILLS = [
         "regressions": ["face-down-heel-pull-one-leg"],
         "figure": "face-down-both",
         "alt_text": "Stick figure lying face down on a mat, forehead on its hands. Both legs, in orange, "
-        "are bent with the heels pulled toward the hips; faint ghosts show them straight on the mat where "
-        "they started, and an arrow shows the pull.",
+        "keep their thighs flat on the mat while the knees bend and the shins rise, bringing the heels "
+        "toward the hips; faint ghosts show the legs straight on the mat where they started, and an arrow "
+        "shows the pull.",
         "focal_point": (0.45, 0.65),
     },
     {
@@ -224,9 +225,9 @@ DRILLS = [
         "progressions": ["face-down-heel-pull-both-legs"],
         "regressions": [],
         "figure": "face-down-one",
-        "alt_text": "Stick figure lying face down on a mat, forehead on its hands. One leg, in orange, is "
-        "bent with the heel pulled toward the hip while the other stays straight; a faint ghost shows the "
-        "bent leg straight where it started, and an arrow shows the pull.",
+        "alt_text": "Stick figure lying face down on a mat, forehead on its hands. One leg, in orange, keeps "
+        "its thigh flat on the mat while the shin rises to bring the heel toward the hip; the other leg "
+        "stays straight. A faint ghost shows where the shin started, and an arrow shows the pull.",
         "focal_point": (0.45, 0.65),
     },
 ]
@@ -234,8 +235,8 @@ DRILLS = [
 PROGRAM = {
     "slug": "pull-strength-five-hamstring-drills",
     "title": "Pull strength: five hamstring drills",
-    "summary": "The five drills from “The pull”, in order: ten pulls per side on each, then a few "
-    "box bounces or a short run.",
+    "summary": "The five drills from “The pull”, in order: ten pulls on each (per leg on the one-leg "
+    "drills, both legs together on the fourth), with a few box bounces or a short run after each drill.",
     "description": "A short session to strengthen the pull, the only part of the running stride that "
     "takes active muscular effort. Work through the drills in order. Think only about pulling the sole "
     "of the foot toward the hip, not about which muscle does it. After each drill, do a few small box "
@@ -255,10 +256,10 @@ ARTICLE = {
     "hamstring drills to make it stronger.",
     "topics": ["running-technique", "strength-training", "injury-prevention"],
     "featured": True,
-    "hero_alt_text": "Stick figure of a runner standing on one leg, body leaning slightly forward. The "
-    "back leg, in orange, is pulled up so that its heel comes under the hip; a faint ghost shows it "
-    "trailing behind, and an arrow shows the pull.",
-    "hero_caption": "The pull: the back foot comes up under the hip, ready for the next step.",
+    "hero_alt_text": "Stick figure of a runner on the ball of one foot, just under the hip, body leaning "
+    "slightly forward. The back leg, in orange, bends at the knee so that its heel comes up toward the "
+    "hip; a faint ghost shows it trailing behind, and an arrow shows the pull.",
+    "hero_caption": "The pull: the back foot comes quickly up toward the hip, ready for the next step.",
     "sources": [
         {"title": "How to Run", "author": "Nicholas Romanov"},
         {"title": "You Can Run Faster (Zhanlu Culture edition)", "author": ""},
@@ -277,18 +278,18 @@ and the pull. As the body ends its contact with the ground, the support foot has
 under the hip in time for the next step, so that the body can start to fall forward again.
 Bringing the back foot quickly up toward the hip is what we call **the pull**.
 
-Of the three elements, the pull is the only one that needs active muscular effort. So it is the
-one we have to train: the muscles that do it — mainly the hamstrings, which lift the support
-foot off the ground — must be ready for it.
+Of the three elements, the pull is the only one that needs active muscular effort, so it is the
+one to train. The muscles that do the work, chiefly the hamstrings that lift the support foot
+off the ground, have to be strong enough for it.
 
 ## Why the pull matters
 
 A runner with a strong pull brings the back foot to the hip faster. If the foot comes up in
-time, your body weight stays over your centre of gravity, and the foot lands naturally just
-under the hip, on the ball of the foot. That landing lets the elastic muscles and tendons of the
-leg cushion the impact and carry your weight. The closer to the centre of gravity you land, the
-more efficient your running and the lower the risk of injury. A runner who lands on the ball of
-the foot also finds the key running pose more easily.
+time, it lands naturally just under the hip, close to your centre of gravity, on the ball of the
+foot. That landing lets the elastic muscles and tendons of the leg cushion the impact and carry
+your weight. The closer to the centre of gravity you land, the more efficient your running and
+the lower the risk of injury. A runner who lands on the ball of the foot also finds the key
+running pose more easily.
 
 This is not simply about "landing on the forefoot". Landing on the ball of the foot is the
 *result* of a pull that comes in time; it is only one sign of a natural landing, and you cannot
@@ -369,7 +370,8 @@ work, keep your body straight.
 
 ### 4. Face-down heel pull, both legs
 
-Lie face down and pull both heels to your hips.
+Lie face down and pull both heels to your hips. Keep your hips and back level, with your hips
+pressed into the mat.
 
 [[drill:face-down-heel-pull-both-legs]]
 

@@ -80,6 +80,7 @@ class Pose:
     arms: tuple
     legs: tuple
     head: float | None = None  # direction of the neck; the torso's when None
+    forearm: float = FOREARM  # as seen: shorter when the forearms point toward the viewer
 
     def shoulder(self):
         return _walk(self.hip, (self.torso, TORSO))[1]
@@ -94,10 +95,19 @@ class Pose:
 
     def arm(self, index):
         upper, fore = self.arms[index]
-        return _walk(self.shoulder(), (upper, UPPER_ARM), (fore, FOREARM))
+        return _walk(self.shoulder(), (upper, UPPER_ARM), (fore, self.forearm))
 
     def heel(self, index):
         return self.leg(index)[2]
+
+    def silhouette(self):
+        """(centre, radius) of every round stroke end and of the head: the lowest of them is what rests on the floor."""
+        discs = [(self.hip, TRUNK / 2), (self.shoulder(), TRUNK / 2), (self.head_centre(), HEAD)]
+        for index in range(len(self.arms)):
+            discs += [(point, LIMB / 2) for point in self.arm(index)[1:]]
+        for index in range(len(self.legs)):
+            discs += [(point, LIMB / 2) for point in self.leg(index)[1:]]
+        return discs
 
 
 class Scene:
@@ -109,6 +119,9 @@ class Scene:
         top, bottom = Image.new("RGB", size, BACKGROUND_TOP), Image.new("RGB", size, BACKGROUND_BOTTOM)
         self.image = Image.composite(bottom, top, Image.linear_gradient("L").resize(size))
         self.draw = ImageDraw.Draw(self.image)
+        # What was drawn, in scene units, so that tests can check the figures stand on something.
+        self.surfaces = []  # (y, left, right) of the floor and of the tops of boxes
+        self.poses = []  # every figure drawn: the pose shown, then its ghosted start
 
     def at(self, point):
         return point[0] * self.scale * SUPERSAMPLE, point[1] * self.scale * SUPERSAMPLE
@@ -151,6 +164,11 @@ class Scene:
         right = self.width / self.scale
         self.rectangle((-20, y), (right + 40, self.height / self.scale - y + 20), (220, 228, 235), radius=0)
         self.polyline([(-20, y), (right + 20, y)], FLOOR, 6)
+        self.surfaces.append((y, -20, right + 20))
+
+    def box(self, left, right, top, bottom):
+        self.rectangle((left, top), (right - left, bottom - top), BOX, outline=BOX_EDGE)
+        self.surfaces.append((top, left, right))
 
     def mat(self, left, right, y):
         self.rectangle((left, y - 4), (right - left, 22), MAT, radius=11)
@@ -160,6 +178,7 @@ class Scene:
 
         Limbs are listed far first: the far ones are drawn first, lighter, behind the body.
         """
+        self.poses += [pose] if start is None else [pose, start]
         near_leg = len(pose.legs) - 1
         colours = {index: FAR_MOVING if index < near_leg else MOVING for index in moving}
         for index in range(near_leg):
@@ -214,6 +233,11 @@ def _shift(point, dx=0, dy=0):
 
 RUNNING_ARMS = ((122, 32), (62, -28))  # far arm back, near arm forward, elbows bent
 
+# A reminder of how the angles bend, since every figure below is the standing one turned around:
+# a knee bends by adding to the shin's angle (shin = thigh + flexion), a hip by taking from the
+# thigh's (thigh = torso + 180 - flexion), and a foot at rest is at right angles to its shin
+# (foot = shin - 90), pointing its toes by adding to that.
+
 
 def _box_band_heel_pull(scene):
     """1. Standing on a box, an elastic band from one ankle to a post, pulling the heel up."""
@@ -221,82 +245,107 @@ def _box_band_heel_pull(scene):
     floor_y, box_top, box_left, box_right, post_x = 1095, 930, 560, 960, 1500
     scene.floor(floor_y)
     scene.rectangle((post_x, 420), (46, floor_y - 420), POST, radius=12)
-    scene.rectangle((box_left, box_top), (box_right - box_left, floor_y - box_top), BOX, outline=BOX_EDGE)
-    hip = (box_right - 25, box_top - THIGH - SHIN - LIMB / 2 + 4)
-    standing = _reach(hip, (box_right - 45, box_top - LIMB / 2), -1, 0)
-    start = Pose(hip, -86, RUNNING_ARMS, (standing, (84, 86, 70)))
-    end = Pose(hip, -86, RUNNING_ARMS, (standing, _reach(hip, _shift(hip, -70, 25), -1, 165)))
+    scene.box(box_left, box_right, box_top, floor_y)
+    # The hip over the middle of the standing foot, close enough to the edge of the box that the
+    # banded leg hangs clear of it, a little forward where the band draws it.
+    heel = (box_right - 70, box_top - LIMB / 2)
+    hip = (heel[0] + 35, heel[1] - math.sqrt((THIGH + SHIN - 4) ** 2 - 35**2))
+    standing = _reach(hip, heel, -1, 0)
+    start = Pose(hip, -86, RUNNING_ARMS, (standing, (80, 84, 29)))
+    end = Pose(hip, -86, RUNNING_ARMS, (standing, (88, 228, 163)))
     anchor = (post_x + 4, floor_y - 50)
     with scene.translucent(GHOST_OPACITY):
         scene.polyline([anchor, start.heel(1)], BAND, 9)
     scene.figure(end, moving=(1,), start=start)
     scene.polyline([anchor, end.heel(1)], BAND, 9)
     scene.circle(anchor, 15, BAND)
-    scene.arrow(_shift(start.heel(1), -50, -20), _shift(end.heel(1), -45, 45), bend=-0.3)
+    scene.arrow(_shift(start.heel(1), -45, -30), _shift(end.heel(1), -40, 45), bend=-0.3)
     return scene
 
 
 def _heel_pull_on_back(scene):
     """2. On the back, hands on the floor, hips up, pulling one heel along the floor to the hip."""
     floor_y = 760
+    on_floor = floor_y - LIMB / 2
     scene.floor(floor_y)
     scene.mat(150, 1450, floor_y)
-    shoulder = (430, floor_y - 40)
+    # Shoulder blades and the back of the head on the mat; straight arms by the sides, palms down.
+    shoulder = (430, floor_y - TRUNK / 2)
+    head = 180 + math.degrees(math.asin((HEAD - TRUNK / 2) / (NECK + HEAD)))
+    arm = math.degrees(math.asin((on_floor - shoulder[1]) / (UPPER_ARM + FOREARM)))
     torso_angle = -8
     hip = _walk(shoulder, (torso_angle, TORSO))[1]
-    drop = floor_y - LIMB / 2 - hip[1]
-    heel_far = (hip[0] + math.sqrt((THIGH + SHIN - 1) ** 2 - drop**2), floor_y - LIMB / 2)
+    drop = on_floor - hip[1]
+    heel_far = (hip[0] + math.sqrt((THIGH + SHIN - 1) ** 2 - drop**2), on_floor)
     support = _reach(hip, heel_far, -1, -75)
-    hand = (shoulder[0] + UPPER_ARM + FOREARM - 10, floor_y - LIMB / 2)
-    arm = _angle(shoulder, hand)
-    common = {"hip": hip, "torso": 180 + torso_angle, "arms": ((arm, arm), (arm, arm)), "head": 180}
+    common = {"hip": hip, "torso": 180 + torso_angle, "arms": ((arm, arm), (arm, arm)), "head": head}
     start = Pose(**common, legs=(support, support))
-    pulled = _reach(hip, (hip[0] + 150, floor_y - LIMB / 2), -1, 0)
+    pulled = _reach(hip, (hip[0] + 150, on_floor), -1, 0)
     end = Pose(**common, legs=(support, pulled))
     scene.figure(end, moving=(1,), start=start)
     scene.arrow(_shift(start.heel(1), -30, -40), _shift(end.heel(1), 55, -35), bend=-0.12)
     return scene
 
 
+def _plank_angle(shoulder, toes_y):
+    """The direction from the shoulders to the heels of a body held straight on its toes.
+
+    Shoulders to heels is one line of TORSO + THIGH + SHIN, the foot at right angles to it; the
+    angle is the one that brings the toes down to `toes_y`: L sin(a) - FOOT cos(a) = drop.
+    """
+    length = TORSO + THIGH + SHIN
+    drop = toes_y - shoulder[1]
+    offset = math.degrees(math.atan2(FOOT, length))
+    return 180 - math.degrees(math.asin(drop / math.hypot(length, FOOT))) + offset
+
+
 def _heel_pull_from_push_up(scene):
     """3. Push-up position, body straight, pulling one heel up toward the hip."""
     floor_y = 800
+    on_floor = floor_y - LIMB / 2
     scene.floor(floor_y)
     scene.mat(110, 1490, floor_y)
-    hand = (1180, floor_y - LIMB / 2)
-    shoulder = (hand[0] - 6, hand[1] - UPPER_ARM - FOREARM)
-    toes = (shoulder[0] - TORSO - THIGH - SHIN - 30, floor_y - LIMB / 2)
-    body_angle = _angle(shoulder, toes)
-    hip = _walk(shoulder, (body_angle, TORSO))[1]
-    arms = ((92, 90), (91, 89))
-    straight = (body_angle, body_angle, body_angle + 72)
-    common = {"hip": hip, "torso": body_angle - 180, "arms": arms, "head": body_angle - 180 - 4}
+    hand = (1180, on_floor)
+    shoulder = (hand[0], hand[1] - UPPER_ARM - FOREARM)  # straight arms, hands under the shoulders
+    body = _plank_angle(shoulder, on_floor)
+    hip = _walk(shoulder, (body, TORSO))[1]
+    straight = (body, body, body - 90)
+    common = {"hip": hip, "torso": body - 180, "arms": ((90, 90), (90, 90)), "head": body - 184}
     start = Pose(**common, legs=(straight, straight))
-    end = Pose(**common, legs=(straight, (body_angle - 4, body_angle + 148, body_angle + 215)))
+    # The thigh stays in line with the body; the knee bends and the heel rises toward the hip.
+    pulled = (body - 4, body - 4 + 135, body - 4 + 135 - 90 + 20)
+    end = Pose(**common, legs=(straight, pulled))
     scene.figure(end, moving=(1,), start=start)
-    scene.arrow(_shift(start.heel(1), 15, -45), _shift(end.heel(1), -40, -25), bend=0.35)
+    scene.arrow(_shift(start.heel(1), 20, -45), _shift(end.heel(1), -45, -10), bend=0.35)
     return scene
 
 
 def _face_down(scene, moving):
     floor_y = 780
+    on_floor = floor_y - LIMB / 2
     scene.floor(floor_y)
     scene.mat(110, 1490, floor_y)
-    hip = (620, floor_y - TRUNK / 2 - 2)
+    hip = (620, floor_y - TRUNK / 2)
     torso = -4
     shoulder = _walk(hip, (torso, TORSO))[1]
-    # Elbows on the mat ahead of the shoulders, hands folded under the forehead.
-    elbow = (shoulder[0] + UPPER_ARM - 10, floor_y - LIMB / 2)
-    hands = _walk(elbow, (-155, FOREARM))[1]
-    arm = (_angle(shoulder, elbow), _angle(elbow, hands))
-    flat = (180, 180, 165)
-    near = _reach(hip, _shift(hip, -60, -55), 1, -100)
-    far = _reach(hip, _shift(hip, -40, -80), 1, -95)
-    common = {"hip": hip, "torso": torso, "arms": (arm, arm), "head": -22}
+    # Forehead on the folded hands: the head rests on the hands, the hands on the mat, the elbows
+    # out to the sides on the mat ahead, so the forearms are seen end-on, foreshortened.
+    head_centre_y = on_floor - LIMB / 2 - HEAD
+    head = math.degrees(math.asin((head_centre_y - shoulder[1]) / (NECK + HEAD)))
+    hands_x = _walk(shoulder, (head, NECK + HEAD))[1][0]
+    elbow = (shoulder[0] + math.sqrt(UPPER_ARM**2 - (on_floor - shoulder[1]) ** 2), on_floor)
+    arm = (_angle(shoulder, elbow), 180)
+    # The thighs lie along the mat, knees down, hips pressed into it: only the shins move. Lying
+    # straight, the pointed toes rest on the mat, which lifts the ankles a little off it.
+    thigh = 180 - math.degrees(math.asin((on_floor - hip[1]) / THIGH))
+    flat = (thigh, 187, 157)
+    near = (thigh, thigh + 125, thigh + 125 - 90 + 20)
+    far = (thigh, thigh + 112, thigh + 112 - 90 + 20)
+    common = {"hip": hip, "torso": torso, "arms": (arm, arm), "head": head, "forearm": elbow[0] - hands_x}
     start = Pose(**common, legs=(flat, flat))
     end = Pose(**common, legs=(far if 0 in moving else flat, near))
     scene.figure(end, moving=moving, start=start)
-    scene.arrow(_shift(start.heel(1), 20, -45), _shift(end.heel(1), -55, -35), bend=0.35)
+    scene.arrow(_shift(start.heel(1), 0, -50), _shift(end.heel(1), -110, -45), bend=0.35)
     return scene
 
 
@@ -311,16 +360,18 @@ def _single_heel_pull_face_down(scene):
 
 
 def _running_pull(scene):
-    """The hero: a runner on the support leg, the back foot pulled up under the hip."""
+    """The hero: a runner on the ball of the support foot, the back foot pulled up under the hip."""
     scene.scale *= 1.05
     floor_y = 880
     scene.floor(floor_y)
-    foot = (760, floor_y - LIMB / 2)
-    hip = (foot[0] - 25, foot[1] - THIGH - SHIN + 25)
-    support = _reach(hip, foot, -1, 0)
+    # Landing under the hip on the ball of the foot, the heel just off the ground.
+    ball, foot_angle = (780, floor_y - LIMB / 2), 14
+    heel = _walk(ball, (180 + foot_angle, FOOT))[1]
+    hip = (ball[0] - 10, heel[1] - THIGH - SHIN + 25)
+    support = _reach(hip, heel, -1, foot_angle)
     torso = -80
-    start = Pose(hip, torso, RUNNING_ARMS, (support, (122, 152, 175)))
-    end = Pose(hip, torso, RUNNING_ARMS, (support, _reach(hip, _shift(hip, -65, 20), -1, 165)))
+    start = Pose(hip, torso, RUNNING_ARMS, (support, (122, 152, 117)))
+    end = Pose(hip, torso, RUNNING_ARMS, (support, (90, 235, 165)))
     scene.figure(end, moving=(1,), start=start)
     scene.arrow(_shift(start.heel(1), -10, 45), _shift(end.heel(1), -50, 55), bend=-0.45)
     return scene

@@ -137,3 +137,67 @@ def test_demo_that_fails_midway_leaves_no_rows_and_no_files(monkeypatch, media_r
 
     assert not Drill.objects.exists() and not CueMedia.objects.exists() and not Category.objects.exists()
     assert stored_files(media_root) == []
+
+
+# The diagrams' geometry, checked on the poses each scene records rather than on its pixels.
+SCENES = {**demo_figures.DRILL_FIGURES, "hero": demo_figures._running_pull}
+
+
+def drawn(name):
+    return SCENES[name](demo_figures.Scene())
+
+
+def bend(angle, reference):
+    """How far `angle` is turned from `reference`, in degrees between -180 and 180."""
+    return (angle - reference + 180) % 360 - 180
+
+
+@pytest.mark.parametrize("name", SCENES)
+def test_demo_diagram_figures_rest_on_the_floor_or_box_without_floating_or_sinking(name):
+    scene = drawn(name)
+
+    for pose in scene.poses:
+        # How far above each surface every part of the figure is: 0 where it rests, never below.
+        gaps = [
+            top - (y + radius)
+            for (x, y), radius in pose.silhouette()
+            for top, left, right in scene.surfaces
+            if left <= x <= right
+        ]
+        assert min(gaps) == pytest.approx(0, abs=1.5)
+
+
+@pytest.mark.parametrize("name", SCENES)
+def test_demo_diagram_legs_bend_only_the_way_and_as_far_as_joints_can(name):
+    scene = drawn(name)
+
+    # Every figure is the standing one turned around, so the same angles hold lying down.
+    for pose in scene.poses:
+        for thigh, shin, foot in pose.legs:
+            assert -30 <= bend(pose.torso + 180, thigh) <= 130  # hip: the thigh goes forward, a little back
+            assert 0 <= bend(shin, thigh) <= 150  # knee: bends backward only
+            assert -30 <= bend(foot, shin - 90) <= 65  # ankle: toes drawn up or pointed
+
+
+@pytest.mark.parametrize("name, pulling", [("face-down-both", {0, 1}), ("face-down-one", {1})])
+def test_face_down_diagrams_keep_the_thighs_on_the_mat_and_raise_only_the_pulling_shins(name, pulling):
+    scene = drawn(name)
+    shown, floor = scene.poses[0], scene.surfaces[0][0]
+
+    for index in (0, 1):
+        _, knee, heel, _ = shown.leg(index)
+        assert knee[1] + demo_figures.LIMB / 2 == pytest.approx(floor, abs=1.5)
+        assert (knee[1] - heel[1] > demo_figures.SHIN / 2) == (index in pulling)
+
+
+def test_push_up_diagram_holds_a_straight_plank_on_toes_and_hands_under_the_shoulders():
+    scene = drawn("push-up")
+    shown, floor = scene.poses[0], scene.surfaces[0][0]
+
+    thigh, shin, _ = shown.legs[0]  # the support leg
+    assert bend(thigh, shown.torso + 180) == pytest.approx(0) and bend(shin, shown.torso + 180) == pytest.approx(0)
+    toes = shown.leg(0)[-1]
+    assert toes[1] + demo_figures.LIMB / 2 == pytest.approx(floor, abs=1.5)
+    shoulder, _, hand = shown.arm(1)
+    assert hand[0] == pytest.approx(shoulder[0])
+    assert hand[1] + demo_figures.LIMB / 2 == pytest.approx(floor, abs=1.5)
