@@ -1,15 +1,55 @@
-import logging
+"""`/healthz` for load balancers: 200 while this server can answer, 503 when the database does not.
 
+It answers before any other middleware: load balancers and orchestrators call it by
+the instance's address (a Host header that is not in ALLOWED_HOSTS) and over plain
+HTTP (which SECURE_SSL_REDIRECT would redirect).
+"""
+
+import logging
+import secrets
+
+from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
-from django.views.decorators.cache import never_cache
+from django.utils.cache import add_never_cache_headers
 
 logger = logging.getLogger(__name__)
 
+PATH = "/healthz"
 
-@never_cache
+
+class HealthCheckMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info == PATH and request.method in ("GET", "HEAD"):
+            return healthz(request)
+        return self.get_response(request)
+
+
 def healthz(request):
-    """For load balancers: 200 when the database answers, 503 when it does not."""
+    """200 when the database answers, 503 when it does not.
+
+    The shared cache (Redis) is reported but does not fail the check: without it every
+    server still answers (the API throttle lets requests through), and since all servers
+    share it, failing them all would take the whole site down.
+    """
+    database_ok, cache_ok = _database_answers(), _cache_answers()
+    status = "ok" if database_ok and cache_ok else ("degraded" if database_ok else "unavailable")
+    response = JsonResponse(
+        {
+            "status": status,
+            "database": "ok" if database_ok else "unavailable",
+            "cache": "ok" if cache_ok else "unavailable",
+        },
+        status=200 if database_ok else 503,
+    )
+    add_never_cache_headers(response)
+    return response
+
+
+def _database_answers():
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -17,5 +57,18 @@ def healthz(request):
     except DatabaseError:
         # The reason goes to the log, not to whoever asks: it names internal hosts and ports.
         logger.exception("Health check: the database does not answer")
-        return JsonResponse({"status": "unavailable", "database": "unavailable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+        return False
+    return True
+
+
+def _cache_answers():
+    probe = secrets.token_hex(8)
+    try:
+        cache.set("runcms:healthz", probe, 10)
+        answered = cache.get("runcms:healthz") == probe
+    except Exception:  # each cache backend raises its own connection errors
+        logger.exception("Health check: the cache does not answer")
+        return False
+    if not answered:
+        logger.error("Health check: the cache does not answer (CACHE_URL)")
+    return answered

@@ -37,8 +37,10 @@ api_v1 = [
     path("schema/", SchemaView.as_view(), name="schema"),
 ]
 
+handler500 = "runcms.api.errors.server_error"
+
 urlpatterns = [
-    path("healthz", healthz, name="healthz"),
+    path("healthz", healthz, name="healthz"),  # answered by runcms.health.HealthCheckMiddleware
     path("favicon.ico", FaviconView.as_view()),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),

@@ -1,6 +1,7 @@
 """Every API error is `{"detail": "..."}` with the right status code, as the contract says."""
 
 from django.http import JsonResponse
+from django.views import defaults
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -38,3 +39,12 @@ def not_found(request, *args, **kwargs):
         },
         status=404,
     )
+
+
+def server_error(request):
+    """A 500 under /api/ in the API's format too; elsewhere the site's own error page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"detail": "Something went wrong on our side. It has been logged; try again in a moment."}, status=500
+        )
+    return defaults.server_error(request)

@@ -26,3 +26,21 @@ def test_api_nul_error_is_json_with_a_detail(client):
     response = client.get("/api/v1/drills/?search=%00")
 
     assert response.json() == {"detail": "The query string contains a NUL character (%00). Remove it and try again."}
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/drills/drill/%00/history/",
+        "/admin/drills/drill/%00/history/1/",
+        "/admin/drills/program/%00/change/",
+        "/admin/articles/article/%00/history/",
+        "/api/v1/drills/heel%00pull/",
+        "/drills/heel%00pull/",
+    ],
+)
+def test_a_nul_character_in_the_address_is_a_clear_400_not_a_500(admin_client, url):
+    response = admin_client.get(url)
+
+    assert response.status_code == 400
+    assert "The address contains a NUL character" in response.content.decode()
