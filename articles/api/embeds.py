@@ -3,7 +3,9 @@
 `body` and `body_html` are stored as the editor wrote them, so they keep an embed of a
 drill that is a draft, not yet due, expired or deleted. The page leaves such an embed
 out when it fills the placeholders (`articles.embeds`); the API hands out the Markdown
-and the placeholders themselves, so it removes them from both.
+and the placeholders themselves, so it removes them from both. An embed under an old
+slug of a published drill is written under its current slug, the one `related_drills`
+lists, so an app can fill it.
 
 What may be shown comes from the article's prefetched `related_drills` (published only,
 see `ArticleQuerySet.for_api`) and `embedded_media`; an embed under an old slug of one
@@ -23,7 +25,7 @@ _LINE_BREAK = re.compile(r"(\r\n|\r|\n)")
 
 
 def public_bodies(articles):
-    """{article id: (body, body_html)} without the embeds the public may not see."""
+    """{article id: (body, body_html)} without the embeds the public may not see, renamed drills under their slug."""
     articles = list(articles)
     refs = {article.pk: _embed_refs(article.body_html) for article in articles}
     shown, unknown = {}, {}
@@ -35,10 +37,13 @@ def public_bodies(articles):
         }
         unknown[article.pk] = {ref for kind, ref in refs[article.pk] if kind == "drill" and ref not in slugs}
     moved = _old_drill_slugs(set().union(*unknown.values()))
+    bodies = {}
     for article in articles:
-        drill_ids = {drill.pk for drill in article.related_drills.all()}
-        shown[article.pk] |= {("drill", ref) for ref in unknown[article.pk] if moved.get(ref) in drill_ids}
-    return {article.pk: _without(article, refs[article.pk] - shown[article.pk]) for article in articles}
+        current = {drill.pk: drill.slug for drill in article.related_drills.all()}
+        renamed = {ref: current[moved[ref]] for ref in unknown[article.pk] if moved.get(ref) in current}
+        shown[article.pk] |= {("drill", ref) for ref in renamed}
+        bodies[article.pk] = _public(article, refs[article.pk] - shown[article.pk], renamed)
+    return bodies
 
 
 def _embed_refs(body_html):
@@ -63,30 +68,40 @@ def _old_drill_slugs(slugs):
     return dict(old.values_list("slug", "object_id"))
 
 
-def _without(article, hidden):
-    if not hidden:
+def _public(article, hidden, renamed):
+    """(body, body_html) without the `hidden` (kind, ref) embeds, and with {old slug: slug} `renamed`."""
+    if not hidden and not renamed:
         return article.body, article.body_html
 
     def placeholder(kind, ref):
+        if (kind, ref) in hidden:
+            return ""
+        if kind == "drill":
+            ref = renamed.get(ref, ref)
         # Exactly what articles.markdown writes, so a kept embed is left as it was.
-        return "" if (kind, ref) in hidden else f'<div data-embed="{kind}" data-ref="{ref}"></div>'
+        return f'<div data-embed="{kind}" data-ref="{ref}"></div>'
 
-    return _markdown_without(article.body, hidden), expand_embeds(article.body_html, placeholder)
+    return _public_markdown(article.body, hidden, renamed), expand_embeds(article.body_html, placeholder)
 
 
-def _markdown_without(body, hidden):
-    """`body` with every embed line of `hidden` emptied, found by the Markdown parser.
+def _public_markdown(body, hidden, renamed):
+    """`body` with every embed line of `hidden` emptied and each of `renamed` rewritten, found by the parser.
 
     The parser knows which lines are embeds (not code, not text); it reports the first
     line of each embed, so parse again until none is left. Quote and list markers before
     an embed stay, so the rest of the body keeps its shape.
     """
+
+    def handled(embed):
+        return (embed.kind, embed.ref) in hidden or (embed.kind == "drill" and embed.ref in renamed)
+
     parts = _LINE_BREAK.split(body)  # lines at even indexes, their line breaks between them
     for _ in range(body.count("[[")):
-        embed = next((e for e in render_markdown("".join(parts)).embeds if (e.kind, e.ref) in hidden), None)
+        embed = next((e for e in render_markdown("".join(parts)).embeds if handled(e)), None)
         if embed is None:
             break
         index = 2 * (embed.line - 1)
         line = parts[index]
-        parts[index] = _EMBED_AT_LINE_END.sub("", line) if _EMBED_AT_LINE_END.search(line) else ""
+        replacement = "" if (embed.kind, embed.ref) in hidden else f"[[drill:{renamed[embed.ref]}]]"
+        parts[index] = _EMBED_AT_LINE_END.sub(replacement, line) if _EMBED_AT_LINE_END.search(line) else replacement
     return "".join(parts)

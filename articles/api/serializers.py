@@ -126,11 +126,13 @@ class ArticleSerializer(ArticleSummarySerializer):
             **ArticleSummarySerializer.Meta.extra_kwargs,
             "body": {
                 "help_text": "The body as the editor wrote it, in Markdown with [[drill:slug]] and [[media:id]] "
-                "embeds. Embeds of drills that are not published, or of media that no longer exists, are left out."
+                "embeds; a drill's embed names its current slug. "
+                "Embeds of drills that are not published, or of media that no longer exists, are left out."
             },
             "body_html": {
                 "help_text": 'The body as sanitised HTML. Each embed is an empty <div data-embed="drill" '
-                'data-ref="slug"> or <div data-embed="media" data-ref="id"> to fill from `related_drills` and `media`. '
+                'data-ref="slug"> or <div data-embed="media" data-ref="id"> to fill from `related_drills` and `media`; '
+                "a drill's embed names its current slug, even when the editor wrote an old one. "
                 "Embeds of drills that are not published, or of media that no longer exists, are left out."
             },
         }

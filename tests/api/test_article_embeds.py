@@ -77,16 +77,33 @@ def test_every_copy_of_a_hidden_embed_goes_wherever_it_stands_and_the_rest_of_th
     assert "Intro.\r\n\r\nAfter it." in data["body"]
 
 
-def test_an_embed_under_an_old_slug_of_a_published_drill_stays(client):
+def test_an_embed_under_an_old_slug_of_a_published_drill_stays_under_its_current_slug(client):
     drill = make_drill(slug="old-name")
-    article = make_article(body="[[drill:old-name]]\n")
+    article = make_article(body="Intro.\n\n[[drill:old-name]]\n\n> Quoted.\n> [[ Drill : old-name ]]\n")
     drill.slug = "new-name"
     drill.save()
 
     data = article_json(client, article)
+    synced, _ = full_sync(client)
 
-    assert "[[drill:old-name]]" in data["body"] and 'data-ref="old-name"' in data["body_html"]
+    assert "old-name" not in data["body"] and "old-name" not in data["body_html"]
+    assert "\n\n[[drill:new-name]]\n\n> Quoted.\n> [[drill:new-name]]\n" in data["body"]
+    assert data["body_html"].count('data-ref="new-name"') == 2
     assert [d["slug"] for d in data["related_drills"]] == ["new-name"]
+    assert render_markdown(data["body"]).html == data["body_html"]
+    assert synced["articles"][str(article.pk)] == data
+
+
+def test_a_delta_sync_brings_the_article_with_the_current_slug_of_a_renamed_drill(client):
+    drill = make_drill(slug="old-name")
+    article = make_article(body="[[drill:old-name]]\n")
+    replica, token = full_sync(client)
+    drill.slug = "new-name"
+    drill.save()
+
+    delta_sync(client, replica, token)
+
+    assert 'data-ref="new-name"' in replica["articles"][str(article.pk)]["body_html"]
 
 
 def test_an_embed_of_a_drill_that_was_deleted_goes(client):
