@@ -40,6 +40,7 @@ from django.contrib.auth import get_user_model
 from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management.color import no_style
 from django.db import DatabaseError, connection, transaction
@@ -62,7 +63,8 @@ from drills.models import (
     Rendition,
     Step,
 )
-from drills.services import discard_files_on_error, make_renditions, renditions_missing
+from drills.renditions import build_renditions
+from drills.services import rendition_source, renditions_missing
 from runcms.models import ChangeLog, OldSlug
 from runcms.publishing import Publishable
 
@@ -75,6 +77,8 @@ _COMMENT = re.compile(rb"^runcms-backup manifest sha256=([0-9a-f]{64})$")
 # Storage names as the upload fields make them: folders and plain file names, nothing that
 # could climb out of the media folder or be read as an absolute path.
 _SAFE_NAME = re.compile(r"^(?!.*\.\.)(?!.*//)[A-Za-z0-9_-][A-Za-z0-9._/-]{0,254}$")
+# Rendition names as `Rendition.file`'s upload_to makes them.
+_RENDITION_NAME = re.compile(r"^renditions/[0-9a-f]{32}\.(?:webp|jpg|png)$")
 _CHUNK = 1024 * 1024
 
 # Every content model, in an order where each one's foreign keys point backwards.
@@ -625,7 +629,7 @@ def _restore(checked, progress):
 
 
 def _write(checked, progress):
-    with discard_files_on_error(), _removed_on_error() as written, transaction.atomic():
+    with _removed_on_error() as written, transaction.atomic():
         _put_files(checked.files, written, progress)
         journal = [item for item in checked.objects if type(item.object) in JOURNAL_MODELS]
         content = [item for item in checked.objects if type(item.object) not in JOURNAL_MODELS]
@@ -656,10 +660,17 @@ def _repair(checked, progress):
         if not default_storage.exists(name)
     }
     _check_storage_is_free({n: v for n, v in checked.files.items() if n not in missing})
-    with discard_files_on_error(), _removed_on_error() as written, transaction.atomic():
+    with _removed_on_error() as written, transaction.atomic():
         _put_files(missing, written, progress)
         media = [m for m in CueMedia.objects.prefetch_related("renditions") if renditions_missing(m)]
-        made = _remake_renditions(checked, written, progress, media)
+        bar = progress(total=len(media), desc="Making renditions", unit="media")
+        try:
+            made = 0
+            for item in media:
+                made += _put_back_renditions(item, written)
+                bar.update(1)
+        finally:
+            bar.close()
     return ImportResult(False, checked.counts, len(missing), made, checked.unknown_editors)
 
 
@@ -710,46 +721,82 @@ def _reset_sequences(models):
             cursor.execute(statement)
 
 
-def _remake_renditions(checked, written, progress, media=None):
-    """Make renditions again; where a file comes out the same, give it back its old name (and URL)."""
-    if media is None:
-        media = list(CueMedia.objects.all())
+def _remake_renditions(checked, written, progress):
+    """Make the renditions again, under their old names (and URLs) where the bytes come out the same."""
     archived = {(r["media"], r["name"], r["format"]): r for r in checked.renditions}
-    saved = {str(row["pk"]): row["fields"] for row in checked.rows if row["model"] == CueMedia._meta.label_lower}
+    media = list(CueMedia.objects.all())
     made = 0
     bar = progress(total=len(media), desc="Making renditions", unit="media")
     try:
         for item in media:
-            for rendition in make_renditions(item):
-                made += 1
+            rows = []
+            for rendition in _build_renditions(item):
                 old = archived.get((str(item.pk), rendition.name, rendition.format))
-                if old and old["sha256"] == rendition.sha256 and old["file"] != rendition.file.name:
-                    _rename(rendition, old["file"], written)
-            fields = saved.get(str(item.pk))
-            if fields is not None:
-                # make_renditions() derives some columns again (and stamps updated_at); the
-                # archive's values are the ones to keep.
-                CueMedia.objects.filter(pk=item.pk).update(**{
-                    column.attname: column.to_python(fields[column.name])
-                    for column in CueMedia._meta.concrete_fields
-                    if not column.primary_key and column.name in fields
-                })
+                same = old is not None and old["sha256"] == rendition.sha256
+                rows.append(_store_rendition(Rendition(media=item), rendition, old["file"] if same else None, written))
+            Rendition.objects.bulk_create(rows)
+            made += len(rows)
             bar.update(1)
     finally:
         bar.close()
     return made
 
 
-def _rename(rendition, name, written):
-    if not _SAFE_NAME.match(name) or default_storage.exists(name):
-        return
-    with default_storage.open(rendition.file.name, "rb") as content:
-        stored = default_storage.save(name, File(content, name=name))
-    written.append(stored)
-    if stored != name:
-        return
-    default_storage.delete(rendition.file.name)
-    Rendition.objects.filter(pk=rendition.pk).update(file=name)
+def _put_back_renditions(media, written):
+    """Write the rendition files of `media` that storage lost, under the names its rows record.
+
+    Only the lost files are written and only their rows can change (when the bytes made
+    now differ from the recorded ones, the file gets a new name); every other rendition
+    keeps its file and URL. The placeholder and dominant colour stay as they are.
+    """
+    rows = list(media.renditions.all())
+    lost = [row for row in rows if not default_storage.exists(row.file.name)] if rows else None
+    made = {(rendition.name, rendition.format): rendition for rendition in _build_renditions(media)}
+    if lost is None:  # none were ever recorded
+        fresh = [_store_rendition(Rendition(media=media), rendition, None, written) for rendition in made.values()]
+        Rendition.objects.bulk_create(fresh)
+        return len(fresh)
+    for row in lost:
+        rendition = made.get((row.name, row.format))
+        if rendition is None:
+            raise BackupError(
+                f"The {row.name} {row.format} rendition of media {media.pk} is missing from media storage, and "
+                "this runcms no longer makes that rendition. Nothing was changed. Run `manage.py "
+                "rebuild_renditions --missing-only` to make that media's renditions afresh."
+            )
+        same = rendition.sha256 == row.sha256
+        _store_rendition(row, rendition, row.file.name if same else None, written)
+        if not same:
+            row.save(update_fields=["file", "width", "height", "bytes", "sha256"])
+    return len(lost)
+
+
+def _build_renditions(media):
+    source = rendition_source(media)
+    if source is None:
+        return []
+    with source.open("rb") as image_file:
+        return build_renditions(image_file, focal_point=(media.focal_x, media.focal_y)).files
+
+
+def _store_rendition(row, rendition, name, written):
+    """Store `rendition`'s bytes as `row`'s file: under `name` if given and free, else under a new random name."""
+    content = ContentFile(rendition.content)
+    if name and _RENDITION_NAME.match(name) and not default_storage.exists(name):
+        stored = default_storage.save(name, content)
+        written.append(stored)
+        if stored != name:
+            raise BackupError(
+                f"Media storage stored {name} as {stored}, so its address would change. Nothing was changed."
+            )
+        row.file.name = stored
+    else:
+        row.file.save(f"{rendition.name}.{rendition.extension}", content, save=False)
+        written.append(row.file.name)
+    row.name, row.format = rendition.name, rendition.format
+    row.width, row.height = rendition.width, rendition.height
+    row.bytes, row.sha256 = len(rendition.content), rendition.sha256
+    return row
 
 
 def _record_revisions(objects):

@@ -417,3 +417,60 @@ def test_video_keeps_its_poster_and_audio_keeps_its_duration(site, settings, tmp
     import_(archive)
 
     assert list(CueMedia.objects.order_by("pk").values("id", "poster", "duration_seconds", "kind")) == media_before
+
+
+# --- Repair -------------------------------------------------------------------------------------
+
+
+def api_renditions(client):
+    """{media id: [rendition as the API gives it]} for every public media item."""
+    response = client.get("/api/v1/media/", {"page_size": 100})
+    assert response.status_code == 200
+    return {media["id"]: media["renditions"] for media in response.json()["results"]}
+
+
+def fetch(client, url):
+    response = client.get(url)
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return response.status_code, sha256(body)
+
+
+def test_reimport_puts_a_lost_rendition_back_under_its_name_and_leaves_the_others(
+    small_archive, client, settings, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        import_(small_archive)
+    before = api_renditions(client)
+    lost = Rendition.objects.order_by("pk").first().file.name
+    (settings.MEDIA_ROOT / lost).unlink()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        output, _ = import_(small_archive)
+
+    assert "0 media files and 1 renditions" in output
+    assert api_renditions(client) == before  # names, URLs, sizes and hashes unchanged
+    for rendition in (r for renditions in before.values() for r in renditions):
+        assert fetch(client, rendition["url"]) == (200, rendition["sha256"])
+    with django_capture_on_commit_callbacks(execute=True):
+        again, _ = import_(small_archive)
+    assert "nothing changed" in again
+
+
+def test_reimport_gives_a_lost_rendition_that_comes_out_different_a_new_name_and_keeps_the_others(
+    small_archive, client, settings, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        import_(small_archive)
+    lost = Rendition.objects.order_by("pk").first()
+    old_name = lost.file.name
+    (settings.MEDIA_ROOT / old_name).unlink()
+    Rendition.objects.filter(pk=lost.pk).update(sha256="0" * 64)  # as if made by another encoder version
+    others = list(Rendition.objects.exclude(pk=lost.pk).order_by("pk").values())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        import_(small_archive)
+
+    lost.refresh_from_db()
+    assert lost.file.name != old_name and lost.sha256 != "0" * 64
+    assert fetch(client, lost.file.url) == (200, lost.sha256)
+    assert list(Rendition.objects.exclude(pk=lost.pk).order_by("pk").values()) == others
