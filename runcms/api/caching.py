@@ -5,18 +5,18 @@ the body is made of, read in one small query: the newest change-log position of 
 collections a view shows (every change that alters an object as the API shows it is
 logged, related rows included: see `runcms.sync`) and the latest scheduled publish or
 unpublish time that has passed (time alone changes what is public, rule 2), with the
-request's host and URL. Nothing is loaded or serialised before the 304.
+base URL (scheme and host) of its links and its URL. Nothing is loaded or serialised before the 304.
 """
 
 import hashlib
 
-from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from rest_framework.exceptions import APIException
 
 from runcms import sync
+from runcms.api.fields import public_base
 from runcms.models import ChangeLog
 
 # Part of every ETag: raise it with a deploy that changes how objects look, so no client keeps
@@ -71,7 +71,7 @@ class ConditionalGetMixin:
             key = repr(
                 (
                     REPRESENTATION_VERSION,
-                    settings.RUNCMS_PUBLIC_BASE_URL or request.get_host(),
+                    public_base(request),  # absolute URLs differ by scheme and host
                     request.get_full_path(),
                     content_state(self.etag_collections),
                 )

@@ -27,6 +27,11 @@ def absolute_url(request, path):
     return request.build_absolute_uri(path)
 
 
+def public_base(request):
+    """What every absolute URL in a response starts with (scheme and host), for the ETag."""
+    return absolute_url(request, "/")
+
+
 @extend_schema_field(OpenApiTypes.URI)
 class PageUrlField(serializers.Field):
     """The absolute URL of the object's public page (`get_absolute_url()`)."""

@@ -1,4 +1,7 @@
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+from runcms.api.fields import absolute_url
 
 
 class Pagination(PageNumberPagination):
@@ -8,6 +11,23 @@ class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 100
     invalid_page_message = "There is no page {page_number} in this list."
+
+    # DRF's links are on the request's host; ours, like every URL in a response, on RUNCMS_PUBLIC_BASE_URL.
+    def get_next_link(self):
+        if not self.page.has_next():
+            return None
+        return replace_query_param(self._url(), self.page_query_param, self.page.next_page_number())
+
+    def get_previous_link(self):
+        if not self.page.has_previous():
+            return None
+        number = self.page.previous_page_number()
+        if number == 1:
+            return remove_query_param(self._url(), self.page_query_param)
+        return replace_query_param(self._url(), self.page_query_param, number)
+
+    def _url(self):
+        return absolute_url(self.request, self.request.get_full_path())
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)

@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 
 from runcms.api.caching import ConditionalGetMixin
 from runcms.api.errors import exception_handler
-from runcms.api.fields import PREVIEW_TOKEN
+from runcms.api.fields import PREVIEW_TOKEN, absolute_url
 from runcms.api.pagination import Pagination
 from runcms.api.schema import ApiSchema
 from runcms.api.throttling import AnonymousRateThrottle
@@ -69,7 +69,7 @@ class ContentViewSet(PublicApiMixin, mixins.ListModelMixin, mixins.RetrieveModel
     def moved(self, request, slug):
         path = reverse(f"api:{self.basename}-detail", kwargs={self.lookup_field: slug})
         query = request.META.get("QUERY_STRING")
-        location = request.build_absolute_uri(path + (f"?{query}" if query else ""))
+        location = absolute_url(request, path + (f"?{query}" if query else ""))
         return Response({"detail": f"Moved to {location}"}, status=301, headers={"Location": location})
 
 
@@ -81,7 +81,7 @@ class IndexView(PublicApiMixin, APIView):
     @extend_schema(exclude=True)
     def get(self, request):
         def absolute(name):
-            return request.build_absolute_uri(reverse(name))
+            return absolute_url(request, reverse(name))
 
         links = {prefix: absolute(f"api:{basename}-list") for prefix, basename in self.routes}
         links.update(sync=absolute("api:sync"), schema=absolute("api:schema"), docs=absolute("api-docs"))

@@ -116,3 +116,56 @@ def test_the_schema_has_an_etag_and_answers_304(client):
 
     assert client.get("/api/v1/schema/", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
     assert "no-cache" in first["Cache-Control"]
+
+
+BASE = "https://cms.example.com"
+
+
+@pytest.fixture
+def public_base_url(settings):
+    settings.RUNCMS_PUBLIC_BASE_URL = BASE
+
+
+def test_list_page_links_are_on_the_public_base_url(client, public_base_url):
+    for _ in range(3):
+        make_drill()
+
+    second = client.get("/api/v1/drills/", {"page": 2, "page_size": 1}, HTTP_HOST="localhost").json()
+
+    assert second["next"] == f"{BASE}/api/v1/drills/?page=3&page_size=1"
+    assert second["previous"] == f"{BASE}/api/v1/drills/?page_size=1"
+
+
+def test_an_old_slug_redirects_on_the_public_base_url(client, public_base_url):
+    drill = make_drill(slug="old-name")
+    drill.slug = "new-name"
+    drill.save()
+
+    response = client.get("/api/v1/drills/old-name/", {"preview": "x"}, HTTP_HOST="localhost")
+
+    assert response.status_code == 301
+    assert response["Location"] == f"{BASE}/api/v1/drills/new-name/?preview=x"
+
+
+def test_the_index_links_are_on_the_public_base_url(client, public_base_url):
+    links = client.get("/api/v1/", HTTP_HOST="localhost").json()
+
+    assert all(url.startswith(f"{BASE}/") for url in links.values())
+
+
+def test_the_etag_differs_by_scheme_and_host_when_links_follow_the_request(client):
+    make_drill()
+    plain = client.get("/api/v1/drills/")["ETag"]
+
+    secure = client.get("/api/v1/drills/", secure=True)
+    other_host = client.get("/api/v1/drills/", HTTP_HOST="localhost", HTTP_IF_NONE_MATCH=plain)
+
+    assert secure["ETag"] != plain and secure.json()["results"][0]["url"].startswith("https://")
+    assert other_host.status_code == 200
+
+
+def test_the_etag_does_not_depend_on_the_request_host_with_a_public_base_url(client, public_base_url):
+    make_drill()
+    etag = client.get("/api/v1/drills/")["ETag"]
+
+    assert client.get("/api/v1/drills/", HTTP_HOST="localhost", HTTP_IF_NONE_MATCH=etag).status_code == 304
