@@ -9,12 +9,13 @@ The archive is a ZIP file holding:
 - ``files/<name>``: the original media files and video posters, byte for byte.
   Renditions are not stored: they are made again from the originals.
 - ``manifest.json``: the format version and the size and SHA-256 of every other file.
-  The ZIP comment holds the SHA-256 of the manifest itself.
+  The ZIP comment holds an HMAC of the manifest keyed with SECRET_KEY, so the hashes
+  cannot be recomputed after an edit by anyone who lacks the key.
 
 An import checks the whole archive before it writes anything, then restores in one
-transaction; files it stored are deleted again if anything fails. The hashes catch a
-damaged, truncated or edited archive; they are not a signature, so keep backups where
-only operators can change them.
+transaction; files it stored are deleted again if anything fails. It reads only archives
+signed with this site's SECRET_KEY (or one of SECRET_KEY_FALLBACKS): a restored site
+needs the exporting site's key anyway, since it signs the apps' sync tokens.
 
 This module lives in `articles` because articles is the app that knows every content
 type (it imports drills, which imports runcms).
@@ -47,6 +48,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from articles.models import Article, Author, Source, Topic
 from drills.media import verify_poster, verify_upload
@@ -73,7 +75,11 @@ VERSION = 1
 MANIFEST = "manifest.json"
 CONTENT = "content.json"
 FILES = "files/"
-_COMMENT = re.compile(rb"^runcms-backup manifest sha256=([0-9a-f]{64})$")
+# The ZIP comment signs the manifest with the site's SECRET_KEY; older runcms wrote a plain hash.
+_SIGNATURE = b"runcms-backup manifest hmac-sha256="
+_COMMENT = re.compile(rb"^runcms-backup manifest hmac-sha256=([0-9a-f]{64})$")
+_UNSIGNED_COMMENT = re.compile(rb"^runcms-backup manifest sha256=[0-9a-f]{64}$")
+_SIGNING_SALT = "articles.backup.manifest"
 # Storage names as the upload fields make them: folders and plain file names, nothing that
 # could climb out of the media folder or be read as an absolute path.
 _SAFE_NAME = re.compile(r"^(?!.*\.\.)(?!.*//)[A-Za-z0-9_-][A-Za-z0-9._/-]{0,254}$")
@@ -177,7 +183,7 @@ def export_content(destination, *, progress=_NoProgress):
                 bar.close()
             manifest = _encode(_manifest(listed, counts))
             archive.writestr(MANIFEST, manifest, zipfile.ZIP_DEFLATED)
-            archive.comment = b"runcms-backup manifest sha256=" + hashlib.sha256(manifest).hexdigest().encode()
+            archive.comment = sign_manifest(manifest)
         os.replace(partial, destination)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -352,17 +358,7 @@ def _read_manifest(archive, path):
         ) from error
     except (zipfile.BadZipFile, OSError, EOFError) as error:
         raise _damaged(MANIFEST, error) from error
-    stamp = _COMMENT.match(archive.comment)
-    if stamp is None:
-        raise BackupError(
-            f"{path} has no manifest checksum in its ZIP comment: it was not written by "
-            "`manage.py export_content`, or it was repacked. Nothing was imported. Use the original archive."
-        )
-    if hashlib.sha256(raw).hexdigest() != stamp[1].decode():
-        raise BackupError(
-            f"The {MANIFEST} of {path} does not match its checksum: the archive was changed after it was "
-            "exported. Nothing was imported. Use an intact copy of the archive."
-        )
+    _check_signature(raw, archive.comment, path)
     manifest = _parse_json(raw, MANIFEST)
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise BackupError(f"{path} is not a runcms backup ({MANIFEST} does not say “{FORMAT}”). Nothing was imported.")
@@ -374,6 +370,32 @@ def _read_manifest(archive, path):
     if not isinstance(manifest.get("files"), list):
         raise BackupError(f"The {MANIFEST} of {path} has no list of files. Nothing was imported.")
     return manifest
+
+
+def sign_manifest(raw, secret_key=None):
+    """The ZIP comment that signs the manifest bytes `raw` with SECRET_KEY (or `secret_key`)."""
+    secret = settings.SECRET_KEY if secret_key is None else secret_key
+    return _SIGNATURE + salted_hmac(_SIGNING_SALT, raw, secret=secret, algorithm="sha256").hexdigest().encode()
+
+
+def _check_signature(raw, comment, path):
+    # The manifest holds the hash of every other member, so its signature covers the whole archive.
+    if _COMMENT.match(comment) is None:
+        old = _UNSIGNED_COMMENT.match(comment) is not None
+        raise BackupError(
+            f"{path} is not signed"
+            + (": it was exported by an older runcms, before backups were signed, or was edited since. "
+               if old else ": it was not written by `manage.py export_content`, or it was repacked. ")
+            + "Nothing was imported. Use an archive exported by this runcms version."
+        )
+    keys = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    if not any(constant_time_compare(comment, sign_manifest(raw, key)) for key in keys):
+        raise BackupError(
+            f"The signature of {path} does not match: it was not made by this site or edited since, or it is "
+            "damaged. Nothing was imported. If it is an intact backup of another site (the one you are "
+            "restoring), set SECRET_KEY to that site's key and import again: the restored site needs that key "
+            "anyway, because it signs the apps' sync tokens."
+        )
 
 
 def _check_listing(archive, manifest):

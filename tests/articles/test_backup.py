@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 from reversion.models import Version
 
-from articles.backup import CONTENT_MODELS, JOURNAL_MODELS
+from articles.backup import CONTENT_MODELS, JOURNAL_MODELS, sign_manifest
 from drills.models import Cue, CueMedia, Drill, DrillMedia, Rendition
 from runcms.models import ChangeLog, OldSlug
 from runcms.publishing import Status
@@ -87,8 +87,9 @@ def import_(path):
     return out.getvalue(), err.getvalue()
 
 
-def rewrite(path, change, *, reseal):
-    """Change an archive's members; with `reseal`, also its manifest and checksum, as a forger would."""
+def rewrite(path, change, *, reseal, secret_key=None):
+    """Change an archive's members; with `reseal`, also rewrite its manifest and sign it again, as only
+    someone holding the site's SECRET_KEY (or `secret_key`, a forger's guess) could."""
     with zipfile.ZipFile(path) as archive:
         members = {info.filename: archive.read(info.filename) for info in archive.infolist()}
         comment = archive.comment
@@ -101,7 +102,7 @@ def rewrite(path, change, *, reseal):
             if name != "manifest.json"
         ]
         members["manifest.json"] = json.dumps(manifest).encode()
-        comment = b"runcms-backup manifest sha256=" + sha256(members["manifest.json"]).encode()
+        comment = sign_manifest(members["manifest.json"], secret_key)
     with zipfile.ZipFile(path, "w") as archive:
         for name, data in members.items():
             archive.writestr(name, data)
@@ -379,7 +380,7 @@ def _unknown_model(members):
         (_change_a_title, False, "damaged or was changed after export"),
         (_remove_media_file, False, "missing from the archive"),
         (_add_unlisted_file, False, "which its manifest does not list"),
-        (_edit_manifest, False, "does not match its checksum"),
+        (_edit_manifest, False, "not made by this site or edited since"),
         (_future_version, True, "format version 2"),
         (_broken_json, True, "not valid JSON"),
         (_html_as_media, True, "refused as media"),
@@ -401,6 +402,59 @@ def test_damaged_or_changed_archive_is_refused_and_nothing_is_written(small_arch
 
     assert "Nothing was imported" in str(refusal.value)
     assert_site_is_empty(settings.MEDIA_ROOT)
+
+
+def test_archive_edited_and_resealed_without_the_sites_secret_key_is_refused(small_archive, settings):
+    rewrite(small_archive, _change_a_title, reseal=True, secret_key="a forger's guess at the key")
+
+    with pytest.raises(CommandError, match="not made by this site or edited since") as refusal:
+        import_(small_archive)
+
+    assert "SECRET_KEY" in str(refusal.value) and "Nothing was imported" in str(refusal.value)
+    assert_site_is_empty(settings.MEDIA_ROOT)
+
+
+def test_archive_with_plain_recomputed_hashes_and_no_signature_is_refused(small_archive, settings):
+    def reseal_with_a_plain_hash(members):
+        _change_a_title(members)
+        manifest = json.loads(members["manifest.json"])
+        manifest["files"] = [
+            {"path": name, "bytes": len(data), "sha256": sha256(data)}
+            for name, data in members.items() if name != "manifest.json"
+        ]
+        members["manifest.json"] = json.dumps(manifest).encode()
+
+    rewrite(small_archive, reseal_with_a_plain_hash, reseal=False)
+    with zipfile.ZipFile(small_archive, "a") as archive:
+        archive.comment = b"runcms-backup manifest sha256=" + sha256(archive.read("manifest.json")).encode()
+
+    with pytest.raises(CommandError, match="not signed"):
+        import_(small_archive)
+
+    assert_site_is_empty(settings.MEDIA_ROOT)
+
+
+def test_archive_from_a_site_with_another_secret_key_imports_once_that_key_is_set(
+    small_archive, settings
+):
+    exporting_key = settings.SECRET_KEY
+    settings.SECRET_KEY = "the restored site's own, different key"
+    with pytest.raises(CommandError, match="SECRET_KEY"):
+        import_(small_archive)
+
+    settings.SECRET_KEY = exporting_key
+    output, _ = import_(small_archive)
+
+    assert "Restored from" in output
+
+
+def test_archive_signed_with_a_retired_key_imports_while_that_key_is_a_fallback(small_archive, settings):
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "the key that replaced it"
+
+    output, _ = import_(small_archive)
+
+    assert "Restored from" in output
 
 
 def test_missing_archive_is_a_clear_error(tmp_path):

@@ -10,7 +10,8 @@ class Command(BaseCommand):
     help = (
         "Restore an archive written by `manage.py export_content` into an empty site, keeping ids, "
         "slugs, old slugs, timestamps and publishing state, and making renditions again. The whole "
-        "archive is checked first; a damaged or changed archive is refused and nothing is written. "
+        "archive is checked first; a damaged or changed archive, or one not signed with this site's "
+        "SECRET_KEY, is refused and nothing is written. "
         "Importing the same archive again changes nothing."
     )
 
