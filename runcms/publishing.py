@@ -4,6 +4,7 @@
 """
 
 import uuid
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,6 +13,10 @@ from django.db.models import Q, Value
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.utils import timezone
+
+# The range a schedule may use; see Publishable._check_schedule_range.
+SCHEDULE_EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+SCHEDULE_LATEST = datetime(2201, 1, 1, tzinfo=UTC)
 
 
 class ClockNow(models.Expression):
@@ -119,6 +124,7 @@ class Publishable(models.Model):
 
     def clean(self):
         super().clean()
+        self._check_schedule_range()
         if self.publish_at and self.unpublish_at and self.unpublish_at <= self.publish_at:
             raise ValidationError(
                 {
@@ -127,6 +133,21 @@ class Publishable(models.Model):
                     "Move it later, or clear one of them."
                 }
             )
+
+    def _check_schedule_range(self):
+        # A year such as 9999 is a typing slip, and near the ends of the calendar converting a
+        # local time to UTC overflows (a 500 instead of a message).
+        errors = {}
+        for name in ("publish_at", "unpublish_at"):
+            moment = getattr(self, name)
+            if moment and not SCHEDULE_EARLIEST <= moment < SCHEDULE_LATEST:
+                label = self._meta.get_field(name).verbose_name
+                errors[name] = (
+                    f"The “{label}” time must be between the years {SCHEDULE_EARLIEST.year} and "
+                    f"{SCHEDULE_LATEST.year - 1}. Check the year, or leave it empty."
+                )
+        if errors:
+            raise ValidationError(errors)
 
 
 @receiver(pre_save, dispatch_uid="runcms.publishing.keep_first_publication")

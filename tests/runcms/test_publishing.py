@@ -114,3 +114,14 @@ def test_scheduled_item_first_published_at_is_its_publish_time():
     drill = make_drill(publish_at=NOON + timedelta(days=365 * 5))
 
     assert drill.first_published_at == NOON + timedelta(days=365 * 5)
+
+
+@pytest.mark.parametrize("field", ["publish_at", "unpublish_at"])
+def test_a_schedule_outside_the_years_2000_to_2200_is_refused_for_that_field(field):
+    drill = make_drill(status=Status.DRAFT)
+    setattr(drill, field, datetime(2201, 1, 1, tzinfo=UTC))
+
+    with pytest.raises(ValidationError) as refused:
+        drill.full_clean()
+
+    assert list(refused.value.message_dict) == [field]
