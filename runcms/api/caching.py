@@ -35,6 +35,12 @@ class NotModified(APIException):
     default_detail = "Not modified."
 
 
+class PreconditionFailed(APIException):
+    status_code = 412
+    default_detail = "If-Match names a version of this response that is not the current one."
+    default_code = "precondition_failed"
+
+
 def content_state(collection_names):
     """The newest log position of each collection and the latest schedule time passed, in one query."""
     now = timezone.now()
@@ -64,10 +70,14 @@ class ConditionalGetMixin:
     def private_response(self, request):
         return "preview" in request.query_params
 
+    def check_query(self, request):
+        """Refuse a request the view cannot answer (a bad sync token) before it can be a 304."""
+
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)  # throttling first: a 304 is still a request
         self.etag = None
         if request.method in ("GET", "HEAD"):
+            self.check_query(request)
             key = repr(
                 (
                     REPRESENTATION_VERSION,
@@ -77,8 +87,9 @@ class ConditionalGetMixin:
                 )
             )
             self.etag = '"' + hashlib.sha256(key.encode()).hexdigest()[:40] + '"'
-            if get_conditional_response(request._request, etag=self.etag) is not None:
-                raise NotModified()
+            conditional = get_conditional_response(request._request, etag=self.etag)
+            if conditional is not None:
+                raise NotModified() if conditional.status_code == 304 else PreconditionFailed()
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)

@@ -10,7 +10,7 @@ from runcms.api.caching import NotModified
 
 def exception_handler(exc, context):
     if isinstance(exc, NotModified):
-        return Response(status=304)
+        return Response(status=304)  # no body, not even {"detail"}
     response = drf_exception_handler(exc, context)  # also sets Retry-After on 429
     if response is not None:
         response.data = {"detail": message(response.data)}

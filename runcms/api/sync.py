@@ -93,15 +93,18 @@ class SyncView(PublicApiMixin, APIView):
             )
         ],
     )
-    def get(self, request):
+    def check_query(self, request):
+        # Before the ETag: an expired token is a 410 even to a client holding its last answer.
         token = request.query_params.get("token", "").strip()
         try:
-            cursor = sync.read_token(token) if token else sync.start()
+            self.cursor = sync.read_token(token) if token else None
         except sync.TokenInvalid as invalid:
             raise ParseError(f"{invalid} {FULL_SYNC}") from invalid
         except sync.TokenExpired as expired:
             raise TokenGone(f"{expired} {FULL_SYNC}") from expired
-        page = sync.next_page(cursor)
+
+    def get(self, request):
+        page = sync.next_page(self.cursor or sync.start())
         context = {"request": request}
         return Response(
             {

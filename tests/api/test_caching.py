@@ -169,3 +169,31 @@ def test_the_etag_does_not_depend_on_the_request_host_with_a_public_base_url(cli
     etag = client.get("/api/v1/drills/")["ETag"]
 
     assert client.get("/api/v1/drills/", HTTP_HOST="localhost", HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+
+def test_an_if_match_that_does_not_match_is_a_412_not_a_304(client):
+    make_drill()
+
+    response = client.get("/api/v1/drills/", HTTP_IF_MATCH='"not-this-version"')
+
+    assert response.status_code == 412 and set(response.json()) == {"detail"}
+
+
+def test_an_if_match_of_the_current_version_is_answered_in_full(client):
+    make_drill()
+    etag = client.get("/api/v1/drills/")["ETag"]
+
+    assert client.get("/api/v1/drills/", HTTP_IF_MATCH=etag).status_code == 200
+
+
+def test_an_expired_sync_token_is_a_410_even_with_the_etag_of_its_last_answer(client, settings):
+    settings.RUNCMS_SYNC_TOKEN_MAX_AGE = 3600
+    make_drill()
+    token = client.get("/api/v1/sync/").json()["token"]
+    etag = client.get("/api/v1/sync/", {"token": token})["ETag"]
+
+    with time_machine.travel(timezone.now() + timedelta(hours=2)):
+        response = client.get("/api/v1/sync/", {"token": token}, HTTP_IF_NONE_MATCH=etag)
+
+    assert response.status_code == 410 and "full sync" in response.json()["detail"]
+
