@@ -7,6 +7,7 @@ lists every variable with a safe local value; the README explains each one.
 from pathlib import Path
 
 import environ
+from corsheaders.defaults import default_headers
 from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -180,6 +181,9 @@ CONTENT_SECURITY_POLICY = {
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+# Apps in a browser revalidate their copies (If-None-Match) and read ETag and Retry-After.
+CORS_ALLOW_HEADERS = (*default_headers, "if-none-match")
+CORS_EXPOSE_HEADERS = ["ETag", "Retry-After"]
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -81,6 +81,27 @@ def test_a_preflight_from_a_configured_origin_is_allowed_for_get(client, setting
     assert response.status_code == 200 and "GET" in response["Access-Control-Allow-Methods"]
 
 
+def test_a_preflight_may_ask_to_send_if_none_match(client, settings):
+    settings.CORS_ALLOWED_ORIGINS = ["https://app.example.com"]
+
+    response = client.options(
+        "/api/v1/drills/", HTTP_ORIGIN="https://app.example.com", HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET",
+        HTTP_ACCESS_CONTROL_REQUEST_HEADERS="if-none-match",
+    )
+
+    assert response.status_code == 200
+    assert "if-none-match" in response["Access-Control-Allow-Headers"].lower().split(", ")
+
+
+def test_a_browser_app_may_read_the_etag_and_retry_after(client, settings, two_per_minute):
+    settings.CORS_ALLOWED_ORIGINS = ["https://app.example.com"]
+
+    response = client.get("/api/v1/drills/", HTTP_ORIGIN="https://app.example.com")
+
+    exposed = {name.strip().lower() for name in response["Access-Control-Expose-Headers"].split(",")}
+    assert {"etag", "retry-after"} <= exposed
+
+
 @pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
 def test_the_api_is_read_only(client, method):
     drill = make_drill()
