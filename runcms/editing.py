@@ -2,9 +2,14 @@
 revisions with undo (django-reversion), and refusing a save that would overwrite
 someone else's newer save (rule 3)."""
 
+from datetime import timedelta
+from urllib.parse import urlencode
+
 import reversion
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -16,6 +21,8 @@ from django.utils.text import capfirst
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
+from runcms.api.fields import absolute_url
+from runcms.preview import make_preview_token
 from runcms.publishing import Status
 
 
@@ -138,6 +145,24 @@ class PublishableAdmin(SafeAutocompleteMixin, VersionAdmin):
         else:
             label = "Live"
         return format_html('<span class="runcms-status runcms-status-{}">{}</span>', label.split()[0].lower(), label)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        obj = None if "preview_url" in extra_context else self.get_object(request, unquote(object_id))
+        if obj is not None:
+            extra_context = {**extra_context, **self.preview_context(request, obj)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def preview_context(self, request, obj):
+        """A signed link to the item's public page that opens it even as a draft, without a login.
+
+        "View on site" is a 404 for a draft or a scheduled item; this link is not.
+        """
+        url = absolute_url(request, obj.get_absolute_url())
+        return {
+            "preview_url": f"{url}?{urlencode({'preview': make_preview_token(obj)})}",
+            "preview_expires": timezone.now() + timedelta(seconds=settings.RUNCMS_PREVIEW_MAX_AGE),
+        }
 
     def save_model(self, request, obj, form, change):
         obj.updated_by = request.user
