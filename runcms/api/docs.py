@@ -15,7 +15,10 @@ from django.utils.cache import patch_cache_control
 from django.utils.decorators import decorator_from_middleware, method_decorator
 from django.views.decorators.cache import cache_control
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
 
+from runcms.api.errors import exception_handler
 from runcms.api.throttling import AnonymousRateThrottle
 
 _conditional = decorator_from_middleware(ConditionalGetMiddleware)
@@ -28,6 +31,17 @@ class SchemaView(SpectacularAPIView):
 
     throttle_classes = [AnonymousRateThrottle]
     http_method_names = READ_ONLY
+
+    def get_exception_handler(self):
+        return exception_handler
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if isinstance(response, Response) and response.status_code >= 400:
+            # An error is the API's {"detail": "..."} in JSON, not a YAML document, whatever was asked for.
+            response.accepted_renderer = JSONRenderer()
+            response.accepted_media_type = response.accepted_renderer.media_type
+        return response
 
 
 @method_decorator(_conditional, name="dispatch")

@@ -40,3 +40,26 @@ def test_the_docs_page_allows_its_inline_style_by_hash(client):
     response = client.get("/api/docs/")
 
     assert "'sha256-" in response["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize(
+    ("params", "headers", "status"),
+    [({"format": "xml"}, {}, 404), ({}, {"HTTP_ACCEPT": "text/html"}, 406)],
+    ids=["unknown-format", "not-acceptable"],
+)
+def test_a_schema_request_it_cannot_answer_gets_a_json_error(client, params, headers, status):
+    response = client.get("/api/v1/schema/", params, **headers)
+
+    assert response.status_code == status
+    assert response["Content-Type"] == "application/json"
+    assert set(response.json()) == {"detail"} and isinstance(response.json()["detail"], str)
+
+
+def test_a_throttled_schema_request_gets_a_json_error(client, settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "1/minute"}}
+    client.get("/api/v1/schema/")
+
+    response = client.get("/api/v1/schema/")
+
+    assert response.status_code == 429 and response["Content-Type"] == "application/json"
+    assert response.json()["detail"].startswith("Request was throttled") and response["Retry-After"]
