@@ -21,7 +21,7 @@ from drills.models import (
     Rendition,
     Step,
 )
-from runcms.editing import PublishableAdmin, SafeAutocompleteMixin
+from runcms.editing import ConcurrencyForm, PublishableAdmin, SafeAutocompleteMixin
 
 POSITION_MAX = 9999
 
@@ -97,8 +97,25 @@ class DrillMediaInline(OrderedInline):
     verbose_name_plural = "gallery (photos, animations, videos)"
 
 
+class DrillForm(ConcurrencyForm):
+    def _other_drills(self, name, word):
+        chosen = self.cleaned_data[name]
+        if not self.instance._state.adding and any(drill.pk == self.instance.pk for drill in chosen):
+            raise ValidationError(
+                f"“{self.instance}” cannot be its own {word}. Choose other drills.", code="self_reference"
+            )
+        return chosen
+
+    def clean_progressions(self):
+        return self._other_drills("progressions", "progression")
+
+    def clean_regressions(self):
+        return self._other_drills("regressions", "regression")
+
+
 @admin.register(Drill)
 class DrillAdmin(PublishableAdmin):
+    form = DrillForm
     list_display = ("title", "category", "difficulty", *PublishableAdmin.list_display[1:])
     list_filter = ("status", "category", "difficulty", "equipment", "primary_muscles")
     list_select_related = ("category", "updated_by")
