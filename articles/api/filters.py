@@ -3,13 +3,13 @@
 import django_filters
 
 from articles.models import Article
-from runcms.api.filters import SearchFilter, UpdatedSinceFilter
+from runcms.api.filters import BooleanFilter, SearchFilter, UpdatedSinceFilter
 
 
 class ArticleFilter(django_filters.FilterSet):
     topic = django_filters.CharFilter(method="filter_topic", label="Only articles about the topic with this slug.")
     author = django_filters.CharFilter(field_name="author__slug", label="Only articles by the author with this slug.")
-    featured = django_filters.BooleanFilter(label="Only articles featured on the home page (true) or not (false).")
+    featured = BooleanFilter(label="Only articles featured on the home page (true) or not (false).")
     search = SearchFilter(
         document=lambda: [("title", "A"), ("summary", "B"), ("body", "C")],
         fallback=["title", "summary", "body"],

@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import OuterRef, Q, Subquery
 
 from drills.models import Cue, CueMedia, Difficulty, Drill, MediaKind, Program, Step
-from runcms.api.filters import SearchFilter, UpdatedSinceFilter
+from runcms.api.filters import BooleanFilter, SearchFilter, UpdatedSinceFilter
 
 
 def _joined_text(model):
@@ -50,7 +50,7 @@ class DrillFilter(django_filters.FilterSet):
 
 
 class ProgramFilter(django_filters.FilterSet):
-    featured = django_filters.BooleanFilter(label="Only programs featured on the home page (true) or not (false).")
+    featured = BooleanFilter(label="Only programs featured on the home page (true) or not (false).")
     updated_since = UpdatedSinceFilter(collection="programs")
 
     class Meta:

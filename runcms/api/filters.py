@@ -25,9 +25,9 @@ class IsoDateTimeField(forms.Field):
     }
 
     def to_python(self, value):
+        value = value.strip() if isinstance(value, str) else value
         if value in self.empty_values:
-            return None
-        value = value.strip()
+            return None  # `updated_since=` and `updated_since=%20` alike: no filter
         try:
             parsed = parse_datetime(value)
             if parsed is None and (day := parse_date(value)) is not None:
@@ -40,6 +40,27 @@ class IsoDateTimeField(forms.Field):
         if parsed is None:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         return parsed
+
+
+class BooleanField(forms.Field):
+    """`true` or `false` (`1` or `0`), in any case; empty means no filter, anything else is an error."""
+
+    default_error_messages = {"invalid": "Enter true or false."}
+    VALUES = {"true": True, "1": True, "false": False, "0": False}
+
+    def to_python(self, value):
+        value = value.strip().lower() if isinstance(value, str) else value
+        if value in self.empty_values:
+            return None
+        if value not in self.VALUES:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return self.VALUES[value]
+
+
+class BooleanFilter(django_filters.BooleanFilter):
+    """django-filter's, without quietly ignoring a value it cannot read (`featured=bogus`)."""
+
+    field_class = BooleanField
 
 
 class UpdatedSinceFilter(django_filters.IsoDateTimeFilter):

@@ -264,3 +264,27 @@ def test_a_search_of_many_words_joins_no_more_tables_than_a_search_of_one(client
     assert [d["id"] for d in eight_words["results"]] == [str(drill.pk)]
     assert len(eight_sql) == len(one_sql)
     assert [sql.upper().count("JOIN") for sql in eight_sql] == [sql.upper().count("JOIN") for sql in one_sql]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/programs/", "/api/v1/articles/"])
+def test_a_featured_value_that_is_not_true_or_false_is_a_400_that_says_so(client, path):
+    response = client.get(path, {"featured": "bogus"})
+
+    assert response.status_code == 400
+    assert response.json()["detail"] == "featured: Enter true or false."
+
+
+@pytest.mark.parametrize(("value", "expected"), [("true", {"yes"}), ("false", {"no"}), ("True", {"yes"}),
+                                                 ("1", {"yes"}), ("0", {"no"}), ("", {"yes", "no"})])
+def test_featured_takes_true_or_false(client, value, expected):
+    featured, other = make_program(slug="yes", featured=True), make_program(slug="no")
+    slugs = {str(featured.pk): "yes", str(other.pk): "no"}
+
+    assert {slugs[pk] for pk in ids(client, "/api/v1/programs/", featured=value)} == expected
+
+
+@pytest.mark.parametrize("value", [" ", "\t", " \n "])
+def test_an_updated_since_of_only_spaces_is_ignored_like_an_empty_one(client, value):
+    drill = make_drill()
+
+    assert ids(client, "/api/v1/drills/", updated_since=value) == {str(drill.pk)}
