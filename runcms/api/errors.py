@@ -1,11 +1,13 @@
 """Every API error is `{"detail": "..."}` with the right status code, as the contract says."""
 
 from django.http import JsonResponse
+from django.urls import Resolver404, resolve
 from django.views import defaults
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from runcms.api.caching import NotModified
+from runcms.api.fields import absolute_url
 
 
 def exception_handler(exc, context):
@@ -31,7 +33,19 @@ def message(data):
 
 
 def not_found(request, *args, **kwargs):
-    """Unknown addresses under /api/ answer in the API's format rather than with an HTML page."""
+    """Unknown addresses under /api/ answer in the API's format rather than with an HTML page.
+
+    This catch-all matches every address under /api/, so CommonMiddleware never sees the
+    404 it would turn into a redirect to the address with a trailing slash: do it here.
+    """
+    if not request.path_info.endswith("/"):
+        try:
+            match = resolve(request.path_info + "/", getattr(request, "urlconf", None))
+        except Resolver404:
+            match = None
+        if match is not None and match.func is not not_found:
+            location = absolute_url(request, request.get_full_path(force_append_slash=True))
+            return JsonResponse({"detail": f"Moved to {location}"}, status=301, headers={"Location": location})
     return JsonResponse(
         {
             "detail": "There is nothing at this address. "

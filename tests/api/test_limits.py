@@ -118,3 +118,20 @@ def test_unknown_api_addresses_are_404_in_the_contract_format(client, path):
     response = client.get(path)
 
     assert response.status_code == 404 and set(response.json()) == {"detail"}
+
+
+@pytest.mark.parametrize("path", ["/api/v1/drills", "/api/v1", "/api/v1/sync", "/api/v1/drills/heel-pull"])
+def test_an_api_address_without_its_trailing_slash_redirects_to_it(client, path):
+    make_drill(slug="heel-pull")
+
+    response = client.get(path, {"page_size": "1"})
+
+    assert response.status_code == 301
+    assert response["Location"].endswith(f"{path}/?page_size=1")
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_an_unknown_api_address_without_a_slash_stays_a_404(client):
+    response = client.get("/api/v1/nothing")
+
+    assert response.status_code == 404 and set(response.json()) == {"detail"}
