@@ -21,7 +21,7 @@ from drills.models import (
     Rendition,
     Step,
 )
-from runcms.editing import ConcurrencyForm, PublishableAdmin, SafeAutocompleteMixin
+from runcms.editing import ConcurrencyForm, PublishableAdmin, SafeAutocompleteMixin, WorkflowFilter
 
 POSITION_MAX = 9999
 
@@ -117,7 +117,7 @@ class DrillForm(ConcurrencyForm):
 class DrillAdmin(PublishableAdmin):
     form = DrillForm
     list_display = ("title", "category", "difficulty", *PublishableAdmin.list_display[1:])
-    list_filter = ("status", "category", "difficulty", "equipment", "primary_muscles")
+    list_filter = (WorkflowFilter, "category", "difficulty", "equipment", "primary_muscles")
     list_select_related = ("category", "updated_by")
     search_fields = ("title", "slug", "summary", "steps__text", "cues__text")
     prepopulated_fields = {"slug": ("title",)}
@@ -157,7 +157,7 @@ class ProgramItemInline(OrderedInline):
 @admin.register(Program)
 class ProgramAdmin(PublishableAdmin):
     list_display = ("title", "featured", *PublishableAdmin.list_display[1:])
-    list_filter = ("status", "featured", "items__drill__category")
+    list_filter = (WorkflowFilter, "featured", "items__drill__category")
     search_fields = ("title", "slug", "summary")
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("cover",)

@@ -13,7 +13,7 @@ from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.html import format_html
@@ -23,7 +23,7 @@ from reversion.models import Version
 
 from runcms.api.fields import absolute_url
 from runcms.preview import make_preview_token
-from runcms.publishing import Status
+from runcms.publishing import ClockNow, Status
 
 
 class _KnownValuesOnly:
@@ -114,10 +114,34 @@ class ConcurrencyForm(forms.ModelForm):
         return cleaned
 
 
+class WorkflowFilter(admin.SimpleListFilter):
+    """Where an item is in its workflow, by the rule of `published()` (the status alone
+    cannot tell a live item from a scheduled or an expired one)."""
+
+    title = "workflow"
+    parameter_name = "workflow"
+
+    def lookups(self, request, model_admin):
+        return [("draft", "Draft"), ("live", "Live"), ("scheduled", "Scheduled"), ("expired", "Expired")]
+
+    def queryset(self, request, queryset):
+        now = ClockNow()
+        published = queryset.filter(status=Status.PUBLISHED)
+        if self.value() == "draft":
+            return queryset.drafts()
+        if self.value() == "live":
+            return queryset.published()
+        if self.value() == "scheduled":
+            return published.filter(publish_at__gt=now)
+        if self.value() == "expired":
+            return published.filter(Q(publish_at__isnull=True) | Q(publish_at__lte=now), unpublish_at__lte=now)
+        return queryset
+
+
 class PublishableAdmin(SafeAutocompleteMixin, VersionAdmin):
     form = ConcurrencyForm
     list_display = ("__str__", "status_badge", "publish_at", "unpublish_at", "updated_at", "updated_by")
-    list_filter = ("status",)
+    list_filter = (WorkflowFilter,)
     date_hierarchy = "updated_at"
     actions = ["publish_now", "unpublish_now"]
     readonly_fields = ("first_published_at", "updated_at", "updated_by")
@@ -132,6 +156,10 @@ class PublishableAdmin(SafeAutocompleteMixin, VersionAdmin):
             "(now if empty) until “unpublish at” (forever if empty).",
         },
     )
+
+    class Media:
+        # The status badges on the list, and the preview link on the form.
+        css = {"all": ("runcms/admin/admin.css",)}
 
     @admin.display(description="status", ordering="status")
     def status_badge(self, obj):
