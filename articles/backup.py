@@ -25,6 +25,7 @@ import contextlib
 import hashlib
 import io
 import json
+import math
 import os
 import re
 import tempfile
@@ -39,7 +40,7 @@ import reversion
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import serializers
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -80,11 +81,17 @@ _SIGNATURE = b"runcms-backup manifest hmac-sha256="
 _COMMENT = re.compile(rb"^runcms-backup manifest hmac-sha256=([0-9a-f]{64})$")
 _UNSIGNED_COMMENT = re.compile(rb"^runcms-backup manifest sha256=[0-9a-f]{64}$")
 _SIGNING_SALT = "articles.backup.manifest"
-# Storage names as the upload fields make them: folders and plain file names, nothing that
-# could climb out of the media folder or be read as an absolute path.
-_SAFE_NAME = re.compile(r"^(?!.*\.\.)(?!.*//)[A-Za-z0-9_-][A-Za-z0-9._/-]{0,254}$")
-# Rendition names as `Rendition.file`'s upload_to makes them.
-_RENDITION_NAME = re.compile(r"^renditions/[0-9a-f]{32}\.(?:webp|jpg|png)$")
+# Stored names exactly as the upload fields make them (drills.models.UnguessableName, with the
+# extension that verification found): nothing that could climb out of the media folder, land
+# among the renditions, or make a web server read the file as a page or a configuration.
+_MEDIA_NAME = re.compile(r"^media/[0-9a-f]{32}\.([a-z0-9]{2,4})$")
+_POSTER_NAME = re.compile(r"^posters/[0-9a-f]{32}\.([a-z0-9]{2,4})$")
+# Rendition names as `Rendition.file`'s upload_to makes them, by format.
+_RENDITION_NAME = re.compile(r"^renditions/[0-9a-f]{32}\.(webp|jpg|png)$")
+_RENDITION_EXTENSIONS = {"webp": "webp", "jpeg": "jpg", "png": "png"}
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+# How far a duration measured now may differ from the recorded one (decoder versions round differently).
+_DURATION_TOLERANCE = 0.01
 _CHUNK = 1024 * 1024
 
 # Every content model, in an order where each one's foreign keys point backwards.
@@ -341,6 +348,7 @@ def _check_archive(path, scratch, progress):
     unknown_editors = _map_editors(rows)
     objects = _deserialize(rows)
     _check_references(rows)
+    _validate(objects)
     files = _check_media_files(rows, extracted, entries)
     counts = dict.fromkeys(_BY_LABEL, 0)
     for row in rows:
@@ -493,6 +501,13 @@ def _check_content_shape(content):
             raise BackupError(
                 f"{CONTENT} lists a rendition without its media, name, format, file and hash. Nothing was imported."
             )
+        named = _RENDITION_NAME.match(rendition["file"])
+        if not (named and named[1] == _RENDITION_EXTENSIONS.get(rendition["format"])
+                and _SHA256.match(rendition["sha256"])):
+            raise BackupError(
+                f"{CONTENT} lists a rendition of media {rendition['media']} with the file name "
+                f"{rendition['file']!r} (format {rendition['format']!r}), which is not allowed. Nothing was imported."
+            )
     return content["objects"], content.get("renditions", [])
 
 
@@ -546,18 +561,44 @@ def _check_references(rows):
                     )
 
 
+def _validate(objects):
+    """Every row must pass the checks an editor's save passes: field validators, choices, clean().
+
+    Relations are left out: they were checked against the archive's own rows, and the rows
+    they point at are not in the database yet. Uniqueness is the database's to enforce.
+    """
+    for item in objects:
+        instance = item.object
+        relations = [f.name for f in instance._meta.get_fields() if f.is_relation and f.concrete]
+        try:
+            instance.full_clean(exclude=relations, validate_unique=False)
+        except ValidationError as error:
+            field_name, messages = next(iter(error.message_dict.items()))
+            where = "" if field_name == NON_FIELD_ERRORS else f", field {field_name}"
+            raise BackupError(
+                f"In {CONTENT}, {instance._meta.verbose_name} {instance.pk}{where} is not valid: "
+                f"{' '.join(messages)} Nothing was imported: the archive was edited, or exported by an "
+                "incompatible runcms version."
+            ) from error
+
+
 def _check_media_files(rows, extracted, entries):
-    """The media files the rows name, each present, safely named and a real media file."""
+    """The media files the rows name: each present, named as an upload names it, a real media
+    file as an upload is checked, and what its row says it is."""
     label = CueMedia._meta.label_lower
     files = {}
     for row in rows:
         if row["model"] != label:
             continue
-        for field_name, verify in (("file", verify_upload), ("poster", verify_poster)):
-            name = row["fields"].get(field_name)
+        fields = row["fields"]
+        _check_poster_rule(row["pk"], fields)
+        for field_name, verify, pattern in (("file", verify_upload, _MEDIA_NAME), ("poster", verify_poster,
+                                                                                   _POSTER_NAME)):
+            name = fields.get(field_name)
             if not name:
                 continue
-            if not isinstance(name, str) or not _SAFE_NAME.match(name):
+            named = pattern.match(name) if isinstance(name, str) else None
+            if named is None:
                 raise BackupError(f"Media {row['pk']} has the file name {name!r}, which is not allowed. "
                                   "Nothing was imported.")
             member = FILES + name
@@ -568,14 +609,56 @@ def _check_media_files(rows, extracted, entries):
                 )
             with open(extracted[member], "rb") as stored:
                 try:
-                    verify(stored)
+                    found = verify(stored)
                 except ValidationError as error:
                     reason = " ".join(error.messages)
                     raise BackupError(
                         f"{member} in the archive was refused as media: {reason} Nothing was imported."
                     ) from error
+            if named[1] != found.extension:
+                raise BackupError(
+                    f"Media {row['pk']} has the file name {name!r}, which is not allowed: the file is "
+                    f"{found.mime_type}, so its name would end in .{found.extension}. Nothing was imported."
+                )
+            if field_name == "file":
+                _check_media_facts(row["pk"], fields, found)
             files[name] = (extracted[member], entries[member]["sha256"])
     return files
+
+
+def _check_poster_rule(pk, fields):
+    if fields.get("kind") == "video" and not fields.get("poster"):
+        problem = "is a video without a poster"
+    elif fields.get("kind") != "video" and fields.get("poster"):
+        problem = f"is {fields.get('kind')!r} media with a poster, which only a video has"
+    else:
+        return
+    raise BackupError(f"In {CONTENT}, media {pk} {problem}. Nothing was imported.")
+
+
+def _check_media_facts(pk, fields, found):
+    """What the row says about its file must be what the bytes are: the site serves and renders by it."""
+    facts = {
+        "kind": found.kind,
+        "mime_type": found.mime_type,
+        "width": found.width,
+        "height": found.height,
+        "duration_seconds": found.duration_seconds,
+        "frame_count": found.frame_count,
+        "size_bytes": found.size_bytes,
+        "sha256": found.sha256,
+    }
+    for name, actual in facts.items():
+        recorded = fields.get(name)
+        if name == "duration_seconds" and isinstance(recorded, int | float) and actual is not None:
+            same = math.isclose(recorded, actual, abs_tol=_DURATION_TOLERANCE)
+        else:
+            same = recorded == actual
+        if not same:
+            raise BackupError(
+                f"In {CONTENT}, media {pk} says its {name} is {recorded!r}, but its file's is {actual!r}. "
+                "Nothing was imported: the archive was edited."
+            )
 
 
 def _site_has_content():
@@ -797,8 +880,15 @@ def _build_renditions(media):
     source = rendition_source(media)
     if source is None:
         return []
-    with source.open("rb") as image_file:
-        return build_renditions(image_file, focal_point=(media.focal_x, media.focal_y)).files
+    try:
+        with source.open("rb") as image_file:
+            return build_renditions(image_file, focal_point=(media.focal_x, media.focal_y)).files
+    except Exception as error:  # Pillow raises many kinds; any of them means the same here
+        raise BackupError(
+            f"The renditions of media {media.pk} could not be made from {source.name} "
+            f"({type(error).__name__}: {error}). Nothing was imported or changed: the archive was edited, or "
+            "this runcms cannot render that file."
+        ) from error
 
 
 def _store_rendition(row, rendition, name, written):

@@ -8,13 +8,14 @@ import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.utils import timezone
+from PIL import UnidentifiedImageError
 from reversion.models import Version
 
 from articles.backup import CONTENT_MODELS, JOURNAL_MODELS, sign_manifest
 from drills.models import Cue, CueMedia, Drill, DrillMedia, Rendition
 from runcms.models import ChangeLog, OldSlug
 from runcms.publishing import Status
-from tests.drills.corpus import html_page, mp3, mp4_h264
+from tests.drills.corpus import html_page, mp3, mp4_h264, wav
 from tests.factories import (
     image_bytes,
     make_article,
@@ -157,6 +158,7 @@ def small_archive(tmp_path, settings):
     """An exported archive of a little content, and an empty site to import it into."""
     photo = upload_media(image_bytes(size=(400, 250)))
     DrillMedia.objects.create(drill=make_drill(slug="heel-pull"), media=photo)
+    upload_media(wav(), filename="cue.wav", alt_text="")
     path = export(tmp_path / "backup.zip")
     empty_media_root(settings, tmp_path, "restored")
     delete_all_content()
@@ -359,6 +361,38 @@ def _path_outside_media(members):
     )
 
 
+def _edit(model, *, where=None, **fields):
+    """A damage that sets `fields` on the first `model` row of content.json whose fields match `where`."""
+    def damage(members):
+        content = content_of(members)
+        row = next(row for row in content["objects"]
+                   if row["model"] == model and (where or {}).items() <= row["fields"].items())
+        row["fields"].update(fields)
+        members["content.json"] = json.dumps(content).encode()
+    damage.__name__ = f"_{model.split('.')[1]}_with_" + "_".join(f"{name}={value}" for name, value in fields.items())
+    return damage
+
+
+def _media_row(members, kind):
+    return next(row for row in content_of(members)["objects"]
+                if row["model"] == "drills.cuemedia" and row["fields"]["kind"] == kind)
+
+
+def _rename_media_file(new_name):
+    def damage(members):
+        old = _media_row(members, "image")["fields"]["file"]
+        members["files/" + new_name] = members.pop("files/" + old)
+        members["content.json"] = members["content.json"].replace(old.encode(), new_name.encode())
+    damage.__name__ = f"_media_file_named_{new_name}"
+    return damage
+
+
+def _rendition_named_as_an_original(members):
+    content = content_of(members)
+    content["renditions"][0]["file"] = _media_row(members, "image")["fields"]["file"]
+    members["content.json"] = json.dumps(content).encode()
+
+
 def _dangling_reference(members):
     content = content_of(members)
     content["objects"] = [row for row in content["objects"] if row["model"] != "drills.category"]
@@ -387,6 +421,20 @@ def _unknown_model(members):
         (_path_outside_media, True, "not allowed"),
         (_dangling_reference, True, "which is not in the archive"),
         (_unknown_model, True, "does not back up"),
+        (_edit("drills.drill", slug="Bad Slug/<x>"), True, r"drill \S+, field slug is not valid: Enter a valid “slug”"),
+        (_edit("drills.drill", status="hacked"), True, r"drill \S+, field status is not valid: Value 'hacked' is not"),
+        (_edit("drills.drill", reps=5000), True, r"drill \S+, field reps is not valid: .* less than or equal to 1000"),
+        (_edit("drills.cuemedia", where={"kind": "image"}, mime_type="text/html"), True,
+         "mime_type is 'text/html', but its file's is 'image/"),
+        (_edit("drills.cuemedia", where={"kind": "audio"}, kind="image", width=100, height=100, alt_text="A tone"),
+         True,
+         "kind is 'image', but its file's is 'audio'"),
+        (_edit("drills.cuemedia", where={"kind": "image"}, poster="posters/0123456789abcdef0123456789abcdef.jpg"),
+         True, "with a poster, which only a video has"),
+        (_rename_media_file("media/evil.html"), True, "not allowed"),
+        (_rename_media_file("media/.htaccess"), True, "not allowed"),
+        (_rename_media_file("renditions/0123456789abcdef0123456789abcdef.jpg"), True, "not allowed"),
+        (_rendition_named_as_an_original, True, "not allowed"),
     ],
     ids=lambda value: value.__name__.strip("_") if callable(value) else None,
 )
@@ -455,6 +503,20 @@ def test_archive_signed_with_a_retired_key_imports_while_that_key_is_a_fallback(
     output, _ = import_(small_archive)
 
     assert "Restored from" in output
+
+
+def test_a_failure_while_making_renditions_is_a_clear_error_and_nothing_is_written(
+    small_archive, settings, monkeypatch
+):
+    def unreadable(*args, **kwargs):
+        raise UnidentifiedImageError("cannot identify image file")
+
+    monkeypatch.setattr("articles.backup.build_renditions", unreadable)
+
+    with pytest.raises(CommandError, match=r"renditions of media \S+ could not be made .*UnidentifiedImageError"):
+        import_(small_archive)
+
+    assert_site_is_empty(settings.MEDIA_ROOT)
 
 
 def test_missing_archive_is_a_clear_error(tmp_path):
