@@ -28,6 +28,7 @@ import json
 import math
 import os
 import re
+import shutil
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
@@ -43,7 +44,7 @@ from django.core import serializers
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.management.color import no_style
 from django.db import DatabaseError, connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
@@ -93,6 +94,13 @@ _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 # How far a duration measured now may differ from the recorded one (decoder versions round differently).
 _DURATION_TOLERANCE = 0.01
 _CHUNK = 1024 * 1024
+# What an archive may hold, checked against the ZIP's own directory before anything is inflated:
+# content.json and the manifest up to these sizes, and each media file up to RUNCMS_MEDIA_MAX_BYTES.
+CONTENT_MAX_BYTES = 256 * 1024 * 1024
+MANIFEST_MAX_BYTES = 64 * 1024 * 1024
+_MEMBER_NAME = re.compile(r"^files/(?:media|posters)/[0-9a-f]{32}\.[a-z0-9]{2,4}$")
+# Room left over when checking free disk space, for renditions and whatever else the disk holds.
+_SPARE_BYTES = 64 * 1024 * 1024
 
 # Every content model, in an order where each one's foreign keys point backwards.
 # Renditions are not in the archive: they are derived, and made again on import.
@@ -321,6 +329,9 @@ def import_content(source, *, progress=_NoProgress):
                 "DATABASE_URL at it, run `manage.py migrate`, then import again."
             )
         _check_storage_is_free(checked.files)
+        if isinstance(default_storage, FileSystemStorage):
+            size = sum(Path(copy).stat().st_size for copy, _ in checked.files.values())
+            _check_free_space(default_storage.location, size, "for the media files", "MEDIA_ROOT")
         return _restore(checked, progress)
 
 
@@ -337,14 +348,18 @@ def _check_archive(path, scratch, progress):
     with archive:
         manifest = _read_manifest(archive, path)
         entries = _check_listing(archive, manifest)
-        bar = progress(total=sum(e["bytes"] for e in entries.values()), desc="Checking archive", unit="B",
-                       unit_scale=True)
+        _check_free_space(scratch, entries[CONTENT]["bytes"], f"to read {CONTENT}", "TMPDIR")
+        content_copy = _extract(archive, entries[CONTENT], scratch, _NoProgress())
+        content = _parse_json(content_copy.read_bytes(), CONTENT)
+        rows, renditions = _check_content_shape(content)
+        media_entries = _used_media_members(rows, entries)
+        size = sum(entry["bytes"] for entry in media_entries)
+        _check_free_space(scratch, size, "to check the archive's media files", "TMPDIR")
+        bar = progress(total=size, desc="Checking archive", unit="B", unit_scale=True)
         try:
-            extracted = {name: _extract(archive, entry, scratch, bar) for name, entry in entries.items()}
+            extracted = {entry["path"]: _extract(archive, entry, scratch, bar) for entry in media_entries}
         finally:
             bar.close()
-    content = _parse_json(extracted[CONTENT].read_bytes(), CONTENT)
-    rows, renditions = _check_content_shape(content)
     unknown_editors = _map_editors(rows)
     objects = _deserialize(rows)
     _check_references(rows)
@@ -358,6 +373,11 @@ def _check_archive(path, scratch, progress):
 
 def _read_manifest(archive, path):
     try:
+        if archive.getinfo(MANIFEST).file_size > MANIFEST_MAX_BYTES:
+            raise BackupError(
+                f"The {MANIFEST} of {path} is {archive.getinfo(MANIFEST).file_size} bytes, more than a backup's "
+                f"manifest may be ({MANIFEST_MAX_BYTES}). Nothing was imported."
+            )
         raw = archive.read(MANIFEST)
     except KeyError as error:
         raise BackupError(
@@ -407,6 +427,8 @@ def _check_signature(raw, comment, path):
 
 
 def _check_listing(archive, manifest):
+    """The manifest and the ZIP's directory must agree on every member and its size, and list only
+    what a backup holds, within the size limits; all of it read before anything is inflated."""
     entries = {}
     for entry in manifest["files"]:
         if not (
@@ -416,29 +438,82 @@ def _check_listing(archive, manifest):
             and isinstance(entry.get("sha256"), str)
         ):
             raise BackupError(f"The {MANIFEST} lists a file without its path, size and SHA-256. Nothing was imported.")
-        entries[entry["path"]] = entry
+        name = entry["path"]
+        if name in entries:
+            raise BackupError(f"The {MANIFEST} lists {name} twice. Nothing was imported.")
+        if name != CONTENT and not _MEMBER_NAME.match(name):
+            raise BackupError(
+                f"The {MANIFEST} lists {name!r}, which is not allowed in a backup (it holds {CONTENT} and the "
+                f"media files under {FILES}, named as uploads are). Nothing was imported."
+            )
+        entries[name] = entry
     if CONTENT not in entries:
         raise BackupError(f"The archive's {MANIFEST} does not list {CONTENT}. Nothing was imported.")
-    present = {info.filename for info in archive.infolist()}
-    unlisted = sorted(present - set(entries) - {MANIFEST})
+    present = {}
+    for info in archive.infolist():
+        if info.filename in present:
+            raise BackupError(f"The archive holds {info.filename} twice. Nothing was imported.")
+        present[info.filename] = info
+    unlisted = sorted(set(present) - set(entries) - {MANIFEST})
     if unlisted:
         raise BackupError(
             f"The archive holds {unlisted[0]}, which its manifest does not list: it was changed after it was "
             "exported. Nothing was imported. Use an intact copy of the archive."
         )
-    limit = getattr(settings, "RUNCMS_MEDIA_MAX_BYTES", 50 * 1024 * 1024)
+    media_limit = getattr(settings, "RUNCMS_MEDIA_MAX_BYTES", 50 * 1024 * 1024)
     for name, entry in entries.items():
         if name not in present:
             raise BackupError(
                 f"{name} is listed in the manifest but missing from the archive: the archive is incomplete. "
                 "Nothing was imported. Use an intact copy of the archive."
             )
-        if name.startswith(FILES) and entry["bytes"] > limit:
+        if present[name].file_size != entry["bytes"]:
             raise BackupError(
-                f"{name} is {entry['bytes']} bytes, more than this site accepts (RUNCMS_MEDIA_MAX_BYTES = {limit}). "
-                "Nothing was imported. Raise the limit for the import, then import again."
+                f"{name} is {present[name].file_size} bytes in the archive, but its manifest says {entry['bytes']}: "
+                "the archive is damaged or was changed after export. Nothing was imported."
+            )
+        if name == CONTENT and entry["bytes"] > CONTENT_MAX_BYTES:
+            raise BackupError(
+                f"{CONTENT} is {entry['bytes']} bytes, more than a backup's content may be ({CONTENT_MAX_BYTES}). "
+                "Nothing was imported."
+            )
+        if name != CONTENT and entry["bytes"] > media_limit:
+            raise BackupError(
+                f"{name} is {entry['bytes']} bytes, more than this site accepts (RUNCMS_MEDIA_MAX_BYTES = "
+                f"{media_limit}). Nothing was imported. Raise the limit for the import, then import again."
             )
     return entries
+
+
+def _used_media_members(rows, entries):
+    """The manifest entries of the files the media rows name; a member that no row uses is refused."""
+    label = CueMedia._meta.label_lower
+    used = {
+        FILES + name
+        for row in rows if row["model"] == label
+        for name in (row["fields"].get("file"), row["fields"].get("poster")) if isinstance(name, str) and name
+    }
+    unused = sorted(set(entries) - used - {CONTENT})
+    if unused:
+        raise BackupError(
+            f"The archive holds {unused[0]}, which no media item in {CONTENT} uses: it was changed after export. "
+            "Nothing was imported."
+        )
+    return [entries[name] for name in sorted(used) if name in entries]
+
+
+def _check_free_space(folder, needed, purpose, setting):
+    free = shutil.disk_usage(folder).free
+    if free < needed + _SPARE_BYTES:
+        raise BackupError(
+            f"The import needs {_megabytes(needed + _SPARE_BYTES)} of free disk space in {folder} {purpose}, but "
+            f"only {free} bytes are free. Nothing was imported. Free some space, or point {setting} at a folder "
+            "on a larger disk, then import again."
+        )
+
+
+def _megabytes(size):
+    return f"{math.ceil(size / (1024 * 1024))} MB"
 
 
 def _extract(archive, entry, scratch, bar):

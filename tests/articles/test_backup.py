@@ -1,6 +1,7 @@
 import hashlib
 import io
 import json
+import shutil
 import zipfile
 from datetime import timedelta
 
@@ -11,6 +12,7 @@ from django.utils import timezone
 from PIL import UnidentifiedImageError
 from reversion.models import Version
 
+from articles import backup
 from articles.backup import CONTENT_MODELS, JOURNAL_MODELS, sign_manifest
 from drills.models import Cue, CueMedia, Drill, DrillMedia, Rendition
 from runcms.models import ChangeLog, OldSlug
@@ -514,6 +516,101 @@ def test_a_failure_while_making_renditions_is_a_clear_error_and_nothing_is_writt
     monkeypatch.setattr("articles.backup.build_renditions", unreadable)
 
     with pytest.raises(CommandError, match=r"renditions of media \S+ could not be made .*UnidentifiedImageError"):
+        import_(small_archive)
+
+    assert_site_is_empty(settings.MEDIA_ROOT)
+
+
+# --- Oversized archives --------------------------------------------------------------------------
+
+
+def _add_member(path, name, data, *, compression=zipfile.ZIP_STORED):
+    """Add a member listed in a re-signed manifest, as someone holding the key could."""
+    with zipfile.ZipFile(path) as archive:
+        members = {info.filename: archive.read(info.filename) for info in archive.infolist()}
+    manifest = json.loads(members.pop("manifest.json"))
+    manifest["files"].append({"path": name, "bytes": len(data), "sha256": sha256(data)})
+    raw = json.dumps(manifest).encode()
+    with zipfile.ZipFile(path, "w") as archive:
+        for member, content in members.items():
+            archive.writestr(member, content)
+        archive.writestr(name, data, compression)
+        archive.writestr("manifest.json", raw)
+        archive.comment = sign_manifest(raw)
+
+
+@pytest.fixture
+def extracted(monkeypatch):
+    """The archive members the import inflated, by name."""
+    names = []
+    extract = backup._extract
+
+    def spy(archive, entry, *args):
+        names.append(entry["path"])
+        return extract(archive, entry, *args)
+
+    monkeypatch.setattr(backup, "_extract", spy)
+    return names
+
+
+def test_a_listed_member_no_row_uses_is_refused_before_it_is_inflated(small_archive, settings, extracted):
+    zeros = bytes(16 * 1024 * 1024)  # a few KB deflated; the audit's had 1 GiB
+    _add_member(small_archive, "files/media/0123456789abcdef0123456789abcdef.jpg", zeros,
+                compression=zipfile.ZIP_DEFLATED)
+
+    with pytest.raises(CommandError, match="which no media item in content.json uses") as refusal:
+        import_(small_archive)
+
+    assert "files/media/0123456789abcdef0123456789abcdef.jpg" not in extracted
+    assert "Nothing was imported" in str(refusal.value)
+    assert_site_is_empty(settings.MEDIA_ROOT)
+
+
+def test_a_listed_member_that_is_not_content_or_media_is_refused_before_anything_is_inflated(
+    small_archive, extracted
+):
+    _add_member(small_archive, "junk.bin", bytes(1024), compression=zipfile.ZIP_DEFLATED)
+
+    with pytest.raises(CommandError, match="junk.bin.*not allowed in a backup"):
+        import_(small_archive)
+
+    assert extracted == []
+
+
+def test_a_member_larger_than_its_manifest_says_is_refused_before_it_is_inflated(small_archive, extracted):
+    def understate_the_content_size(members):
+        manifest = json.loads(members["manifest.json"])
+        manifest["files"] = [
+            {"path": name, "bytes": 10 if name == "content.json" else len(data), "sha256": sha256(data)}
+            for name, data in members.items() if name != "manifest.json"
+        ]
+        members["manifest.json"] = json.dumps(manifest).encode()
+
+    rewrite(small_archive, understate_the_content_size, reseal=False)
+    with zipfile.ZipFile(small_archive, "a") as archive:
+        archive.comment = sign_manifest(archive.read("manifest.json"))
+
+    with pytest.raises(CommandError, match="content.json is .* bytes in the archive, but its manifest says 10"):
+        import_(small_archive)
+
+    assert extracted == []
+
+
+def test_content_larger_than_the_limit_is_refused_before_it_is_inflated(small_archive, monkeypatch, extracted):
+    monkeypatch.setattr(backup, "CONTENT_MAX_BYTES", 1000)
+
+    with pytest.raises(CommandError, match=r"content.json is \d+ bytes, more than a backup's content may be"):
+        import_(small_archive)
+
+    assert extracted == []
+
+
+def test_an_archive_too_big_for_the_free_disk_space_is_refused_with_a_clear_message(
+    small_archive, settings, monkeypatch
+):
+    monkeypatch.setattr(backup.shutil, "disk_usage", lambda path: shutil._ntuple_diskusage(10**9, 10**9, 1000))
+
+    with pytest.raises(CommandError, match="needs .* of free disk space .* only 1000 bytes are free"):
         import_(small_archive)
 
     assert_site_is_empty(settings.MEDIA_ROOT)
