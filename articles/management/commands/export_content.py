@@ -9,7 +9,8 @@ from articles.backup import BackupError, describe_counts, export_content
 class Command(BaseCommand):
     help = (
         "Back up all content (drafts, taxonomy, old slugs, timestamps, publishing state) and the "
-        "original media files to one ZIP archive, with a manifest of SHA-256 hashes. "
+        "original media files to one ZIP archive, with a manifest of SHA-256 hashes signed with SECRET_KEY. "
+        "Revision history (older versions, deleted items) and user accounts are not included. "
         "Restore it with `manage.py import_content FILE`."
     )
 
