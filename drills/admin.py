@@ -144,8 +144,18 @@ class DrillAdmin(PublishableAdmin):
     )
 
 
+class ProgramItemForm(forms.ModelForm):
+    class Meta:
+        # Short column headings, so a program row fits the page; the help icons say the rest.
+        labels = {
+            "hold_seconds": "hold (s)", "duration_seconds": "time (s)", "distance_metres": "metres",
+            "rest_seconds": "rest (s)",
+        }
+
+
 class ProgramItemInline(OrderedInline):
     model = ProgramItem
+    form = ProgramItemForm
     fields = (
         "position", "drill", "sets", "reps", "per_side", "hold_seconds", "duration_seconds", "distance_metres",
         "rest_seconds", "prescription_note",
