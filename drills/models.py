@@ -160,6 +160,10 @@ class CueMedia(models.Model):
     )
     placeholder = models.TextField(blank=True, editable=False)
     dominant_color = models.CharField(max_length=7, blank=True, editable=False)
+    # When something published first showed it, or will by a schedule already set; like a
+    # publishable's first_published_at it never moves once passed. Kept by the sync
+    # (drills.api.changes), which tells apps to drop only media they may have seen.
+    first_public_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 

@@ -99,10 +99,12 @@ class Publishable(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
-        if self.status == Status.PUBLISHED:
-            due = self.publish_at or timezone.now()
-            # Once seen by the public, the first publication date never moves again.
-            if self.first_published_at is None or self.first_published_at > timezone.now():
+        # Once seen by the public, the first publication date never moves again; until then it
+        # follows the schedule, and a draft that never went out has none (sync tells apps to drop
+        # only what they may have seen).
+        if self.first_published_at is None or self.first_published_at > timezone.now():
+            due = (self.publish_at or timezone.now()) if self.status == Status.PUBLISHED else None
+            if self.first_published_at != due:
                 self.first_published_at = due
                 if "update_fields" in kwargs and kwargs["update_fields"] is not None:
                     kwargs["update_fields"] = {*kwargs["update_fields"], "first_published_at"}

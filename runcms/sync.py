@@ -42,6 +42,7 @@ class Collection:
     serializer: type
     visible: Callable  # () -> queryset of what the public sees now, loaded for the serializer
     exposed: Callable  # (ids) -> the ids a client may hold: they were public at some time
+    changed: Callable | None = None  # (ids) called with every logged change, in its transaction
 
     @property
     def scheduled(self):
@@ -52,11 +53,13 @@ _collections: dict[str, Collection] = {}
 _trackers: dict[type, list[Callable]] = defaultdict(list)
 
 
-def register(name, model, serializer, *, visible=None, exposed=None):
+def register(name, model, serializer, *, visible=None, exposed=None, changed=None):
     """Publish `model` in the sync response under `name`, shaped by `serializer`.
 
     `visible()` defaults to `model.objects.published().for_api()`; `exposed(ids)`, to
-    the ids whose `first_published_at` has passed.
+    the ids whose `first_published_at` has passed. `changed(ids)`, when given, is called
+    with the ids of every change logged for the collection, in the change's transaction:
+    it lets a model without a publishing workflow keep up to date what `exposed` reads.
     """
     _collections[name] = Collection(
         name=name,
@@ -64,6 +67,7 @@ def register(name, model, serializer, *, visible=None, exposed=None):
         serializer=serializer,
         visible=visible or (lambda: model.objects.published().for_api()),
         exposed=exposed or (lambda ids: model.objects.filter(pk__in=ids, first_published_at__lte=ClockNow())),
+        changed=changed,
     )
 
 
@@ -167,6 +171,12 @@ def _write(snapshot):
             ChangeLog(collection=name, object_id=pk, exposed=exposed, logged_at=now)
             for (name, pk), exposed in snapshot.items()
         )
+        changed = defaultdict(list)
+        for name, pk in snapshot:
+            changed[name].append(pk)
+        for name, ids in changed.items():
+            if _collections[name].changed:
+                _collections[name].changed(ids)
 
 
 def _lock_log(model):

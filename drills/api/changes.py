@@ -2,11 +2,13 @@
 
 See `runcms.sync`. Media is public while a published item uses it, through any path in
 `MEDIA_USES`, so a change to the item, or to the link, is a change to the media as well.
+Media has no first publication date of its own: each change keeps its `first_public_at`.
 """
 
 from itertools import chain
 
-from django.db.models import Q
+from django.db.models import F, Min, Q
+from django.utils import timezone
 
 from drills.api.serializers import DrillSerializer, MediaSerializer, ProgramSerializer
 from drills.models import (
@@ -30,7 +32,9 @@ from runcms.publishing import ClockNow
 def register():
     sync.register("drills", Drill, DrillSerializer)
     sync.register("programs", Program, ProgramSerializer)
-    sync.register("media", CueMedia, MediaSerializer, visible=public_media, exposed=exposed_media)
+    sync.register(
+        "media", CueMedia, MediaSerializer, visible=public_media, exposed=exposed_media, changed=record_first_public
+    )
     sync.track(Drill, drill_changes)
     sync.track(Step, lambda pks: _links(Step, pks, "drill_id", "media_id"))
     sync.track(Cue, lambda pks: _links(Cue, pks, "drill_id", "audio_id"))
@@ -92,9 +96,31 @@ def media_changes(pks):
 
 
 def exposed_media(ids):
-    """Media that some client may hold: used by an item that has been public at some time."""
-    seen = Q(pk__in=[])
+    """Media that some client may hold: public at some time. Not media only drafts ever used (rule 1)."""
+    return CueMedia.objects.filter(pk__in=ids, first_public_at__lte=ClockNow())
+
+
+def record_first_public(ids):
+    """Set `first_public_at` of these media, unless it has passed: now if something published shows
+    them, else the earliest publish time of a scheduled item using them, else none.
+
+    Every change that can make media public is logged for it, so between two changes this
+    stays right, also when a schedule makes it public without a save.
+    """
+    now = timezone.now()
+    pending = CueMedia.objects.filter(pk__in=ids).exclude(first_public_at__lte=now)
+    stored = dict(pending.values_list("pk", "first_public_at"))
+    if not stored:
+        return
+    first = dict.fromkeys(stored)
+    first.update(dict.fromkeys(pending.public().values_list("pk", flat=True), now))
     for path, model in MEDIA_USES:
-        users = model.objects.filter(first_published_at__lte=ClockNow()).values("pk")
-        seen |= Q(pk__in=CueMedia.objects.filter(**{f"{path}__in": users}).values("pk"))
-    return CueMedia.objects.filter(pk__in=ids).filter(seen)
+        due = model.objects.published(at=F("publish_at")).filter(publish_at__gt=now).values("pk")
+        later = pending.exclude(pk__in=[pk for pk, at in first.items() if at == now]).annotate(
+            due_at=Min(f"{path}__publish_at", filter=Q(**{f"{path}__in": due}))
+        )
+        for pk, at in later.filter(due_at__isnull=False).values_list("pk", "due_at"):
+            first[pk] = min(at, first[pk] or at)
+    for pk, at in first.items():
+        if at != stored[pk]:
+            CueMedia.objects.filter(pk=pk).update(first_public_at=at)

@@ -168,6 +168,68 @@ def test_a_draft_that_never_went_out_is_never_mentioned(client):
     assert str(draft.pk) not in str(page) and str(media.pk) not in str(page)
 
 
+def test_media_newly_attached_to_a_once_public_drill_that_is_now_a_draft_is_never_mentioned(client):
+    drill = make_drill()
+    replica, token = full_sync(client)
+    drill.status = Status.DRAFT
+    drill.save()
+    token, _ = delta_sync(client, replica, token)
+
+    secret = small_media()
+    link = DrillMedia.objects.create(drill=drill, media=secret)
+    link.delete()
+    page = get_sync(client, token)
+
+    assert str(secret.pk) not in str(page)
+
+
+def test_media_attached_to_a_drill_after_it_expired_is_never_mentioned(client):
+    start = timezone.now()
+    drill = make_drill(unpublish_at=start + timedelta(hours=1))
+
+    with time_machine.travel(start + timedelta(hours=2)):
+        replica, token = full_sync(client)
+        secret = small_media()
+        DrillMedia.objects.create(drill=drill, media=secret)
+        drill.status = Status.DRAFT
+        drill.save()
+        page = get_sync(client, token)
+
+    assert str(secret.pk) not in str(page)
+
+
+def test_media_of_a_drill_that_went_live_and_expired_by_its_schedule_is_deleted(client):
+    start = timezone.now()
+    drill = make_drill(publish_at=start + timedelta(hours=1), unpublish_at=start + timedelta(hours=3))
+    media = small_media()
+    DrillMedia.objects.create(drill=drill, media=media)
+    replica, token = full_sync(client)
+
+    with time_machine.travel(start + timedelta(hours=2)):
+        token, _ = delta_sync(client, replica, token)
+        assert str(media.pk) in replica["media"]
+    with time_machine.travel(start + timedelta(hours=4)):
+        drill.status = Status.DRAFT
+        drill.save()
+        DrillMedia.objects.filter(drill=drill).delete()
+        delta_sync(client, replica, token)
+
+    assert str(media.pk) not in replica["media"] and str(drill.pk) not in replica["drills"]
+
+
+def test_a_scheduled_drill_withdrawn_before_it_went_live_is_never_mentioned(client):
+    start = timezone.now()
+    drill = make_drill(publish_at=start + timedelta(hours=1))
+    _, token = full_sync(client)
+    drill.status = Status.DRAFT
+    drill.save()
+
+    with time_machine.travel(start + timedelta(hours=2)):
+        page = get_sync(client, token)
+
+    assert str(drill.pk) not in str(page)
+
+
 def test_a_renamed_category_reaches_its_drills(client):
     drill = make_drill()
     _, token = full_sync(client)
@@ -349,7 +411,8 @@ def test_a_bulk_update_inside_changing_reaches_the_sync_with_what_it_detached(cl
 
     drill, media = make_drill(steps=["Lie down."]), small_media()
     steps = Step.objects.filter(drill=drill)
-    steps.update(media=media)
+    with sync.changing(Step, steps.values_list("pk", flat=True)):
+        steps.update(media=media)
     _, token = full_sync(client)
 
     with sync.changing(Step, steps.values_list("pk", flat=True)):
@@ -441,3 +504,35 @@ def test_a_drill_whose_first_publication_is_reset_behind_the_sync_is_still_delet
     delta_sync(client, replica, token)
 
     assert str(drill.pk) not in replica["drills"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_marks_media_that_items_published_before_it_showed():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("drills", "0004_sensible_limits"), ("articles", "0003_sensible_limits")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    apps = executor.loader.project_state(before).apps
+    published = timezone.now() - timedelta(days=3)
+    media = {name: apps.get_model("drills", "CueMedia").objects.create(kind="image", file=f"media/{name}.jpg")
+             for name in ("gallery", "hero", "draft_only")}
+    category = apps.get_model("drills", "Category").objects.create(name="Pull", slug="pull")
+    Drill = apps.get_model("drills", "Drill")
+    drill = Drill.objects.create(slug="a", title="A", summary=".", category=category, first_published_at=published)
+    draft = Drill.objects.create(slug="b", title="B", summary=".", category=category)
+    apps.get_model("drills", "DrillMedia").objects.create(drill=drill, media=media["gallery"])
+    apps.get_model("drills", "DrillMedia").objects.create(drill=draft, media=media["draft_only"])
+    author = apps.get_model("articles", "Author").objects.create(name="Romanov", slug="romanov")
+    apps.get_model("articles", "Article").objects.create(
+        slug="pull", title="Pull", summary=".", author=author, hero=media["hero"], first_published_at=published
+    )
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    from drills.models import CueMedia
+
+    first_public = dict(CueMedia.objects.values_list("file", "first_public_at"))
+    assert first_public == {"media/gallery.jpg": published, "media/hero.jpg": published, "media/draft_only.jpg": None}
