@@ -1,7 +1,5 @@
-from datetime import timedelta
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
@@ -15,10 +13,8 @@ from articles.embeds import expand_body
 from articles.markdown import render_markdown
 from articles.models import Article, Author, Source, Topic
 from articles.services import check_embeds, embed_problems, link_embeds, render_body
-from articles.views import public_url
 from drills.admin import OrderedInline, TaxonomyAdmin
-from runcms.editing import ConcurrencyForm, PublishableAdmin, SafeAutocompleteMixin
-from runcms.preview import make_preview_token
+from runcms.editing import ConcurrencyForm, PublishableAdmin, SafeAutocompleteMixin, WorkflowFilter
 from runcms.publishing import Status
 
 # A long article is some 5,000 words; this leaves ample room and keeps a
@@ -98,7 +94,7 @@ class ArticleForm(ConcurrencyForm):
 class ArticleAdmin(PublishableAdmin):
     form = ArticleForm
     list_display = ("title", "author", "featured", *PublishableAdmin.list_display[1:])
-    list_filter = ("status", "featured", "topics", "author")
+    list_filter = (WorkflowFilter, "featured", "topics", "author")
     list_select_related = ("author", "updated_by")
     search_fields = ("title", "slug", "summary", "body")
     prepopulated_fields = {"slug": ("title",)}
@@ -167,16 +163,3 @@ class ArticleAdmin(PublishableAdmin):
         problems = [f"Line {line}: {message}" for line, message in embed_problems(body)]
         html = render_to_string("articles/body_preview.html", context, request=request)
         return JsonResponse({"html": html, "problems": problems})
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        article = self.get_object(request, object_id)
-        if article is not None:
-            url = public_url(article.get_absolute_url(), request)
-            expires = timezone.now() + timedelta(seconds=settings.RUNCMS_PREVIEW_MAX_AGE)
-            extra_context = {
-                **(extra_context or {}),
-                "preview_url": f"{url}?preview={make_preview_token(article)}",
-                "preview_expires": expires,
-            }
-        return super().change_view(request, object_id, form_url, extra_context)
-

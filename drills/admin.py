@@ -143,6 +143,12 @@ class DrillAdmin(PublishableAdmin):
         PublishableAdmin.workflow_fieldset,
     )
 
+    def live_users(self, drill):
+        programs = Program.objects.published().filter(items__drill=drill).distinct()
+        # Articles know the drills they embed; a drill reaches them only through the reverse relation.
+        articles = drill.articles.published() if hasattr(drill, "articles") else []
+        return [f"program “{program}”" for program in programs] + [f"article “{article}”" for article in articles]
+
 
 class ProgramItemForm(forms.ModelForm):
     class Meta:

@@ -225,8 +225,35 @@ class PublishableAdmin(SafeAutocompleteMixin, VersionAdmin):
         return format_html("{} by {}", _short_time(obj.updated_at), obj.updated_by.get_username())
 
     def save_model(self, request, obj, form, change):
+        was_live = change and type(obj)._default_manager.published().filter(pk=obj.pk).exists()
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
+        if was_live and not obj.is_live:
+            self.warn_about_live_users(request, obj, "is no longer public")
+        elif obj.is_live and obj.unpublish_at:
+            self.warn_about_live_users(
+                request, obj, f"is unpublished at {timezone.localtime(obj.unpublish_at):%Y-%m-%d %H:%M}"
+            )
+
+    def delete_model(self, request, obj):
+        users = self.live_users(obj)
+        super().delete_model(request, obj)
+        self._warn(request, obj, "was deleted", users)
+
+    def live_users(self, obj):
+        """Public items whose pages show `obj` (a program listing a drill, an article embedding it), as text."""
+        return []
+
+    def warn_about_live_users(self, request, obj, what_happened):
+        self._warn(request, obj, what_happened, self.live_users(obj))
+
+    def _warn(self, request, obj, what_happened, users):
+        if users:
+            self.message_user(
+                request,
+                f"“{obj}” {what_happened}: from then these pages show without it: {', '.join(users)}.",
+                messages.WARNING,
+            )
 
     def deleted_versions(self):
         """The latest version of each item that no longer exists: what "Recover deleted" lists.
@@ -327,6 +354,8 @@ class PublishableAdmin(SafeAutocompleteMixin, VersionAdmin):
                 obj.updated_by = request.user
                 obj.save()
                 count += 1
+                if status == Status.DRAFT:
+                    self.warn_about_live_users(request, obj, "is no longer public")
         self.message_user(request, message.format(count=count), messages.SUCCESS)
 
     @admin.action(description="Publish selected items now", permissions=["change"])
