@@ -13,6 +13,7 @@ import struct
 import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import islice
 
 import av
 import mutagen
@@ -27,6 +28,11 @@ from PIL import ExifTags, Image, ImageFile
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 DEFAULT_MAX_PIXELS = 50_000_000
+# 40 s of animation at 25 frames a second. Each frame costs a decode and a resize per
+# rendition whatever its size, so a file of thousands of 1 x 1 frames is slow however few
+# pixels it has: past the limit, and below a minimum area per frame, time is what counts.
+DEFAULT_MAX_FRAMES = 1000
+MIN_FRAME_SIDE = 64
 ACCEPTED = "Upload a JPEG, PNG, WebP or GIF image, an MP4 or WebM video, or MP3, M4A, Ogg or WAV audio."
 
 _IMAGE_FORMATS = {  # container -> (Pillow format, mime type, extension)
@@ -76,11 +82,15 @@ class VerifiedMedia:
     size_bytes: int
 
 
-def verify_upload(file, *, max_bytes: int | None = None, max_pixels: int | None = None) -> VerifiedMedia:
+def verify_upload(
+    file, *, max_bytes: int | None = None, max_pixels: int | None = None, max_frames: int | None = None
+) -> VerifiedMedia:
     if max_bytes is None:
         max_bytes = _setting("RUNCMS_MEDIA_MAX_BYTES", DEFAULT_MAX_BYTES)
     if max_pixels is None:
         max_pixels = _setting("RUNCMS_MEDIA_MAX_PIXELS", DEFAULT_MAX_PIXELS)
+    if max_frames is None:
+        max_frames = _setting("RUNCMS_MEDIA_MAX_FRAMES", DEFAULT_MAX_FRAMES)
     if ImageFile.LOAD_TRUNCATED_IMAGES:
         raise ImproperlyConfigured("PIL.ImageFile.LOAD_TRUNCATED_IMAGES is on, so truncated uploads would be accepted.")
     try:
@@ -90,7 +100,7 @@ def verify_upload(file, *, max_bytes: int | None = None, max_pixels: int | None 
         sha256, size, has_markup = _scan(file, max_bytes)
         file.seek(0)
         if container in _IMAGE_FORMATS:
-            found = _inspect_image(file, container, max_pixels, has_markup)
+            found = _inspect_image(file, container, max_pixels, max_frames, has_markup)
         else:
             _refuse_markup(has_markup)
             found = _inspect_timed_media(file, container, max_pixels)
@@ -260,7 +270,7 @@ def _refused_unless_decodable(message):
         raise ValidationError(message, code="corrupt") from error
 
 
-def _inspect_image(file, container, max_pixels, has_markup):
+def _inspect_image(file, container, max_pixels, max_frames, has_markup):
     data = file.read()
     end = _IMAGE_ENDS[container](data)
     if end is not None and data[end:].strip(b"\x00"):
@@ -277,11 +287,14 @@ def _inspect_image(file, container, max_pixels, has_markup):
         ),
         _pixel_bombs_refused(max_pixels),
     ):
+        _check_frames(_count_frames(data, container, max_frames), max_frames)
         with Image.open(io.BytesIO(data), formats=[pillow_format]) as image:
             image.verify()
         with Image.open(io.BytesIO(data), formats=[pillow_format]) as image:
             width, height = image.size
+            # Pillow's count can differ from the structure's (an APNG declares its own).
             frames = getattr(image, "n_frames", 1)
+            _check_frames(frames, max_frames)
             _check_pixels(width, height, frames, max_pixels)
             duration_ms = 0
             for index in range(frames):
@@ -318,12 +331,27 @@ def _pixel_bombs_refused(max_pixels):
             ) from error
 
 
+def _check_frames(frames, max_frames):
+    if frames <= max_frames:
+        return
+    raise ValidationError(
+        f"The animation has more than {max_frames:,} frames, the limit (it would take too long to "
+        "process). Shorten it or lower its frame rate and re-upload.",
+        code="too_many_frames",
+    )
+
+
 def _check_pixels(width, height, frames, max_pixels):
-    total = width * height * frames
+    # Decoding and resizing a frame has a cost of its own, so a tiny frame counts as a
+    # MIN_FRAME_SIDE square; otherwise 1 x 1 frames could come by the million.
+    smallest = MIN_FRAME_SIDE * MIN_FRAME_SIDE
+    total = max(width * height, smallest) * frames
     if total <= max_pixels:
         return
-    size = f"{width} × {height} pixels" + (f" × {frames} frames" if frames > 1 else "")
-    advice = "Use fewer or smaller frames" if frames > 1 else "Resize it"
+    tiny = width * height < smallest
+    size = f"{width} × {height} pixels" + (f" (counted as {MIN_FRAME_SIDE} × {MIN_FRAME_SIDE})" if tiny else "")
+    size += f" × {frames} frames" if frames > 1 else ""
+    advice = "Use fewer frames" if tiny else "Use fewer or smaller frames" if frames > 1 else "Resize it"
     raise ValidationError(
         f"The image is {size} = {_megapixels(total)} megapixels; the limit is "
         f"{_megapixels(max_pixels)} megapixels. {advice} and re-upload.",
@@ -408,6 +436,63 @@ def _webp_end(data):
 
 
 _IMAGE_ENDS = {"jpeg": _jpeg_end, "png": _png_end, "gif": _gif_end, "webp": _webp_end}
+
+
+def _count_frames(data, container, limit):
+    """Frames by the container's own structure, before Pillow reads any: counting stops at
+    limit + 1, so a file of 100,000 frames is refused as fast as one of 1,001."""
+    return sum(1 for _ in islice(_FRAME_READERS[container](data), limit + 1))
+
+
+def _gif_frames(data):
+    """Yield one item per frame, reading the blocks as Pillow does (it skips stray bytes too)."""
+    pos = 13 + _gif_colour_table_size(data[10]) if len(data) >= 13 else len(data)
+    while pos < len(data) and data[pos] != 0x3B:
+        block = data[pos]
+        if block == 0x21:
+            pos += 2
+        elif block == 0x2C and pos + 10 < len(data):
+            yield None
+            pos += 11 + _gif_colour_table_size(data[pos + 9])  # descriptor, palette, LZW code size
+        else:
+            pos += 1
+            continue
+        while pos < len(data) and data[pos]:  # data sub-blocks, up to an empty one
+            pos += 1 + data[pos]
+        pos += 1
+
+
+def _webp_frames(data):
+    pos, animated = 12, False
+    while pos + 8 <= len(data):
+        chunk_type, size = struct.unpack_from("<4sI", data, pos)
+        if chunk_type == b"ANMF":
+            animated = True
+            yield None
+        pos += 8 + size + (size & 1)
+    if not animated:
+        yield None
+
+
+def _png_frames(data):
+    pos, animated = 8, False
+    while pos + 8 <= len(data):
+        length, chunk_type = struct.unpack_from(">I4s", data, pos)
+        if chunk_type == b"fcTL":
+            animated = True
+            yield None
+        if chunk_type == b"IEND":
+            break
+        pos += 12 + length
+    if not animated:
+        yield None
+
+
+def _one_frame(data):
+    yield None
+
+
+_FRAME_READERS = {"jpeg": _one_frame, "png": _png_frames, "gif": _gif_frames, "webp": _webp_frames}
 
 
 def _inspect_timed_media(file, container, max_pixels):

@@ -136,6 +136,7 @@ STORAGES = {
 # Upload limits, in bytes and pixels (every frame of an animation counts).
 RUNCMS_MEDIA_MAX_BYTES = env.int("RUNCMS_MEDIA_MAX_BYTES", default=50 * 1024 * 1024)
 RUNCMS_MEDIA_MAX_PIXELS = env.int("RUNCMS_MEDIA_MAX_PIXELS", default=50_000_000)
+RUNCMS_MEDIA_MAX_FRAMES = env.int("RUNCMS_MEDIA_MAX_FRAMES", default=1000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -186,6 +186,33 @@ def gif_with_3000_frames():
     return _save(frames[0], "GIF", save_all=True, append_images=frames[1:], duration=20)
 
 
+# A GIF written block by block: Pillow's encoder merges identical frames and sizes the
+# screen to fit every frame, which the files below must not have done for them.
+_GIF_PALETTE = b"\x00\x00\x00\xff\xff\xff"
+_GIF_DELAY = b"\x21\xf9\x04\x00\x02\x00\x00\x00"  # graphic control extension: 20 ms
+_ONE_PIXEL_IMAGE_DATA = b"\x02\x02\x44\x01\x00"  # LZW: clear, colour 0, end
+
+
+def gif_by_hand(screen, frames):
+    header = b"GIF89a" + struct.pack("<HHBBB", *screen, 0x80, 0, 0) + _GIF_PALETTE
+    return header + b"".join(frames) + b"\x3b"
+
+
+def gif_frame(size=(1, 1), image_data=_ONE_PIXEL_IMAGE_DATA, offset=(0, 0)):
+    return _GIF_DELAY + b"\x2c" + struct.pack("<HHHHB", *offset, *size, 0) + image_data
+
+
+def tiny_frames_gif(frames):
+    return gif_by_hand((1, 1), [gif_frame()] * frames)
+
+
+@cache
+def gif_with_120000_tiny_frames():
+    # 2.7 MB of 1 x 1 frames: under any pixel limit that counts frames at their size, yet
+    # minutes of work to decode and resize.
+    return tiny_frames_gif(120_000)
+
+
 @cache
 def png_20000_square():
     # 400 megapixels declared, a few KB on disk: a classic decompression bomb.
@@ -440,7 +467,8 @@ CORPUS = [
     refused("m4a cut at 80%", "cue.m4a", m4a_cut_at_80_percent, "truncated"),
     refused("wav cut in half", "cue.wav", wav_cut_in_half, "truncated"),
     refused("20000 x 20000 png", "bomb.png", png_20000_square, "megapixels"),
-    refused("gif with 3000 frames", "bomb.gif", gif_with_3000_frames, "× 3000 frames"),
+    refused("gif with 3000 frames", "bomb.gif", gif_with_3000_frames, "more than 1,000 frames"),
+    refused("gif with 120000 tiny frames", "spinner.gif", gif_with_120000_tiny_frames, "more than 1,000 frames"),
     refused(
         "jpeg with script after the end", "photo.jpg", jpeg_with_trailing_script, "has data after the end of the image"
     ),

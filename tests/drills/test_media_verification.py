@@ -179,11 +179,73 @@ def test_pixel_limit_counts_every_frame_of_an_animation():
 
 
 def test_animation_exactly_at_the_pixel_limit_is_accepted():
-    at_limit = 64 * 48 * len(corpus.ANIMATION_DURATIONS)
+    # Its 64 x 48 frames are below the least area a frame counts for.
+    at_limit = media.MIN_FRAME_SIDE**2 * len(corpus.ANIMATION_DURATIONS)
 
     found = verify_upload(io.BytesIO(corpus.animated_gif()), max_pixels=at_limit)
 
     assert found.kind == "animation"
+
+
+ANIMATIONS = pytest.mark.parametrize("factory", [corpus.animated_gif, corpus.animated_webp, corpus.animated_png])
+
+
+@ANIMATIONS
+def test_animation_over_the_frame_limit_is_refused_with_the_limit_in_the_message(factory):
+    with pytest.raises(ValidationError) as refusal:
+        verify_upload(io.BytesIO(factory()), max_frames=2)
+
+    assert refusal.value.code == "too_many_frames"
+    assert "more than 2 frames" in refusal.value.message
+
+
+@ANIMATIONS
+def test_animation_exactly_at_the_frame_limit_is_accepted(factory):
+    found = verify_upload(io.BytesIO(factory()), max_frames=len(corpus.ANIMATION_DURATIONS))
+
+    assert found.frame_count == len(corpus.ANIMATION_DURATIONS)
+
+
+@pytest.mark.skipif(not settings.configured, reason="needs the project's settings")
+def test_frame_limit_comes_from_settings():
+    from django.test import override_settings
+
+    with override_settings(RUNCMS_MEDIA_MAX_FRAMES=2), pytest.raises(ValidationError) as refusal:
+        verify_upload(io.BytesIO(corpus.animated_gif()))
+
+    assert refusal.value.code == "too_many_frames"
+
+
+def test_frames_are_counted_no_further_than_one_past_the_limit():
+    counted = media._count_frames(corpus.gif_with_120000_tiny_frames(), "gif", 1000)
+
+    assert counted == 1001
+
+
+def test_animation_over_the_frame_limit_is_refused_before_pillow_reads_it(monkeypatch):
+    def pillow_must_not_open(*args, **kwargs):
+        raise AssertionError("Pillow opened a file that its frame count already refuses")
+
+    monkeypatch.setattr(media.Image, "open", pillow_must_not_open)
+
+    with pytest.raises(ValidationError) as refusal:
+        verify_upload(io.BytesIO(corpus.gif_with_120000_tiny_frames()))
+
+    assert refusal.value.code == "too_many_frames"
+
+
+def test_each_tiny_frame_counts_as_at_least_64_by_64_pixels_toward_the_limit():
+    with pytest.raises(ValidationError) as refusal:
+        verify_upload(io.BytesIO(corpus.tiny_frames_gif(100)), max_pixels=100 * 64 * 64 - 1)
+
+    assert refusal.value.code == "too_many_pixels"
+    assert "1 × 1 pixels (counted as 64 × 64) × 100 frames" in refusal.value.message
+
+
+def test_tiny_frames_within_the_limit_at_64_by_64_each_are_accepted():
+    found = verify_upload(io.BytesIO(corpus.tiny_frames_gif(100)), max_pixels=100 * 64 * 64)
+
+    assert found.frame_count == 100
 
 
 def test_pillow_bomb_check_refuses_even_when_our_limit_is_higher():
