@@ -287,7 +287,8 @@ def _inspect_image(file, container, max_pixels, max_frames, has_markup):
         ),
         _pixel_bombs_refused(max_pixels),
     ):
-        _check_frames(_count_frames(data, container, max_frames), max_frames)
+        extents = _frame_extents(data, container, max_frames)
+        _check_frames(len(extents), max_frames)
         with Image.open(io.BytesIO(data), formats=[pillow_format]) as image:
             image.verify()
         with Image.open(io.BytesIO(data), formats=[pillow_format]) as image:
@@ -295,7 +296,7 @@ def _inspect_image(file, container, max_pixels, max_frames, has_markup):
             # Pillow's count can differ from the structure's (an APNG declares its own).
             frames = getattr(image, "n_frames", 1)
             _check_frames(frames, max_frames)
-            _check_pixels(width, height, frames, max_pixels)
+            _check_pixels(*_canvas((width, height), extents), frames, max_pixels)
             duration_ms = 0
             for index in range(frames):
                 image.seek(index)
@@ -438,21 +439,30 @@ def _webp_end(data):
 _IMAGE_ENDS = {"jpeg": _jpeg_end, "png": _png_end, "gif": _gif_end, "webp": _webp_end}
 
 
-def _count_frames(data, container, limit):
-    """Frames by the container's own structure, before Pillow reads any: counting stops at
-    limit + 1, so a file of 100,000 frames is refused as fast as one of 1,001."""
-    return sum(1 for _ in islice(_FRAME_READERS[container](data), limit + 1))
+def _frame_extents(data, container, limit):
+    """One item per frame, read from the container's own structure before Pillow reads any:
+    a GIF frame's right and bottom edge, None for other formats. Reading stops at limit + 1
+    frames, so a file of 100,000 frames is refused as fast as one of 1,001."""
+    return list(islice(_FRAME_READERS[container](data), limit + 1))
+
+
+def _canvas(size, extents):
+    # A GIF frame reaching past the screen its header declares makes Pillow enlarge the
+    # canvas, and decode that frame and every later one at the larger size.
+    edges = [edge for edge in extents if edge] + [size]
+    return max(right for right, _ in edges), max(bottom for _, bottom in edges)
 
 
 def _gif_frames(data):
-    """Yield one item per frame, reading the blocks as Pillow does (it skips stray bytes too)."""
+    """Yield each frame's (right, bottom) edge, reading the blocks as Pillow does (it skips stray bytes too)."""
     pos = 13 + _gif_colour_table_size(data[10]) if len(data) >= 13 else len(data)
     while pos < len(data) and data[pos] != 0x3B:
         block = data[pos]
         if block == 0x21:
             pos += 2
         elif block == 0x2C and pos + 10 < len(data):
-            yield None
+            left, top, width, height = struct.unpack_from("<4H", data, pos + 1)
+            yield left + width, top + height
             pos += 11 + _gif_colour_table_size(data[pos + 9])  # descriptor, palette, LZW code size
         else:
             pos += 1

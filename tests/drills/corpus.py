@@ -213,6 +213,23 @@ def gif_with_120000_tiny_frames():
     return tiny_frames_gif(120_000)
 
 
+def _gif_image_data(size):
+    """The LZW-compressed pixels of a one-colour frame of `size`, for gif_frame()."""
+    image = Image.new("P", size, 0)
+    image.putpalette([0, 0, 0, 255, 255, 255] + [0, 0, 0] * 254)
+    saved = _save(image, "GIF", interlace=False)
+    descriptor = saved.index(b"\x2c" + struct.pack("<4H", 0, 0, *size))
+    return saved[descriptor + 10 : -1]  # no local palette; the last byte is the trailer
+
+
+@cache
+def gif_with_frames_larger_than_its_screen():
+    # The header says 1 x 1; Pillow grows the canvas to fit the later frames and decodes
+    # each at 3000 x 3000: 63 megapixels from 47 KB.
+    big = gif_frame((3000, 3000), _gif_image_data((3000, 3000)))
+    return gif_by_hand((1, 1), [gif_frame()] + [big] * 6)
+
+
 @cache
 def png_20000_square():
     # 400 megapixels declared, a few KB on disk: a classic decompression bomb.
@@ -469,6 +486,7 @@ CORPUS = [
     refused("20000 x 20000 png", "bomb.png", png_20000_square, "megapixels"),
     refused("gif with 3000 frames", "bomb.gif", gif_with_3000_frames, "more than 1,000 frames"),
     refused("gif with 120000 tiny frames", "spinner.gif", gif_with_120000_tiny_frames, "more than 1,000 frames"),
+    refused("gif with frames larger than its screen", "grow.gif", gif_with_frames_larger_than_its_screen, "megapixels"),
     refused(
         "jpeg with script after the end", "photo.jpg", jpeg_with_trailing_script, "has data after the end of the image"
     ),

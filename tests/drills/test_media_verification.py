@@ -217,9 +217,9 @@ def test_frame_limit_comes_from_settings():
 
 
 def test_frames_are_counted_no_further_than_one_past_the_limit():
-    counted = media._count_frames(corpus.gif_with_120000_tiny_frames(), "gif", 1000)
+    counted = media._frame_extents(corpus.gif_with_120000_tiny_frames(), "gif", 1000)
 
-    assert counted == 1001
+    assert len(counted) == 1001
 
 
 def test_animation_over_the_frame_limit_is_refused_before_pillow_reads_it(monkeypatch):
@@ -240,6 +240,17 @@ def test_each_tiny_frame_counts_as_at_least_64_by_64_pixels_toward_the_limit():
 
     assert refusal.value.code == "too_many_pixels"
     assert "1 × 1 pixels (counted as 64 × 64) × 100 frames" in refusal.value.message
+
+
+def test_gif_frames_reaching_past_the_declared_screen_count_at_the_size_pillow_decodes_them():
+    # A 1 x 1 screen, then six 3000 x 3000 frames that Pillow decodes on a 3000 x 3000 canvas.
+    content = corpus.gif_with_frames_larger_than_its_screen()
+
+    with pytest.raises(ValidationError) as refusal:
+        verify_upload(io.BytesIO(content))
+
+    assert refusal.value.code == "too_many_pixels"
+    assert "3000 × 3000 pixels × 7 frames" in refusal.value.message
 
 
 def test_tiny_frames_within_the_limit_at_64_by_64_each_are_accepted():
