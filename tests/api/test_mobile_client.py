@@ -1,19 +1,27 @@
-"""A mobile app keeps an offline copy through delta syncs; it must always equal a fresh full sync."""
+"""A mobile app keeps an offline copy through delta syncs; it must always equal a fresh full sync.
+
+And it is never told to drop an id it could not have seen: every id in `deleted` was in
+some earlier response, to this app or in a full sync taken whenever what is public changed.
+"""
 
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import reversion
 import time_machine
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models.deletion import ProtectedError
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from reversion.errors import RevertError
+from reversion.models import Version
 
 from articles.models import Article
 from drills.models import Category, CueMedia, Drill, DrillMedia, Program, ProgramItem, Step
 from runcms import sync
 from runcms.publishing import Status
-from tests.api.replica import delta_sync, full_sync
+from tests.api.replica import COLLECTIONS, full_sync, get_sync
+from tests.api.replica import apply as apply_page
 from tests.factories import make_article, make_category, make_drill, make_media, make_program
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +43,7 @@ edits = st.one_of(
     st.tuples(st.just("expire"), index, hours),
     st.tuples(st.just("delete"), index),
     st.tuples(st.just("attach_media"), index, index),
+    st.tuples(st.just("new_media"), index),  # media no one has seen yet, whatever the drill's state
     st.tuples(st.just("detach_media"), index),
     st.tuples(st.just("step_media"), index, index),
     st.tuples(st.just("edit_media"), index),
@@ -43,12 +52,22 @@ edits = st.one_of(
     st.tuples(st.just("unpublish_article"),),
     st.tuples(st.just("pass_time"), hours),
     st.tuples(st.just("whole_page"), st.integers(min_value=SYNC_PAGE + 1, max_value=2 * SYNC_PAGE + 1)),
+    # More drills going live at one moment than a sync page holds.
+    st.tuples(st.just("mass_schedule"), st.integers(min_value=SYNC_PAGE + 1, max_value=2 * SYNC_PAGE + 1), hours),
+    # An editor restores a revision of a drill (django-reversion), e.g. a draft of a published one.
+    st.tuples(st.just("restore"), index, index),
 )
 
 
 def pick(queryset, i):
-    items = list(queryset.order_by("created_at", "pk"))
+    """The i-th item in the order they were made (the clock stands still, so factory slugs tell)."""
+    items = sorted(queryset, key=lambda item: (item.created_at, serial(item)))
     return items[i % len(items)] if items else None
+
+
+def serial(item):
+    number = getattr(item, "slug", "").split("-")[1:2]
+    return (int(number[0]), "") if number and number[0].isdigit() else (0, str(item.pk))
 
 
 def build_world():
@@ -66,7 +85,7 @@ def build_world():
     make_article(body=f"The pull.\n\n[[drill:{first.slug}]]\n\n[[media:{photo.pk}]]\n", hero=diagram)
 
 
-def apply(edit, clock):
+def apply(edit):
     kind, *args = edit
     now = datetime.now(UTC)
     drills = Drill.objects.all()
@@ -82,12 +101,18 @@ def apply(edit, clock):
         if with_media:
             DrillMedia.objects.create(drill=drill, media=make_media(size=(20, 20), widths=(10,)))
         return
-    if kind == "pass_time":
-        clock.shift(timedelta(hours=args[0]))
-        return
     if kind == "whole_page":
         for _ in range(args[0]):
             make_drill(category=Category.objects.first())
+        return
+    if kind == "mass_schedule":
+        count, offset = args
+        for _ in range(count):
+            drill = make_drill(category=Category.objects.first(), publish_at=now + timedelta(hours=offset))
+            DrillMedia.objects.create(drill=drill, media=make_media(size=(20, 20), widths=(10,)))
+        return
+    if kind == "restore":
+        restore(*args)
         return
     if kind == "rename_category":
         category = Category.objects.first()
@@ -128,6 +153,9 @@ def apply(edit, clock):
         except ProtectedError:  # still in a program: the admin refuses too
             pass
         return
+    elif kind == "new_media":
+        DrillMedia.objects.create(drill=drill, media=make_media(size=(20, 20), widths=(10,)))
+        return
     elif kind == "attach_media":
         media = pick(CueMedia.objects.all(), args[1])
         DrillMedia.objects.get_or_create(drill=drill, media=media)
@@ -150,25 +178,83 @@ def apply(edit, clock):
     drill.save()
 
 
+def restore(drill_index, version_index):
+    drill = pick(Drill.objects.all(), drill_index)
+    versions = list(Version.objects.get_for_object(drill).order_by("pk")) if drill else []
+    if not versions:
+        return
+    try:
+        with transaction.atomic():
+            versions[version_index % len(versions)].revision.revert(delete=True)
+    except (RevertError, IntegrityError, ProtectedError):  # the admin refuses these too, with a message
+        pass
+
+
+def pass_time(client, clock, hours, seen):
+    """Move the clock, taking a full sync at every publish and unpublish time passed on the way."""
+    now, end = datetime.now(UTC), datetime.now(UTC) + timedelta(hours=hours)
+    moments = set()
+    for model in (Drill, Program, Article):
+        for field in ("publish_at", "unpublish_at"):
+            window = model.objects.filter(**{f"{field}__gt": now, f"{field}__lte": end})
+            moments.update(window.values_list(field, flat=True))
+    for moment in sorted(moments):
+        clock.move_to(moment)
+        see(seen, full_sync(client)[0])
+    clock.move_to(end)
+
+
+def see(seen, replica):
+    seen.update((name, pk) for name in COLLECTIONS for pk in replica[name])
+
+
+def checked_delta_sync(client, replica, token, seen):
+    """A delta sync, page by page: pages of at most SYNC_PAGE objects, none naming in `deleted` an
+    id that no earlier response had."""
+    while True:
+        page = get_sync(client, token)
+        told = {(name, pk) for name in COLLECTIONS for pk in page["deleted"][name]}
+        assert told <= seen, f"deleted ids never public: {told - seen}"
+        assert len(told) + sum(len(page["upserted"][name]) for name in COLLECTIONS) <= SYNC_PAGE
+        seen.update((name, obj["id"]) for name in COLLECTIONS for obj in page["upserted"][name])
+        apply_page(replica, page)
+        token = page["token"]
+        if not page["has_more"]:
+            return token
+
+
 @settings(
     max_examples=20,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(sequence=st.lists(edits, min_size=1, max_size=6))
+# Drills in build_world: 0 and 1 published, 2 a draft; 3 is the first one an edit creates.
+@example(sequence=[("publish", 2), ("restore", 2, 0)])  # a draft revision of a published drill
+@example(sequence=[("mass_schedule", 2 * SYNC_PAGE + 1, 1), ("pass_time", 2)])  # more than a page goes live
+@example(sequence=[("unpublish", 0), ("new_media", 0)])  # media only a once-public draft ever had
+@example(sequence=[("create", "scheduled", 1, False), ("unpublish", 3), ("pass_time", 2)])  # withdrawn in time
 def test_a_replica_kept_by_delta_syncs_always_equals_a_fresh_full_sync(client, settings, sequence):
     settings.RUNCMS_SYNC_PAGE_SIZE = SYNC_PAGE
     with time_machine.travel(START, tick=False) as clock, transaction.atomic():
-        build_world()
+        with reversion.create_revision():
+            build_world()
         replica, token = full_sync(client)
+        seen = set()
+        see(seen, replica)
 
         for step, edit in enumerate(sequence):
-            apply(edit, clock)
-            token, _ = delta_sync(client, replica, token)
+            if edit[0] == "pass_time":
+                pass_time(client, clock, edit[1], seen)
+            else:
+                with reversion.create_revision():  # every edit is a revision, as in the admin
+                    apply(edit)
+            token = checked_delta_sync(client, replica, token, seen)
 
             settings.RUNCMS_SYNC_PAGE_SIZE = 500  # the reference copy in one page: quicker
             fresh, _ = full_sync(client)
             settings.RUNCMS_SYNC_PAGE_SIZE = SYNC_PAGE
+            see(seen, fresh)
             assert replica == fresh, f"after {sequence[: step + 1]}"
             assert set(fresh["drills"]) == {str(pk) for pk in Drill.objects.published().values_list("pk", flat=True)}
         transaction.set_rollback(True)
