@@ -78,6 +78,16 @@ class SyncView(PublicApiMixin, APIView):
     def etag_collections(self):
         return [c.name for c in sync.collections()]
 
+    def check_query(self, request):
+        # Before the ETag: an expired token is a 410 even to a client holding its last answer.
+        token = request.query_params.get("token", "").strip()
+        try:
+            self.cursor = sync.read_token(token) if token else None
+        except sync.TokenInvalid as invalid:
+            raise ParseError(f"{invalid} {FULL_SYNC}") from invalid
+        except sync.TokenExpired as expired:
+            raise TokenGone(f"{expired} {FULL_SYNC}") from expired
+
     @extend_schema(
         operation_id="sync",
         summary="Delta sync for offline apps",
@@ -93,16 +103,6 @@ class SyncView(PublicApiMixin, APIView):
             )
         ],
     )
-    def check_query(self, request):
-        # Before the ETag: an expired token is a 410 even to a client holding its last answer.
-        token = request.query_params.get("token", "").strip()
-        try:
-            self.cursor = sync.read_token(token) if token else None
-        except sync.TokenInvalid as invalid:
-            raise ParseError(f"{invalid} {FULL_SYNC}") from invalid
-        except sync.TokenExpired as expired:
-            raise TokenGone(f"{expired} {FULL_SYNC}") from expired
-
     def get(self, request):
         page = sync.next_page(self.cursor or sync.start())
         context = {"request": request}

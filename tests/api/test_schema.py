@@ -80,3 +80,12 @@ def keeps_to_schema(operation):
         case.call_and_validate(headers={"Accept-Encoding": "identity"}, excluded_checks=excluded)
 
     return run
+
+
+def test_the_sync_operation_documents_its_token(client):
+    schema = client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+
+    sync = schema["paths"]["/api/v1/sync/"]["get"]
+
+    assert sync["operationId"] == "sync" and sync["summary"]
+    assert "token" in {parameter["name"] for parameter in sync["parameters"] if parameter["in"] == "query"}
