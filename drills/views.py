@@ -7,6 +7,8 @@ used: names there are unguessable, which is all the protection a draft's file ge
 import re
 from dataclasses import dataclass
 
+from csp.constants import NONE
+from csp.decorators import csp
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.http import HttpResponse, HttpResponseNotFound, StreamingHttpResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers
@@ -48,6 +50,11 @@ class StoredFile:
     caching: str
 
 
+# Checks at upload refuse hidden markup, but a browser that renders a file as a page anyway
+# (opened on its own, an old browser ignoring nosniff) must find nothing it may run or load:
+# a sandbox with no scripts, forms or plugins, and no source allowed for anything. On every
+# answer, the 304 included: a browser updates the headers of its stored copy from a 304's.
+@csp({"sandbox": [True], "default-src": [NONE], "frame-ancestors": [NONE]})
 @require_safe
 def serve_media(request, path):
     # No stored name holds a NUL, and PostgreSQL refuses to compare with one.

@@ -241,6 +241,42 @@ def test_serving_a_file_takes_a_fixed_small_number_of_queries(client, django_ass
     assert response.status_code == 200
 
 
+# --- A file a browser renders as a page runs nothing -----------------------------------------
+
+SANDBOXED = {"sandbox", "default-src 'none'", "frame-ancestors 'none'"}
+
+
+def policy(response):
+    return {directive.strip() for directive in response["Content-Security-Policy"].split(";")}
+
+
+@pytest.mark.parametrize("headers", [{}, {"Range": "bytes=0-9"}], ids=["whole file", "range"])
+def test_a_served_file_is_sandboxed_and_may_load_nothing(client, headers):
+    media = public_photo()
+
+    response = client.get(media.file.url, headers=headers)
+
+    assert response.status_code in (200, 206)
+    assert policy(response) == SANDBOXED
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_304_carries_the_sandbox_too_as_browsers_update_their_copy_with_its_headers(client):
+    media = public_photo()
+
+    response = client.get(media.file.url, headers={"If-None-Match": f'"{media.sha256}"'})
+
+    assert response.status_code == 304
+    assert policy(response) == SANDBOXED
+
+
+def test_a_name_that_is_not_found_is_answered_sandboxed_too(client):
+    response = client.get("/media/media/unknown.jpg")
+
+    assert response.status_code == 404
+    assert policy(response) == SANDBOXED
+
+
 # --- HTTP details: conditional requests, ranges, HEAD, compression --------------------------
 
 
