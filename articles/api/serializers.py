@@ -4,15 +4,24 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
+from articles.api import examples
 from articles.api.embeds import public_bodies
 from articles.models import Article, Author, Source, Topic
-from drills.api.serializers import ID, PUBLISHED, UPDATED, DrillLinkSerializer, MediaSerializer, drill_links
+from drills.api.serializers import (
+    ID,
+    PUBLISHED_OR_DRAFT,
+    UPDATED,
+    DrillLinkSerializer,
+    MediaSerializer,
+    drill_links,
+)
 from runcms.api.fields import AlwaysNullField, PageUrlField, StableIdField, absolute_url
 
 
+@extend_schema_serializer(examples=examples.TOPIC_EXAMPLES)
 class TopicSerializer(serializers.ModelSerializer):
     id = StableIdField(help_text=ID)
     url = PageUrlField(help_text="Absolute URL of the topic's public page.")
@@ -64,6 +73,7 @@ class SourceSerializer(serializers.ModelSerializer):
         }
 
 
+@extend_schema_serializer(examples=examples.ARTICLE_SUMMARY_EXAMPLES)
 class ArticleSummarySerializer(serializers.ModelSerializer):
     """An article as lists show it; the detail endpoint and sync add the body, sources and embeds."""
 
@@ -72,7 +82,7 @@ class ArticleSummarySerializer(serializers.ModelSerializer):
     author = AuthorSerializer(help_text="Who wrote it.")
     topics = TopicSerializer(many=True, help_text="What it is about.")
     hero = MediaSerializer(allow_null=True, help_text="The large picture at the top; null when there is none.")
-    published_at = serializers.DateTimeField(source="first_published_at", help_text=PUBLISHED)
+    published_at = serializers.DateTimeField(source="first_published_at", allow_null=True, help_text=PUBLISHED_OR_DRAFT)
 
     class Meta:
         model = Article
@@ -103,6 +113,7 @@ class ArticleListSerializer(serializers.ListSerializer):
         return super().to_representation(articles)
 
 
+@extend_schema_serializer(examples=examples.ARTICLE_EXAMPLES)
 class ArticleSerializer(ArticleSummarySerializer):
     """An article in full: the detail endpoint and sync.
 

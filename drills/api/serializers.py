@@ -4,15 +4,18 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
+from drills.api import examples
 from drills.models import Category, CueMedia, Drill, Equipment, Muscle, Program, Rendition
 from runcms.api.fields import AlwaysNullField, FileUrlField, PageUrlField, StableIdField, absolute_url
 
 ID = "Stable id (UUID): it never changes, whatever else does."
 UPDATED = "When this item was last saved."
 PUBLISHED = "When the public could first see it."
+# A draft opened with a preview token may never have been published.
+PUBLISHED_OR_DRAFT = f"{PUBLISHED} Null only in a preview of a draft that was never published."
 
 
 class TermSerializer(serializers.ModelSerializer):
@@ -40,20 +43,7 @@ class TermSerializer(serializers.ModelSerializer):
         return absolute_url(self.context["request"], path)
 
 
-@extend_schema_serializer(
-    examples=[
-        OpenApiExample(
-            "Pull",
-            value={
-                "id": "0b9c2b6e-7f3a-5d7e-9c1d-2f4e6a8b0c1d", "slug": "pull", "name": "Pull",
-                "description": "Bringing the support foot back under the hip.",
-                "url": "https://runcms.example.com/api/v1/drills/?category=pull",
-                "updated_at": "2026-05-01T12:00:00Z", "published_at": None,
-            },
-            response_only=True,
-        )
-    ]
-)
+@extend_schema_serializer(examples=examples.CATEGORY_EXAMPLES)
 class CategorySerializer(TermSerializer):
     filter_name = "category"
 
@@ -61,6 +51,7 @@ class CategorySerializer(TermSerializer):
         model = Category
 
 
+@extend_schema_serializer(examples=examples.MUSCLE_EXAMPLES)
 class MuscleSerializer(TermSerializer):
     filter_name = "muscle"
 
@@ -68,6 +59,7 @@ class MuscleSerializer(TermSerializer):
         model = Muscle
 
 
+@extend_schema_serializer(examples=examples.EQUIPMENT_EXAMPLES)
 class EquipmentSerializer(TermSerializer):
     filter_name = "equipment"
 
@@ -96,30 +88,7 @@ class FocalPointSerializer(serializers.Serializer):
     y = serializers.FloatField(source="focal_y", help_text="0 = top edge, 1 = bottom edge.")
 
 
-@extend_schema_serializer(
-    examples=[
-        OpenApiExample(
-            "Photo",
-            value={
-                "id": "3f2b8c1e-5d4a-4b6c-9e7f-0a1b2c3d4e5f", "kind": "image", "title": "Heel to hip",
-                "alt_text": "Runner lying face down pulling one heel to the hip", "caption": "",
-                "credit": "Photo: Jane Doe",
-                "licence": "CC BY 4.0", "width": 1600, "height": 1200, "duration_seconds": None,
-                "mime_type": "image/jpeg", "bytes": 284113, "sha256": "9f86d081884c7d65...",
-                "url": "https://runcms.example.com/media/media/5a1e0c.jpg", "poster": None,
-                "renditions": [
-                    {"name": "w640", "width": 640, "height": 480, "format": "webp",
-                     "url": "https://runcms.example.com/media/renditions/77c1.webp", "bytes": 30211,
-                     "sha256": "2c26b46b68ffc68f..."},
-                ],
-                "placeholder": "data:image/webp;base64,UklGRh4AAABXRUJQVlA4...", "dominant_color": "#c85028",
-                "focal_point": {"x": 0.5, "y": 0.4},
-                "updated_at": "2026-05-01T12:00:00Z", "published_at": "2026-04-30T09:00:00Z",
-            },
-            response_only=True,
-        )
-    ]
-)
+@extend_schema_serializer(examples=examples.MEDIA_EXAMPLES)
 class MediaSerializer(serializers.ModelSerializer):
     """Cue media: a photo, animation, video or audio cue, with renditions sized for phones and pages."""
 
@@ -217,6 +186,7 @@ class CueSerializer(serializers.Serializer):
     audio = MediaSerializer(allow_null=True, help_text="The cue spoken aloud; null when there is none.")
 
 
+@extend_schema_serializer(examples=examples.DRILL_SUMMARY_EXAMPLES)
 class DrillSummarySerializer(serializers.ModelSerializer):
     """A drill as lists show it. The detail endpoint and sync add steps, cues, media and related drills."""
 
@@ -228,7 +198,7 @@ class DrillSummarySerializer(serializers.ModelSerializer):
     primary_muscles = MuscleSerializer(many=True, help_text="Muscles the drill works most.")
     secondary_muscles = MuscleSerializer(many=True, help_text="Muscles it also works.")
     thumbnail = serializers.SerializerMethodField(help_text="The first gallery picture; null when there is none.")
-    published_at = serializers.DateTimeField(source="first_published_at", help_text=PUBLISHED)
+    published_at = serializers.DateTimeField(source="first_published_at", allow_null=True, help_text=PUBLISHED_OR_DRAFT)
 
     class Meta:
         model = Drill
@@ -250,33 +220,7 @@ class DrillSummarySerializer(serializers.ModelSerializer):
         return MediaSerializer(first.media, context=self.context).data if first else None
 
 
-@extend_schema_serializer(
-    examples=[
-        OpenApiExample(
-            "Hamstring curl on a box",
-            value={
-                "id": "8d7f3c2a-1b4e-4f6a-9c8d-7e6f5a4b3c2d", "slug": "hamstring-curl-on-box",
-                "url": "https://runcms.example.com/drills/hamstring-curl-on-box/",
-                "title": "Hamstring curl on a box", "summary": "Pull the heel to the hip from a box.",
-                "category": {"id": "0b9c2b6e-7f3a-5d7e-9c1d-2f4e6a8b0c1d", "slug": "pull", "name": "Pull",
-                             "description": "", "url": "https://runcms.example.com/api/v1/drills/?category=pull",
-                             "updated_at": "2026-05-01T12:00:00Z", "published_at": None},
-                "difficulty": "beginner",
-                "prescription": {"sets": 1, "reps": 10, "per_side": True, "hold_seconds": None,
-                                 "duration_seconds": None, "distance_metres": None, "rest_seconds": 30,
-                                 "note": "Change feet after 10"},
-                "equipment": [], "primary_muscles": [], "secondary_muscles": [], "thumbnail": None,
-                "start_position": "Stand on one foot on a low box.",
-                "steps": [{"position": 1, "text": "Pull the free heel up to the hip.", "media": None}],
-                "cues": [{"position": 1, "kind": "cue", "text": "Keep your hips and back level", "audio": None}],
-                "safety_notes": "", "follow_up": "A few box bounces or a short run.", "media": [],
-                "progressions": [], "regressions": [],
-                "updated_at": "2026-05-01T12:00:00Z", "published_at": "2026-04-30T09:00:00Z",
-            },
-            response_only=True,
-        )
-    ]
-)
+@extend_schema_serializer(examples=examples.DRILL_EXAMPLES)
 class DrillSerializer(DrillSummarySerializer):
     """A drill in full: the detail endpoint and sync."""
 
@@ -329,13 +273,14 @@ class ProgramItemSerializer(serializers.Serializer):
         return PrescriptionSerializer(item.effective_prescription()).data
 
 
+@extend_schema_serializer(examples=examples.PROGRAM_SUMMARY_EXAMPLES)
 class ProgramSummarySerializer(serializers.ModelSerializer):
     """A program as lists show it; the detail endpoint and sync add its description and drills."""
 
     id = serializers.UUIDField(read_only=True, help_text=ID)
     url = PageUrlField(help_text="Absolute URL of the program's public page.")
     cover = MediaSerializer(allow_null=True, help_text="Cover picture; null when there is none.")
-    published_at = serializers.DateTimeField(source="first_published_at", help_text=PUBLISHED)
+    published_at = serializers.DateTimeField(source="first_published_at", allow_null=True, help_text=PUBLISHED_OR_DRAFT)
 
     class Meta:
         model = Program
@@ -349,6 +294,7 @@ class ProgramSummarySerializer(serializers.ModelSerializer):
         }
 
 
+@extend_schema_serializer(examples=examples.PROGRAM_EXAMPLES)
 class ProgramSerializer(ProgramSummarySerializer):
     """A program in full: the detail endpoint and sync."""
 

@@ -36,11 +36,12 @@ class Pagination(PageNumberPagination):
                 parameter["description"] = "Page number, from 1. A page past the last one answers 404."
                 parameter["schema"].update({"minimum": 1, "example": 1})
             elif parameter["name"] == self.page_size_query_param:
+                # Not a minimum of 1: 0, a negative number or text gets the default page size.
                 parameter["description"] = (
-                    f"Results per page, {self.page_size} by default. "
+                    f"Results per page, {self.page_size} by default (also for 0, a negative number or text). "
                     f"A value over {self.max_page_size} is treated as {self.max_page_size}."
                 )
-                parameter["schema"].update({"minimum": 1, "example": self.page_size})
+                parameter["schema"]["example"] = self.page_size
         return parameters
 
     def get_paginated_response_schema(self, schema):
@@ -51,8 +52,15 @@ class Pagination(PageNumberPagination):
             "previous": "Absolute URL of the previous page; null on the first page.",
             "results": "This page of the list.",
         }
+        examples = {
+            "count": 42,
+            "next": "https://runcms.example.com/api/v1/drills/?page=3",
+            "previous": "https://runcms.example.com/api/v1/drills/?page=1",
+        }
         for name, description in descriptions.items():
             if isinstance(response["properties"][name], dict):  # drf-spectacular probes with a sentinel
                 response["properties"][name]["description"] = description
+                if name in examples:
+                    response["properties"][name]["example"] = examples[name]
         response["required"] = ["count", "next", "previous", "results"]
         return response

@@ -1,11 +1,26 @@
-"""OpenAPI for the API's shared behaviour: error bodies, 304, 429, and the caching headers."""
+"""OpenAPI for the API's shared behaviour: error bodies, 304, 429, the caching headers, and response-only objects."""
 
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema_serializer
 from rest_framework import serializers
 
+ERROR_EXAMPLES = {
+    "301": "Moved to https://runcms.example.com/api/v1/drills/heel-pull-on-box/",
+    "400": "updated_since: Enter an ISO 8601 date and time, e.g. 2026-05-01T12:00:00Z.",
+    "404": "No drill is published at “heel-pull”.",
+    "410": "This sync token is more than 90 days old. Do a full sync: discard the local copy and call "
+    "GET /api/v1/sync/ without a token.",
+    "429": "Request was throttled. Expected available in 42 seconds.",
+}
 
+
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(f"Error {code}", value={"detail": detail}, status_codes=[code], response_only=True)
+        for code, detail in ERROR_EXAMPLES.items()
+    ]
+)
 class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField(help_text="What went wrong, in a sentence a developer can act on.")
 
@@ -38,6 +53,11 @@ _HEADERS = [
     ),
 ]
 
+PATH_PARAMETERS = {
+    "slug": "The item's slug, as in its `slug` field. An old slug answers 301 with the current address.",
+    "id": "The media's `id` (UUID).",
+}
+
 _PREVIEW = OpenApiParameter(
     "preview", OpenApiTypes.STR,
     description="A signed, expiring preview token an editor shared: opens that one draft. "
@@ -63,6 +83,8 @@ class ApiSchema(AutoSchema):
             if parameter["in"] == "query" and free_text:
                 # The site refuses NUL in query strings (runcms.nul_guard): say so, so clients know.
                 schema["pattern"] = "^[^\\x00]*$"
+            if parameter["in"] == "path" and parameter["name"] in PATH_PARAMETERS:
+                parameter["description"] = PATH_PARAMETERS[parameter["name"]]
         return parameters
 
     def get_description(self):
@@ -80,10 +102,15 @@ class ApiSchema(AutoSchema):
     def error_responses(self):
         responses = {"429": error("Too many requests from this address: wait as long as Retry-After says.")}
         if self._is_list_view():
-            responses["400"] = error("A filter value is not valid, e.g. an `updated_since` that is not ISO 8601.")
+            responses["400"] = error(
+                "A filter value is not valid, e.g. an `updated_since` that is not ISO 8601, or a query "
+                "parameter holds a NUL character."
+            )
             responses["404"] = error("There is no such page of the list.")
         elif "{" in self.path:
-            responses["301"] = error("An old slug: the item moved to the slug in Location.")
+            responses["400"] = error("A query parameter holds a NUL character.")
+            if self._opens_drafts():
+                responses["301"] = error("An old slug: the item moved to the slug in Location.")
             responses["404"] = error("Nothing is published under this address.")
         return responses
 
@@ -102,3 +129,47 @@ class ApiSchema(AutoSchema):
             ),
         )
         return responses
+
+
+def response_only_objects(result, generator, request, public):
+    """Postprocessing hook: the API only answers, and every object always carries all its fields.
+
+    So every field is required and read-only (generated clients then make none optional),
+    and every object schema shows an example: the first operation example that holds one.
+    """
+    components = result.get("components", {}).get("schemas", {})
+    for component in components.values():
+        properties = component.get("properties")
+        if not properties:
+            continue
+        component["required"] = sorted(properties)
+        for name, field in properties.items():
+            if "$ref" in field:  # OpenAPI 3.0 ignores what stands beside a $ref
+                properties[name] = field = {"allOf": [{"$ref": field.pop("$ref")}], **field}
+            field["readOnly"] = True
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            for response in operation.get("responses", {}).values():
+                for content in response.get("content", {}).values():
+                    for example in content.get("examples", {}).values():
+                        _lend_examples(components, content["schema"], example.get("value"))
+    return result
+
+
+def _lend_examples(components, schema, value):
+    """Give each object schema met along `value` an example, the part of `value` it describes."""
+    if value is None:
+        return
+    if "$ref" in schema:
+        component = components[schema["$ref"].rsplit("/", 1)[-1]]
+        if component.get("type") == "object" or "properties" in component:
+            component.setdefault("example", value)
+        _lend_examples(components, component, value)
+    for part in schema.get("allOf", []):
+        _lend_examples(components, part, value)
+    if isinstance(value, list) and "items" in schema:
+        for item in value:
+            _lend_examples(components, schema["items"], item)
+    if isinstance(value, dict):
+        for name, field in schema.get("properties", {}).items():
+            _lend_examples(components, field, value.get(name))

@@ -1,7 +1,8 @@
 """GET /api/v1/sync/: the offline apps' delta sync (see `runcms.sync` for how changes are found)."""
 
+from drf_spectacular.drainage import get_override
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import APIException, ParseError
 from rest_framework.response import Response
@@ -12,6 +13,7 @@ from runcms.api.schema import ApiSchema, error
 from runcms.api.views import PublicApiMixin
 
 FULL_SYNC = "Do a full sync: discard the local copy and call GET /api/v1/sync/ without a token."
+TOKEN_EXAMPLE = "eyJwIjoxMiwidCI6IjIwMjYtMDUtMDFUMTI6MDA6MDBaIn0:1t..."
 
 
 class TokenGone(APIException):
@@ -50,7 +52,7 @@ def response_serializer():
             for c in collections
         },
     )
-    return type(
+    response = type(
         "SyncResponse",
         (serializers.Serializer,),
         {
@@ -67,6 +69,25 @@ def response_serializer():
             ),
         },
     )
+    return extend_schema_serializer(examples=[response_example(collections)])(response)
+
+
+def response_example(collections):
+    """A delta: the first example object of each collection's serializer upserted, an id deleted."""
+
+    def objects(serializer):
+        return [example.value for example in get_override(serializer, "examples", [])[:1]]
+
+    deleted = {c.name: [] for c in collections}
+    if collections:
+        deleted[collections[0].name] = ["5d4c3b2a-1f0e-4d9c-8b7a-6f5e4d3c2b1a"]
+    value = {
+        "token": TOKEN_EXAMPLE,
+        "has_more": False,
+        "upserted": {c.name: objects(c.serializer) for c in collections},
+        "deleted": deleted,
+    }
+    return OpenApiExample("A delta sync", value=value, response_only=True)
 
 
 class SyncView(PublicApiMixin, APIView):
@@ -99,7 +120,7 @@ class SyncView(PublicApiMixin, APIView):
             OpenApiParameter(
                 "token", OpenApiTypes.STR,
                 description="The `token` of your previous sync response. Leave out for a full sync.",
-                examples=[OpenApiExample("A token", value="eyJwIjoxMiwidCI6IjIwMjYtMDUtMDFUMTI6MDA6MDBaIn0:1t...")],
+                examples=[OpenApiExample("A token", value=TOKEN_EXAMPLE)],
             )
         ],
     )

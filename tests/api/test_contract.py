@@ -5,8 +5,12 @@ from datetime import datetime
 
 import pytest
 
-from drills.models import DrillMedia
+from drills.models import DrillMedia, MediaKind
+from runcms.preview import make_preview_token
+from runcms.publishing import Status
 from tests.api.content import rich_article, rich_drill, rich_program, small_media
+from tests.api.openapi import problems, response_schema
+from tests.api.replica import full_sync
 from tests.factories import make_drill
 
 pytestmark = pytest.mark.django_db
@@ -223,3 +227,62 @@ def test_a_strange_page_size_falls_back_to_the_default(client, page_size):
     response = client.get("/api/v1/drills/", {"page_size": page_size})
 
     assert response.status_code == 200 and response.json()["count"] == 1
+
+
+def served_schema(client):
+    return client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+
+
+def test_real_responses_have_exactly_the_fields_and_nulls_the_schema_says(client):
+    drill, program, article = rich_drill(), rich_program(), rich_article()
+    bare = make_drill()  # no thumbnail, nothing related: the nulls
+    DrillMedia.objects.create(drill=drill, media=small_media(kind=MediaKind.VIDEO))
+    media = get(client, "/api/v1/media/")["results"][0]["id"]
+    schema = served_schema(client)
+    paths = {
+        "/api/v1/drills/{slug}/": [drill.slug, bare.slug], "/api/v1/programs/{slug}/": [program.slug],
+        "/api/v1/articles/{slug}/": [article.slug], "/api/v1/media/{id}/": [media],
+    }
+    bodies = [(path, path, get(client, path)) for path in schema["paths"] if "{" not in path]
+    for template, values in paths.items():
+        for value in values:
+            path = template.replace("{slug}", value).replace("{id}", value)
+            bodies.append((template, path, get(client, path)))
+    _, token = full_sync(client)
+    bare_id = str(bare.pk)
+    bare.delete()
+    bodies.append(("/api/v1/sync/", "a delta sync", get(client, f"/api/v1/sync/?token={token}")))
+
+    for template, path, body in bodies:
+        assert problems(schema, response_schema(schema, template), body, path) == []
+    assert bodies[-1][2]["deleted"]["drills"] == [bare_id]
+
+
+@pytest.mark.parametrize(
+    ("path", "make"),
+    [("/api/v1/drills/{slug}/", rich_drill), ("/api/v1/programs/{slug}/", rich_program),
+     ("/api/v1/articles/{slug}/", rich_article)],
+)
+def test_a_preview_of_a_never_published_draft_keeps_to_the_schema_with_a_null_published_at(client, path, make):
+    draft = make(status=Status.DRAFT)
+    schema = served_schema(client)
+
+    body = get(client, path.format(slug=draft.slug) + f"?preview={make_preview_token(draft)}")
+
+    assert body["published_at"] is None
+    assert problems(schema, response_schema(schema, path), body, path) == []
+
+
+@pytest.mark.parametrize(
+    ("path", "template", "status"),
+    [("/api/v1/drills/?updated_since=yesterday", "/api/v1/drills/", "400"),
+     ("/api/v1/drills/no-such-drill/", "/api/v1/drills/{slug}/", "404"),
+     ("/api/v1/sync/?token=garbage", "/api/v1/sync/", "400")],
+)
+def test_errors_keep_to_the_schema(client, path, template, status):
+    schema = served_schema(client)
+
+    response = client.get(path)
+
+    assert str(response.status_code) == status
+    assert problems(schema, response_schema(schema, template, status), response.json(), path) == []

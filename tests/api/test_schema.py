@@ -11,6 +11,7 @@ from schemathesis.checks import positive_data_acceptance
 
 from drills.models import DrillMedia
 from tests.api.content import rich_article, rich_drill, rich_program, small_media
+from tests.api.openapi import problems
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +30,78 @@ def test_every_field_of_every_object_is_typed_and_described(client):
             if not typed or not spec.get("description"):
                 untyped.append(f"{name}.{field}")
     assert untyped == []
+
+
+def served_schema(client):
+    return client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+
+
+def object_components(schema):
+    return {name: c for name, c in schema["components"]["schemas"].items() if "properties" in c}
+
+
+def test_every_field_is_required_and_read_only_as_every_response_carries_it(client):
+    schema = served_schema(client)
+
+    for name, component in object_components(schema).items():
+        assert set(component["required"]) == set(component["properties"]), name
+        assert all(field.get("readOnly") for field in component["properties"].values()), name
+
+
+def test_every_object_has_an_example_that_keeps_to_its_schema(client):
+    schema = served_schema(client)
+
+    for name, component in object_components(schema).items():
+        assert "example" in component, name
+        assert problems(schema, component, component["example"], name) == []
+
+
+def test_every_operation_answers_with_examples(client):
+    schema = served_schema(client)
+
+    for path, operations in schema["paths"].items():
+        for code, response in operations["get"]["responses"].items():
+            for content in response.get("content", {}).values():
+                assert content.get("examples"), f"{path} {code}"
+                for example in content["examples"].values():
+                    assert problems(schema, content["schema"], example["value"], f"{path} {code}") == []
+
+
+def test_every_parameter_is_described(client):
+    schema = served_schema(client)
+
+    undescribed = [
+        f"{path} {parameter['name']}"
+        for path, operations in schema["paths"].items()
+        for parameter in operations["get"].get("parameters", [])
+        if not parameter.get("description")
+    ]
+    assert undescribed == []
+
+
+def test_published_at_may_be_null_as_in_a_preview_of_a_draft(client):
+    schema = served_schema(client)["components"]["schemas"]
+
+    for name in ("Drill", "DrillSummary", "Program", "ProgramSummary", "Article", "ArticleSummary"):
+        assert schema[name]["properties"]["published_at"].get("nullable"), name
+        assert "preview" in schema[name]["properties"]["published_at"]["description"], name
+
+
+def test_details_document_the_nul_guard_and_only_slugs_move(client):
+    paths = served_schema(client)["paths"]
+
+    for path in ("/api/v1/drills/{slug}/", "/api/v1/programs/{slug}/", "/api/v1/articles/{slug}/"):
+        assert {"301", "400", "404"} <= set(paths[path]["get"]["responses"]), path
+    media = paths["/api/v1/media/{id}/"]["get"]["responses"]
+    assert "400" in media and "301" not in media
+
+
+def test_page_size_has_no_minimum_since_0_and_less_give_the_default(client):
+    parameters = served_schema(client)["paths"]["/api/v1/drills/"]["get"]["parameters"]
+
+    page_size = next(p for p in parameters if p["name"] == "page_size")
+
+    assert "minimum" not in page_size["schema"] and "default" in page_size["description"]
 
 
 def test_the_main_objects_come_with_examples(client):
