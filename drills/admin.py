@@ -1,8 +1,9 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.forms.models import BaseInlineFormSet
 from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
@@ -113,6 +114,27 @@ class DrillForm(ConcurrencyForm):
         return self._other_drills("regressions", "regression")
 
 
+def _leave_out_deleted_media(request, drill_id):
+    """An old version may use media deleted from the library since: leave it out of the restored drill."""
+    left_out = {
+        "gallery item": DrillMedia.objects.filter(_deleted("media_id"), drill_id=drill_id).delete()[0],
+        "step picture": Step.objects.filter(_deleted("media_id"), drill_id=drill_id).update(media=None),
+        "cue audio": Cue.objects.filter(_deleted("audio_id"), drill_id=drill_id).update(audio=None),
+    }
+    if any(left_out.values()):
+        counts = ", ".join(f"{count} {name}{'s' if count > 1 else ''}" for name, count in left_out.items() if count)
+        messages.warning(
+            request,
+            f"This version used media that has been deleted from the library since ({counts}). "
+            "It is left out here; restoring this version brings back everything else.",
+        )
+
+
+def _deleted(column):
+    # Set, yet naming no media: only a version just written back can hold such a reference.
+    return Q(**{f"{column}__isnull": False}) & ~Exists(CueMedia.objects.filter(pk=OuterRef(column)))
+
+
 @admin.register(Drill)
 class DrillAdmin(PublishableAdmin):
     form = DrillForm
@@ -142,6 +164,13 @@ class DrillAdmin(PublishableAdmin):
         ("Related drills", {"fields": ("progressions", "regressions")}),
         PublishableAdmin.workflow_fieldset,
     )
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # Reached from History (revert) or Recover deleted (recover) just after django-reversion
+        # wrote the version's rows back, inside the transaction this view commits or rolls back.
+        if object_id and extra_context and (extra_context.get("revert") or extra_context.get("recover")):
+            _leave_out_deleted_media(request, unquote(object_id))
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     def live_users(self, drill):
         programs = Program.objects.published().filter(items__drill=drill).distinct()

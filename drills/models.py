@@ -393,7 +393,11 @@ class DrillMedia(models.Model):
         verbose_name = "gallery item"
 
     def __str__(self):
-        return str(self.media)
+        # A version restored from the history may point at media deleted since.
+        try:
+            return str(self.media)
+        except CueMedia.DoesNotExist:
+            return "deleted media"
 
 
 class ProgramQuerySet(PublishableQuerySet):
@@ -467,7 +471,12 @@ class ProgramItem(Prescription):
         ordering = ["position", "id"]
 
     def __str__(self):
-        return f"{self.position}. {self.drill}"
+        # A version restored from the history may point at a drill deleted since.
+        try:
+            drill = self.drill
+        except Drill.DoesNotExist:
+            drill = "deleted drill"
+        return f"{self.position}. {drill}"
 
     def effective_prescription(self):
         """The drill's prescription with this item's overrides applied."""

@@ -1,0 +1,105 @@
+"""A drill's history stays readable and restorable after media it once used is deleted."""
+
+import html
+
+import pytest
+from reversion.models import Version
+
+from drills import services
+from drills.models import Cue, CueMedia, DrillMedia, Step
+from tests.admin_forms import admin_form_data
+from tests.drills import corpus
+from tests.factories import make_drill, make_program, upload_media
+
+pytestmark = pytest.mark.django_db
+
+
+def change_url(drill):
+    return f"/admin/drills/drill/{drill.pk}/change/"
+
+
+def history_url(drill, version):
+    return f"/admin/drills/drill/{drill.pk}/history/{version.pk}/"
+
+
+def save_in_admin(client, drill, **changes):
+    form = admin_form_data(client.get(change_url(drill)))
+    response = client.post(change_url(drill), {**form, **changes})
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+
+def first_version(drill):
+    return Version.objects.get_for_object(drill).order_by("pk").first()
+
+
+@pytest.fixture
+def drill_whose_first_version_used_deleted_media(client, editor):
+    """Revision 1 has a photo in the gallery, a step picture and a cue's audio; revision 2 has
+    none of them and a new title; then all three are deleted from the library."""
+    client.force_login(editor)
+    photo = upload_media(title="Heel pull photo")
+    step_picture = upload_media(title="Step picture")
+    audio = upload_media(corpus.mp3(), filename="cue.mp3", title="Spoken cue")
+    drill = make_drill(title="Heel pull", steps=["Lie face down."], cues=["Hips level"])
+    DrillMedia.objects.create(drill=drill, media=photo, position=1)
+    Step.objects.filter(drill=drill).update(media=step_picture)
+    Cue.objects.filter(drill=drill).update(audio=audio)
+    save_in_admin(client, drill)
+    save_in_admin(client, drill, **{
+        "title": "Heel pull, renamed", "media_links-0-DELETE": "on", "steps-0-media": "", "cues-0-audio": "",
+    })
+    for media in (photo, step_picture, audio):
+        services.delete_media(media)
+    return drill
+
+
+def test_history_of_a_version_with_since_deleted_media_opens(client, drill_whose_first_version_used_deleted_media):
+    drill = drill_whose_first_version_used_deleted_media
+
+    response = client.get(history_url(drill, first_version(drill)))
+
+    assert response.status_code == 200
+
+
+def test_the_old_version_says_its_media_is_gone(client, drill_whose_first_version_used_deleted_media):
+    drill = drill_whose_first_version_used_deleted_media
+
+    page = html.unescape(client.get(history_url(drill, first_version(drill))).content.decode())
+
+    assert "deleted from the library since (1 gallery item, 1 step picture, 1 cue audio)" in page
+
+
+def test_restoring_it_brings_back_the_text_without_the_deleted_media(
+    client, drill_whose_first_version_used_deleted_media
+):
+    drill = drill_whose_first_version_used_deleted_media
+    url = history_url(drill, first_version(drill))
+
+    response = client.post(url, admin_form_data(client.get(url)))
+
+    drill.refresh_from_db()
+    assert response.status_code == 302
+    assert drill.title == "Heel pull"
+    assert not DrillMedia.objects.filter(drill=drill).exists()
+    assert list(drill.steps.values_list("text", "media")) == [("Lie face down.", None)]
+    assert list(drill.cues.values_list("text", "audio")) == [("Hips level", None)]
+    assert not CueMedia.objects.exists()
+
+
+# A program's items point at drills the same way; a drill can be deleted once no program lists it.
+
+
+def test_history_of_a_program_version_listing_a_since_deleted_drill_opens(client, editor):
+    client.force_login(editor)
+    kept, deleted = make_drill(title="Kept drill"), make_drill(title="Deleted drill")
+    program = make_program(drills=[kept, deleted])
+    url = f"/admin/drills/program/{program.pk}/change/"
+    client.post(url, admin_form_data(client.get(url)))
+    client.post(url, {**admin_form_data(client.get(url)), "items-1-DELETE": "on"})
+    client.post(f"/admin/drills/drill/{deleted.pk}/delete/", {"post": "yes"})
+    version = Version.objects.get_for_object(program).order_by("pk").first()
+
+    response = client.get(f"/admin/drills/program/{program.pk}/history/{version.pk}/")
+
+    assert response.status_code == 200
+    assert "2. deleted drill" in html.unescape(response.content.decode())
