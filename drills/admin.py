@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 
 from drills import services
 from drills.models import (
+    VISUAL_KINDS,
     Category,
     Cue,
     CueMedia,
@@ -281,6 +282,17 @@ class CueMediaAdmin(admin.ModelAdmin):
         return super().get_queryset(request).prefetch_related(
             Prefetch("renditions", queryset=Rendition.objects.filter(name="thumb"), to_attr="thumbnails")
         )
+
+    # Kinds each media picker offers, by the field it fills: Django's autocomplete names the field
+    # in its query. (A cue's audio and a program's cover say so on the field, with limit_choices_to.)
+    autocomplete_kinds = {("drillmedia", "media"): VISUAL_KINDS, ("step", "media"): VISUAL_KINDS}
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        field = (request.GET.get("model_name"), request.GET.get("field_name"))
+        if request.GET.get("app_label") == "drills" and field in self.autocomplete_kinds:
+            queryset = queryset.filter(kind__in=self.autocomplete_kinds[field])
+        return queryset, may_have_duplicates
 
     @admin.display(description="")
     def thumbnail(self, obj):

@@ -382,6 +382,10 @@ class Cue(models.Model):
         return self.text
 
 
+# What a drill's gallery shows and the admin offers for a step; spoken audio belongs to cues.
+VISUAL_KINDS = (MediaKind.IMAGE, MediaKind.ANIMATION, MediaKind.VIDEO)
+
+
 @reversion.register()
 class DrillMedia(models.Model):
     drill = models.ForeignKey(Drill, on_delete=models.CASCADE, related_name="media_links")
@@ -398,6 +402,14 @@ class DrillMedia(models.Model):
             return str(self.media)
         except CueMedia.DoesNotExist:
             return "deleted media"
+
+    def clean(self):
+        super().clean()
+        if self.media_id and CueMedia.objects.filter(pk=self.media_id, kind=MediaKind.AUDIO).exists():
+            raise ValidationError(
+                {"media": "This is audio, and the gallery shows photos, animations and videos. "
+                          "Add a spoken cue as the audio of its cue instead, and choose a picture or video here."}
+            )
 
 
 class ProgramQuerySet(PublishableQuerySet):

@@ -423,6 +423,63 @@ def test_cue_audio_autocomplete_offers_only_audio(signed_in):
     assert [result["id"] for result in response.json()["results"]] == [str(audio.pk)]
 
 
+def autocomplete(client, model_name, field_name, term=""):
+    response = client.get(
+        "/admin/autocomplete/",
+        {"app_label": "drills", "model_name": model_name, "field_name": field_name, "term": term},
+    )
+    return {result["id"] for result in response.json()["results"]}
+
+
+def one_of_each_kind():
+    from tests.drills import corpus
+
+    return {
+        "image": upload_media(title="Pull photo"),
+        "animation": upload_media(corpus.animated_gif(), filename="hop.gif", title="Pull animation"),
+        "video": upload_media(corpus.mp4_h264(), filename="clip.mp4", poster=POSTER, title="Pull video"),
+        "audio": upload_media(corpus.mp3(), filename="cue.mp3", title="Pull spoken"),
+    }
+
+
+@pytest.mark.parametrize("model_name", ["drillmedia", "step"])
+def test_gallery_and_step_autocompletes_offer_pictures_and_videos_but_no_audio(signed_in, model_name):
+    media = one_of_each_kind()
+
+    offered = autocomplete(signed_in, model_name, "media", "pull")
+
+    assert offered == {str(media[kind].pk) for kind in ("image", "animation", "video")}
+
+
+def test_the_library_search_still_finds_every_kind(signed_in):
+    media = one_of_each_kind()
+
+    page = signed_in.get(LIST_URL, {"q": "pull"}).content.decode()
+
+    assert all(str(item.pk) in page for item in media.values())
+
+
+def test_audio_chosen_for_the_gallery_is_refused_with_a_message_on_the_row(signed_in):
+    from tests.drills import corpus
+
+    audio = upload_media(corpus.mp3(), filename="cue.mp3", title="Spoken cue")
+    drill = make_drill(title="Heel pull")
+    url = f"/admin/drills/drill/{drill.pk}/change/"
+    form = admin_form_data(signed_in.get(url))
+    new_row = {key.replace("__prefix__", "0"): value for key, value in form.items() if "media_links-__prefix__" in key}
+
+    response = signed_in.post(
+        url, {**form, **new_row, "media_links-TOTAL_FORMS": "1", "media_links-0-media": str(audio.pk)}
+    )
+
+    assert response.status_code == 200
+    gallery = next(inline.formset for inline in response.context["inline_admin_formsets"]
+                   if inline.formset.prefix == "media_links")
+    errors = [str(error) for form in gallery.forms for error in form.errors.get("media", [])]
+    assert any("This is audio, and the gallery shows photos, animations and videos" in error for error in errors)
+    assert not DrillMedia.objects.filter(drill=drill).exists()
+
+
 # A NUL is refused before the admin sees it (tests/security/test_nul_characters.py).
 @pytest.mark.parametrize("term", ["%", "' OR 1=1 --", "x" * 5000])
 def test_hostile_autocomplete_terms_answer_normally(signed_in, term):
