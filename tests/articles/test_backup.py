@@ -12,8 +12,7 @@ from django.utils import timezone
 from PIL import UnidentifiedImageError
 from reversion.models import Version
 
-from articles import backup
-from articles.backup import CONTENT_MODELS, JOURNAL_MODELS, sign_manifest
+from articles.backup import CONTENT_MODELS, JOURNAL_MODELS, checks, sign_manifest
 from drills.models import Cue, CueMedia, Drill, DrillMedia, Rendition
 from runcms.models import ChangeLog, OldSlug
 from runcms.publishing import Status
@@ -513,7 +512,7 @@ def test_a_failure_while_making_renditions_is_a_clear_error_and_nothing_is_writt
     def unreadable(*args, **kwargs):
         raise UnidentifiedImageError("cannot identify image file")
 
-    monkeypatch.setattr("articles.backup.build_renditions", unreadable)
+    monkeypatch.setattr("articles.backup.restore.build_renditions", unreadable)
 
     with pytest.raises(CommandError, match=r"renditions of media \S+ could not be made .*UnidentifiedImageError"):
         import_(small_archive)
@@ -543,13 +542,13 @@ def _add_member(path, name, data, *, compression=zipfile.ZIP_STORED):
 def extracted(monkeypatch):
     """The archive members the import inflated, by name."""
     names = []
-    extract = backup._extract
+    extract = checks._extract
 
     def spy(archive, entry, *args):
         names.append(entry["path"])
         return extract(archive, entry, *args)
 
-    monkeypatch.setattr(backup, "_extract", spy)
+    monkeypatch.setattr(checks, "_extract", spy)
     return names
 
 
@@ -597,7 +596,7 @@ def test_a_member_larger_than_its_manifest_says_is_refused_before_it_is_inflated
 
 
 def test_content_larger_than_the_limit_is_refused_before_it_is_inflated(small_archive, monkeypatch, extracted):
-    monkeypatch.setattr(backup, "CONTENT_MAX_BYTES", 1000)
+    monkeypatch.setattr(checks, "CONTENT_MAX_BYTES", 1000)
 
     with pytest.raises(CommandError, match=r"content.json is \d+ bytes, more than a backup's content may be"):
         import_(small_archive)
@@ -608,7 +607,7 @@ def test_content_larger_than_the_limit_is_refused_before_it_is_inflated(small_ar
 def test_an_archive_too_big_for_the_free_disk_space_is_refused_with_a_clear_message(
     small_archive, settings, monkeypatch
 ):
-    monkeypatch.setattr(backup.shutil, "disk_usage", lambda path: shutil._ntuple_diskusage(10**9, 10**9, 1000))
+    monkeypatch.setattr(checks.shutil, "disk_usage", lambda path: shutil._ntuple_diskusage(10**9, 10**9, 1000))
 
     with pytest.raises(CommandError, match="needs .* of free disk space .* only 1000 bytes are free"):
         import_(small_archive)
