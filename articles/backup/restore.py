@@ -30,6 +30,7 @@ from articles.backup.archive import (
     BackupError,
     _encode,
     _NoProgress,
+    describe_counts,
 )
 from articles.backup.checks import _check_archive, _check_free_space
 from articles.backup.export import _serialize_content
@@ -80,11 +81,7 @@ def _site_has_content():
 
 
 def _not_empty_message():
-    counts = ", ".join(
-        f"{count} {model._meta.verbose_name if count == 1 else model._meta.verbose_name_plural}"
-        for model in CONTENT_MODELS
-        if (count := model._default_manager.count())
-    )
+    counts = describe_counts({model._meta.label_lower: model._default_manager.count() for model in CONTENT_MODELS})
     return (
         f"This site already has content ({counts}) that differs from the archive, and an import only "
         "restores into an empty site. Nothing was changed. Restore into a new, empty database: point "
