@@ -99,7 +99,7 @@ def check_embeds(body, live_from=None):
         drill = drills.get(embed.ref)
         if drill is None:
             errors.append((embed.line, f"there is no drill at “{embed.ref}”: check the slug in the drill's address"))
-        elif not _live_at(drill, moment):
+        elif not drill.is_live_at(moment):
             if live_from is None:
                 warnings.append((embed.line, f"the drill “{drill.title}” {_why_hidden(drill, moment)}"))
             else:
@@ -124,14 +124,6 @@ def check_embeds(body, live_from=None):
 def embed_problems(body):
     """Everything `check_embeds` says about a draft's body, errors and warnings together (the preview)."""
     return check_embeds(body).all
-
-
-def _live_at(drill, moment):
-    return (
-        drill.status == Status.PUBLISHED
-        and (drill.publish_at is None or drill.publish_at <= moment)
-        and (drill.unpublish_at is None or drill.unpublish_at > moment)
-    )
 
 
 def _local(moment):

@@ -117,11 +117,14 @@ class Publishable(models.Model):
 
     @property
     def is_live(self):
-        now = timezone.now()
+        return self.is_live_at(timezone.now())
+
+    def is_live_at(self, moment):
+        """Whether `published()` lets this item through at `moment`, read from the instance."""
         return (
             self.status == Status.PUBLISHED
-            and (self.publish_at is None or self.publish_at <= now)
-            and (self.unpublish_at is None or self.unpublish_at > now)
+            and (self.publish_at is None or self.publish_at <= moment)
+            and (self.unpublish_at is None or self.unpublish_at > moment)
         )
 
     def clean(self):
