@@ -12,7 +12,7 @@ run: $(VENV)/.installed
 	$(BIN)/python manage.py runserver $(ADDR)
 
 test: $(VENV)/.installed-dev
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
@@ -26,6 +26,10 @@ $(VENV)/.installed: requirements.txt
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $@
 
-$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+# The W3C's Nu HTML checker (vnu.jar, run with Java) for tests/pages/test_nu_checker.py.
+VNU_JAR_VERSION := 26.9.27
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt Makefile
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	npm install --silent --no-audit --no-fund --prefix $(VENV)/vnu vnu-jar@$(VNU_JAR_VERSION)
 	touch $@

@@ -26,3 +26,10 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # Serve app static files straight from their folders, as after collectstatic.
 WHITENOISE_USE_FINDERS = True
+
+# pytest-xdist: each worker has its own test database (pytest-django adds the suffix) and,
+# on Redis, its own Redis database, since tests clear the cache (FLUSHDB) between them.
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _worker.startswith("gw") and CACHES["default"]["BACKEND"].startswith("django_redis."):  # noqa: F405
+    _base, _, _db = CACHES["default"]["LOCATION"].rpartition("/")  # noqa: F405
+    CACHES["default"]["LOCATION"] = f"{_base}/{int(_db or 0) + int(_worker[2:])}"  # noqa: F405
