@@ -26,9 +26,9 @@ from runcms.slugs import SlugMoved, get_by_slug
 
 SITE_NAME = "runcms"
 SITE_DESCRIPTION = "Running technique articles and the drills that teach it, with the cues a coach would give you."
-# Short enough that a publish or an unpublish reaches readers within a minute; the
-# ETag lets browsers and CDNs revalidate cheaply after that.
-PAGE_MAX_AGE = 60
+# Browsers and shared caches keep pages but revalidate them before every use, so after a
+# save "View on site" shows the new page at once; an unchanged page costs a 304 (ETag).
+PAGE_CACHING = {"public": True, "no_cache": True}
 ARTICLES_PER_PAGE = 12
 DRILLS_PER_PAGE = 24
 HOME_ITEMS = 6
@@ -75,7 +75,7 @@ def public_url(path, request=None):
 
 
 def public_page(view):
-    """GET/HEAD only, cacheable for a minute, conditional GET; 301 for an old slug.
+    """GET/HEAD only, revalidated before every use, conditional GET; 301 for an old slug.
 
     A preview is the editor's alone: never stored by a shared cache, never indexed.
     """
@@ -93,7 +93,7 @@ def public_page(view):
             response["X-Robots-Tag"] = "noindex"
             remember_preview_for_media(request, response)
         else:
-            patch_cache_control(response, public=True, max_age=PAGE_MAX_AGE)
+            patch_cache_control(response, **PAGE_CACHING)
         return response
 
     return wrapper

@@ -25,3 +25,18 @@ def test_reader_goes_from_home_to_an_article_and_follows_its_drill_card(live_ser
     assert page.locator("h1").inner_text() == "Heel pull on the box"
     assert page.locator(".steps li").count() == 2
     assert page.console_errors == []
+
+
+def test_a_reader_sees_an_editors_save_at_once_not_a_cached_page(live_server, page):
+    site = build_site()
+    page.goto(f"{live_server.url}/articles/the-pull/")
+    assert page.locator("h1").inner_text() == "The pull: bring the foot back under the hip"
+    page.goto(f"{live_server.url}/")
+
+    site.article.title = "The pull, revised"
+    site.article.save()
+    # A link followed: the browser may use its cache, but must revalidate the page first.
+    page.get_by_role("link", name="The pull: bring the foot back under the hip").first.click()
+    page.wait_for_url("**/articles/the-pull/")
+
+    assert page.locator("h1").inner_text() == "The pull, revised"
