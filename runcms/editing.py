@@ -14,6 +14,7 @@ from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectM
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
+from django.db.models.fields import BLANK_CHOICE_DASH
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.html import format_html
@@ -45,7 +46,17 @@ class _KnownValuesOnly:
             except (ValidationError, TypeError, ValueError):
                 continue
             parsable.append(item)
-        return super().optgroups(name, parsable, attr)
+        groups = super().optgroups(name, parsable, attr)
+        if not self.allow_multiple_selected:
+            # Valid HTML: a required single select starts with an empty choice, and no
+            # option is empty (Django's widget writes <option value=""></option>).
+            if self.is_required:
+                groups.insert(0, (None, [self.create_option(name, "", "", False, 0)], 0))
+            for _group, options, _index in groups:
+                for option in options:
+                    if option["value"] == "" and not option["label"]:
+                        option["label"] = BLANK_CHOICE_DASH[0][1]
+        return groups
 
 
 class SafeAutocompleteSelect(_KnownValuesOnly, AutocompleteSelect):
@@ -77,7 +88,7 @@ def _short_time(moment):
     # Wraps between the date and the time only.
     return format_html(
         '<time datetime="{}"><span class="nowrap">{}</span> <span class="nowrap">{}</span></time>',
-        local.isoformat(), f"{local:%Y-%m-%d}", f"{local:%H:%M}",
+        local.replace(microsecond=0).isoformat(), f"{local:%Y-%m-%d}", f"{local:%H:%M}",
     )
 
 

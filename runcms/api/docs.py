@@ -52,6 +52,8 @@ class DocsView(SpectacularSwaggerSplitView):
     view's HTML renderer, which has no template for it.
     """
 
+    # Spectacular's page with <html lang>, which screen readers and the Nu checker need.
+    template_name = "runcms/api_docs.html"
     throttle_classes = [AnonymousRateThrottle]
     http_method_names = READ_ONLY
 
