@@ -92,7 +92,7 @@ class SavedVersion:
     """What the database holds for one row: its version token (`updated_at`), and who saved it when."""
 
     token: str = ""  # "" when there is no such row
-    who: str = "someone"
+    who: str = "Someone"
     when: datetime | None = None
 
     @classmethod
@@ -108,7 +108,7 @@ class SavedVersion:
         if current is None:
             return cls()
         user = getattr(current, "updated_by", None)
-        return cls(_token(current.updated_at), user.get_username() if user else "someone", current.updated_at)
+        return cls(_token(current.updated_at), user.get_username() if user else "Someone", current.updated_at)
 
 
 @dataclass(frozen=True)
