@@ -1,6 +1,6 @@
-"""Admin behaviour shared by every publishable model: workflow columns and actions,
-revisions with undo (django-reversion), and refusing a save that would overwrite
-someone else's newer save (rule 3)."""
+"""Admin behaviour shared by every publishable model (workflow columns and actions,
+revisions with undo by django-reversion), and by every model admin: refusing a save,
+or a restore, that would overwrite someone else's newer save (rule 3)."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
