@@ -14,7 +14,13 @@ from articles.markdown import render_markdown
 from articles.models import Article, Author, Source, Topic
 from articles.services import check_embeds, embed_problems, link_embeds, render_body
 from drills.admin import OrderedInline, TaxonomyAdmin
-from runcms.editing import ConcurrencyForm, PublishableAdmin, SafeAutocompleteMixin, WorkflowFilter
+from runcms.editing import (
+    ConcurrencyAdminMixin,
+    ConcurrencyForm,
+    PublishableAdmin,
+    SafeAutocompleteMixin,
+    WorkflowFilter,
+)
 from runcms.publishing import Status
 
 # A long article is some 5,000 words; this leaves ample room and keeps a
@@ -25,7 +31,7 @@ admin.site.register(Topic, TaxonomyAdmin)
 
 
 @admin.register(Author)
-class AuthorAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
+class AuthorAdmin(ConcurrencyAdminMixin, SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ("name", "slug", "updated_at")
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}

@@ -23,12 +23,18 @@ from drills.models import (
     Rendition,
     Step,
 )
-from runcms.editing import ConcurrencyForm, PublishableAdmin, SafeAutocompleteMixin, WorkflowFilter
+from runcms.editing import (
+    ConcurrencyAdminMixin,
+    ConcurrencyForm,
+    PublishableAdmin,
+    SafeAutocompleteMixin,
+    WorkflowFilter,
+)
 
 POSITION_MAX = 9999
 
 
-class TaxonomyAdmin(admin.ModelAdmin):
+class TaxonomyAdmin(ConcurrencyAdminMixin, admin.ModelAdmin):
     list_display = ("name", "slug", "updated_at")
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
@@ -214,7 +220,7 @@ class ProgramAdmin(PublishableAdmin):
     )
 
 
-class CueMediaForm(forms.ModelForm):
+class CueMediaForm(ConcurrencyForm):
     """Checks new files by their bytes (services.check_media) before anything is stored, so a
     refusal is a form error next to the file and leaves storage untouched."""
 
@@ -245,7 +251,7 @@ class CueMediaForm(forms.ModelForm):
 
 
 @admin.register(CueMedia)
-class CueMediaAdmin(admin.ModelAdmin):
+class CueMediaAdmin(ConcurrencyAdminMixin, admin.ModelAdmin):
     form = CueMediaForm
     list_display = ("thumbnail", "__str__", "kind", "dimensions", "duration", "file_size", "updated_at")
     list_display_links = ("thumbnail", "__str__")
@@ -254,23 +260,25 @@ class CueMediaAdmin(admin.ModelAdmin):
     list_per_page = 50
     readonly_fields = ("preview", "kind", "details", "rendition_list", "used_by")
 
+    fieldsets = (
+        (None, {"fields": ("file", "poster")}),
+        ("Describe it", {"fields": ("title", "alt_text", "caption", "credit", "licence")}),
+        (
+            "Preview and focal point",
+            {
+                "fields": ("preview", ("focal_x", "focal_y")),
+                "description": "Click the picture on the part that must stay in view when it is "
+                "cropped, e.g. the runner’s knee. Phones show square crops around that point.",
+            },
+        ),
+    )
+
     class Media:
         js = ("drills/admin/focal-point.js",)
         css = {"all": ("drills/admin/media-library.css",)}
 
     def get_fieldsets(self, request, obj=None):
-        fieldsets = [
-            (None, {"fields": ("file", "poster")}),
-            ("Describe it", {"fields": ("title", "alt_text", "caption", "credit", "licence")}),
-            (
-                "Preview and focal point",
-                {
-                    "fields": ("preview", ("focal_x", "focal_y")),
-                    "description": "Click the picture on the part that must stay in view when it is "
-                    "cropped, e.g. the runner’s knee. Phones show square crops around that point.",
-                },
-            ),
-        ]
+        fieldsets = list(super().get_fieldsets(request, obj))
         if obj is not None:
             fieldsets += [
                 ("Details", {"fields": ("kind", "details", "rendition_list"), "classes": ("collapse",)}),
