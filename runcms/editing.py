@@ -132,10 +132,18 @@ class Restore:
     current_url: str  # the item as it is now
 
 
+class _UnlabelledHiddenInput(forms.HiddenInput):
+    """A hidden input the admin's fieldset can label without pointing at it (valid HTML:
+    a label's `for` must name a visible control)."""
+
+    def id_for_label(self, id_):
+        return ""
+
+
 class ConcurrencyForm(forms.ModelForm):
     """Carries the `updated_at` the editor loaded and refuses the save if it changed since."""
 
-    loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
+    loaded_version = forms.CharField(widget=_UnlabelledHiddenInput, required=False)
     restore = None  # a Restore, set by ConcurrencyAdminMixin.get_form on a restore form
 
     def __init__(self, *args, **kwargs):
