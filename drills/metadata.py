@@ -36,12 +36,29 @@ def strip_metadata(file, extension):
     file.seek(0)
     try:
         if extension in _REMUXED:
-            return _remux(file, extension)
+            remuxed = _remux(file, extension)
+            if _same_bytes(remuxed, file):
+                remuxed.close()
+                return None
+            return remuxed
         data = file.read()
         cleaned = _STRIPPERS[extension](data)
         return None if cleaned == data else ContentFile(cleaned)
     finally:
         file.seek(0)
+
+
+def _same_bytes(first, second, chunk=1024 * 1024):
+    first.seek(0)
+    second.seek(0)
+    try:
+        while (block := first.read(chunk)) == second.read(chunk):
+            if not block:
+                return True
+        return False
+    finally:
+        first.seek(0)
+        second.seek(0)
 
 
 # --- Orientation ------------------------------------------------------------------------------
@@ -285,7 +302,13 @@ def _strip_wav(data):
 
 def _strip_mp3(data):
     buffer = io.BytesIO(data)
-    mutagen.id3.delete(buffer)  # ID3v2 at the start, ID3v1 at the end
+    mutagen.id3.delete(buffer)  # the first ID3v2 at the start, ID3v1 at the end
+    # Tools that do not look for an existing tag put theirs in front of it.
+    while buffer.getvalue().startswith(b"ID3") and buffer.getbuffer().nbytes < len(data):
+        size_before = buffer.getbuffer().nbytes
+        mutagen.id3.delete(buffer, delete_v1=False)
+        if buffer.getbuffer().nbytes == size_before:
+            break
     mutagen.apev2.delete(buffer)
     return buffer.getvalue()
 
