@@ -352,7 +352,7 @@ def _remux(file, extension):
             av.open(target.name, "w", format=muxer, options=options) as output,
         ):
             copied = {
-                stream.index: _copy_stream(stream, output)
+                stream.index: _copy_stream(stream, output, keep_tag=muxer != "webm")
                 for stream in source.streams
                 if stream.type in ("video", "audio") and not stream.disposition & av.stream.Disposition.attached_pic
             }
@@ -364,8 +364,11 @@ def _remux(file, extension):
         raise
 
 
-def _copy_stream(stream, output):
+def _copy_stream(stream, output, *, keep_tag):
     copy = output.add_stream_from_template(stream)
+    if keep_tag:
+        # PyAV lets the muxer choose, which turns HEVC's "hvc1" into "hev1": Safari plays only the first.
+        copy.codec_context.codec_tag = stream.codec_context.codec_tag
     if stream.type == "video" and stream.average_rate:
         # Written as WebM's default frame duration: without it the frames' durations are lost.
         copy.codec_context.framerate = stream.average_rate

@@ -154,7 +154,7 @@ def tagged_wav():
     return data[:4] + struct.pack("<I", len(data) - 8) + data[8:]
 
 
-def tagged_video(container, codec, rotation=0):
+def tagged_video(container, codec, rotation=0, codec_tag=None):
     with tempfile.NamedTemporaryFile(suffix=f".{container}") as target:
         options = {"movflags": "use_metadata_tags"} if container == "mp4" else {}
         with av.open(target.name, "w", format=container, options=options) as output:
@@ -163,6 +163,8 @@ def tagged_video(container, codec, rotation=0):
             stream = output.add_stream(codec, rate=25, options=extra)
             stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p"
             stream.metadata.update({"handler_name": f"{OWNER}'s phone", "title": COMMENT})
+            if codec_tag:
+                stream.codec_context.codec_tag = codec_tag
             if rotation:
                 stream.set_display_rotation(rotation)
             for index in range(25):
@@ -406,6 +408,17 @@ def test_served_video_keeps_its_rotation_length_and_packets(client, container, c
         assert next(video.decode(video=0)).rotation == 90
     assert packets(data) == packets(original)
     assert (media.width, media.height, media.duration_seconds) == (48, 64, 1.0)
+
+
+def test_served_hevc_video_keeps_the_hvc1_tag_safari_needs(client):
+    original = tagged_video("mp4", "libx265", codec_tag="hvc1")
+    media = public(upload_media(original, filename="clip.mp4", poster=corpus.photo_jpeg()))
+
+    data = served(client, media.file.url)
+
+    with av.open(io.BytesIO(data)) as video:
+        assert video.streams.video[0].codec_context.codec_tag == "hvc1"
+    assert_no_secrets(data)
 
 
 # --- Media stored before uploads were cleaned ----------------------------------------------------
