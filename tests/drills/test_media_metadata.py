@@ -15,6 +15,7 @@ import av
 import mutagen
 import pytest
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from mutagen.id3 import COMM, TPE1, TXXX
 from mutagen.mp3 import MP3
@@ -26,6 +27,7 @@ from PIL import ExifTags, Image, ImageDraw, PngImagePlugin
 from drills import services
 from drills.media import verify_upload
 from drills.models import Cue, CueMedia, DrillMedia
+from tests.admin_forms import admin_form_data
 from tests.api.replica import delta_sync, full_sync
 from tests.drills import corpus
 from tests.factories import make_drill, stored_files, upload_media
@@ -273,6 +275,22 @@ def test_size_hash_etag_and_api_describe_the_served_bytes(client):
     assert (api["bytes"], api["sha256"]) == (len(data), hashlib.sha256(data).hexdigest())
     assert response["ETag"] == f'"{hashlib.sha256(data).hexdigest()}"'
     assert response["Content-Length"] == str(len(data))
+
+
+def test_a_photo_uploaded_in_the_admin_is_served_without_its_metadata(client, editor):
+    client.force_login(editor)
+    form = admin_form_data(client.get("/admin/drills/cuemedia/add/"))
+    photo = SimpleUploadedFile("holiday.jpg", private_jpeg(), content_type="image/jpeg")
+
+    response = client.post("/admin/drills/cuemedia/add/", {**form, "alt_text": "A runner", "file": photo})
+
+    assert response.status_code == 302
+    media = public(CueMedia.objects.get())
+    client.logout()
+    data = served(client, media.file.url)
+    assert dict(open_image(data).getexif()) == {ExifTags.Base.Orientation: 6}
+    assert (media.size_bytes, media.sha256) == (len(data), hashlib.sha256(data).hexdigest())
+    assert_no_secrets(data)
 
 
 def test_a_photo_without_metadata_is_stored_byte_for_byte(client):
