@@ -24,6 +24,7 @@ from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 
 from drills.media import VerifiedMedia, verify_poster, verify_upload
+from drills.metadata import strip_metadata
 from drills.models import MEDIA_USES, CueMedia, MediaKind, Rendition
 from drills.renditions import build_renditions
 
@@ -54,6 +55,9 @@ class MediaCheck:
     file: VerifiedMedia | None
     poster: VerifiedMedia | None
     drop_poster: bool
+    # What is stored: the upload without its private metadata (None: the upload as it is).
+    clean_file: File | None = None
+    clean_poster: File | None = None
 
 
 @dataclass(frozen=True)
@@ -74,17 +78,17 @@ def check_media(media, *, file=None, poster=None):
     unsaved. Nothing is stored.
     """
     errors = {}
-    found_file = found_poster = None
+    found_file = found_poster = clean_file = clean_poster = None
     if file is not None:
         try:
-            found_file = verify_upload(file)
+            found_file, clean_file = _verified_without_metadata(file, verify_upload)
         except ValidationError as error:
             errors["file"] = error
     elif not media.file:
         errors["file"] = ValidationError("Choose a photo, animation, video or audio file to upload.", code="required")
     if poster:
         try:
-            found_poster = verify_poster(poster)
+            found_poster, clean_poster = _verified_without_metadata(poster, verify_poster)
         except ValidationError as error:
             errors["poster"] = error
     if errors:
@@ -121,7 +125,27 @@ def check_media(media, *, file=None, poster=None):
         media.frame_count = found_file.frame_count
         media.size_bytes = found_file.size_bytes
         media.sha256 = found_file.sha256
-    return MediaCheck(found_file, found_poster, drop_poster=kind != MediaKind.VIDEO and bool(media.poster))
+    return MediaCheck(
+        found_file, found_poster, drop_poster=kind != MediaKind.VIDEO and bool(media.poster),
+        clean_file=clean_file, clean_poster=clean_poster,
+    )
+
+
+def _verified_without_metadata(file, verify):
+    """(what the bytes to store are, those bytes or None for `file` as it is): `file` verified,
+    then without its private metadata (rule 6), verified again as it will be served."""
+    found = verify(file)
+    try:
+        clean = strip_metadata(file, found.extension)
+    except Exception as error:
+        # Verified bytes that cannot be rewritten are rare (an odd but playable container);
+        # serving them as they are could publish where and by whom they were made.
+        raise ValidationError(
+            "The file's hidden details (such as location, camera and owner) could not be removed, "
+            "so it cannot be published. Export it again from a photo, video or audio app and re-upload.",
+            code="metadata",
+        ) from error
+    return (found, None) if clean is None else (verify(clean), clean)
 
 
 def _article(noun):
@@ -170,9 +194,9 @@ def save_media(media, *, file=None, poster=None, check=None):
     with discard_files_on_error(), transaction.atomic():
         before = _stored_state(media)
         if check.file:
-            _store(media.file, f"upload.{check.file.extension}", _as_file(file))
+            _store(media.file, f"upload.{check.file.extension}", check.clean_file or _as_file(file))
         if check.poster:
-            _store(media.poster, f"poster.{check.poster.extension}", _as_file(poster))
+            _store(media.poster, f"poster.{check.poster.extension}", check.clean_poster or _as_file(poster))
         elif check.drop_poster or poster is False:
             media.poster = ""
         media.save()
@@ -272,6 +296,42 @@ def renditions_missing(media):
         return False
     names = [rendition.file.name for rendition in media.renditions.all()]
     return not names or not all(default_storage.exists(name) for name in names)
+
+
+# --- Metadata in files stored before uploads were cleaned ----------------------------------
+
+
+def strip_stored_metadata(media, *, dry_run=False):
+    """Store `media`'s file and poster again without their private metadata, as an upload now
+    is; return the names of the fields whose bytes changed (with `dry_run`, would change).
+
+    The clean bytes get new names, since a stored name never stands for other bytes (caches
+    keep originals for a day, apps key their copies on it); the size and hash follow, and the
+    save is logged for sync. Renditions stay as they are: they never carried any metadata,
+    and the pixels they are made from do not change.
+    """
+    stored = (media.file.name or "", media.poster.name or "")
+    cleaned = {}
+    for field, verify in (("file", verify_upload), ("poster", verify_poster)):
+        field_file = getattr(media, field)
+        if not field_file:
+            continue
+        with field_file.open("rb") as content:
+            found, clean = _verified_without_metadata(content, verify)
+        if clean is not None:
+            cleaned[field] = (found, clean)
+    if dry_run or not cleaned:
+        return list(cleaned)
+    with discard_files_on_error(), transaction.atomic():
+        if CueMedia.objects.select_for_update().filter(pk=media.pk).values_list("file", "poster").first() != stored:
+            return []  # replaced or deleted meanwhile: the new file went through the upload checks
+        for field, (found, clean) in cleaned.items():
+            _store(getattr(media, field), f"{field}.{found.extension}", clean)
+        if "file" in cleaned:
+            media.size_bytes, media.sha256 = cleaned["file"][0].size_bytes, cleaned["file"][0].sha256
+        media.save(update_fields=["file", "poster", "size_bytes", "sha256", "updated_at"])
+        _delete_on_commit(set(stored) - {media.file.name, media.poster.name})
+    return list(cleaned)
 
 
 # --- Deleting -------------------------------------------------------------------------------

@@ -315,9 +315,10 @@ def test_a_single_byte_range_answers_206_with_those_bytes(client, header, start,
 
 
 def test_range_of_an_audio_file_lets_a_player_seek(client):
-    content = corpus.mp3()
-    media = upload_media(content, filename="cue.mp3")
+    media = upload_media(corpus.mp3(), filename="cue.mp3")
     Cue.objects.create(drill=make_drill(), text="Level hips", audio=media)
+    with media.file.open("rb") as stored:  # the upload without its tags
+        content = stored.read()
 
     response = client.get(media.file.url, headers={"Range": "bytes=1000-1999"})
 
