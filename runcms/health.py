@@ -62,10 +62,16 @@ def _database_answers():
 
 
 def _cache_answers():
+    # A key of its own per check: load balancers check every server at once, and with one
+    # shared key a check would read another's probe and report a working cache as down.
+    # A hung cache costs each call its socket timeout (REDIS_SOCKET_TIMEOUT), so two calls.
     probe = secrets.token_hex(8)
+    key = f"runcms:healthz:{probe}"
     try:
-        cache.set("runcms:healthz", probe, 10)
-        answered = cache.get("runcms:healthz") == probe
+        cache.set(key, probe, 10)
+        answered = cache.get(key) == probe
+        if answered:
+            cache.delete(key)
     except Exception:  # each cache backend raises its own connection errors
         logger.exception("Health check: the cache does not answer")
         return False

@@ -2,7 +2,9 @@ import json
 import os
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
+import httpx
 import pytest
 from django.conf import settings as django_settings
 from django.db import OperationalError, connection
@@ -61,3 +63,24 @@ def test_without_redis_the_site_keeps_answering_and_healthz_reports_the_cache(cl
 
     assert (health.status_code, health.json()["status"], health.json()["cache"]) == (200, "degraded", "unavailable")
     assert api.status_code == 200
+
+
+def redis_cache_url():
+    cache_url = os.environ.get("CACHE_URL", "")
+    if not cache_url.startswith("redis://"):
+        pytest.skip("needs Redis: run with CACHE_URL=redis://127.0.0.1:6379/<db>")
+    return cache_url
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_health_checks_all_see_a_working_redis(live_server, settings):
+    settings.CACHES = caches_from_the_settings_for(redis_cache_url())
+
+    def check(_):
+        return httpx.get(f"{live_server.url}/healthz", timeout=10).json()["cache"]
+
+    # Load balancers check every server at once: 8 at a time, as in the report.
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(check, range(200)))
+
+    assert answers.count("ok") == len(answers)
