@@ -82,11 +82,21 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Seconds every use of Redis (the cache, and the API throttle through it) waits to connect
+# and for an answer. redis-py's default is 5 s a command: a Redis that accepts connections but
+# never answers would stall each API request and /healthz for 10 s while pages answer at once.
+REDIS_SOCKET_CONNECT_TIMEOUT = env.float("REDIS_SOCKET_CONNECT_TIMEOUT", default=0.25)
+REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=0.25)
+
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 if CACHES["default"]["BACKEND"].startswith("django_redis."):
-    # Should Redis go away, the site keeps answering (the API throttle lets requests
+    _redis_options = CACHES["default"].setdefault("OPTIONS", {})
+    # Should Redis go away or hang, the site keeps answering (the API throttle lets requests
     # through) and the error is logged; /healthz reports the cache as unavailable.
-    CACHES["default"].setdefault("OPTIONS", {}).update({"IGNORE_EXCEPTIONS": True, "LOG_IGNORED_EXCEPTIONS": True})
+    _redis_options.update({"IGNORE_EXCEPTIONS": True, "LOG_IGNORED_EXCEPTIONS": True})
+    # CACHE_URL may set its own (redis://host:6379/0?socket_timeout=0.5).
+    _redis_options.setdefault("SOCKET_CONNECT_TIMEOUT", REDIS_SOCKET_CONNECT_TIMEOUT)
+    _redis_options.setdefault("SOCKET_TIMEOUT", REDIS_SOCKET_TIMEOUT)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
