@@ -1,8 +1,9 @@
 """`/healthz` for load balancers: 200 while this server can answer, 503 when the database does not.
 
-It answers before any other middleware: load balancers and orchestrators call it by
-the instance's address (a Host header that is not in ALLOWED_HOSTS) and over plain
-HTTP (which SECURE_SSL_REDIRECT would redirect).
+It answers before any other middleware but the ones that add the security headers:
+load balancers and orchestrators call it by the instance's address (a Host header that
+is not in ALLOWED_HOSTS) and over plain HTTP (SECURE_REDIRECT_EXEMPT spares it the
+redirect to HTTPS).
 """
 
 import logging
