@@ -4,6 +4,7 @@ There is no dev/prod split of modules: the environment is the split. `.env.examp
 lists every variable with a safe local value; the README explains each one.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -37,6 +38,7 @@ INSTALLED_APPS = [
     "corsheaders",
     "reversion",
     "csp",
+    "axes",
     "runcms",
     "drills",
     "articles",
@@ -60,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the lockout page
 ]
 
 ROOT_URLCONF = "runcms.urls"
@@ -101,6 +104,21 @@ if CACHES["default"]["BACKEND"].startswith("django_redis."):
     # CACHE_URL may set its own (redis://host:6379/0?socket_timeout=0.5).
     _redis_options.setdefault("SOCKET_CONNECT_TIMEOUT", REDIS_SOCKET_CONNECT_TIMEOUT)
     _redis_options.setdefault("SOCKET_TIMEOUT", REDIS_SOCKET_TIMEOUT)
+
+# Login protection (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords in a row for one
+# username from one address, that pair is locked out for LOGIN_COOLOFF_MINUTES, or until an
+# administrator deletes its access attempts in the admin. The address is the one the API
+# throttle counts by (API_NUM_PROXIES), so a client cannot dodge it with X-Forwarded-For.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out login before checking the password
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.float("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "runcms.api.throttling.client_address"
+AXES_LOCKOUT_CALLABLE = "runcms.lockout.locked_out"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
