@@ -1,8 +1,9 @@
 """`/healthz` for load balancers: 200 while this server can answer, 503 when the database does not.
 
-It answers before any other middleware: load balancers and orchestrators call it by
-the instance's address (a Host header that is not in ALLOWED_HOSTS) and over plain
-HTTP (which SECURE_SSL_REDIRECT would redirect).
+It answers before any other middleware but the ones that add the security headers:
+load balancers and orchestrators call it by the instance's address (a Host header that
+is not in ALLOWED_HOSTS) and over plain HTTP (SECURE_REDIRECT_EXEMPT spares it the
+redirect to HTTPS).
 """
 
 import logging
@@ -62,10 +63,16 @@ def _database_answers():
 
 
 def _cache_answers():
+    # A key of its own per check: load balancers check every server at once, and with one
+    # shared key a check would read another's probe and report a working cache as down.
+    # A hung cache costs each call its socket timeout (REDIS_SOCKET_TIMEOUT), so two calls.
     probe = secrets.token_hex(8)
+    key = f"runcms:healthz:{probe}"
     try:
-        cache.set("runcms:healthz", probe, 10)
-        answered = cache.get("runcms:healthz") == probe
+        cache.set(key, probe, 10)
+        answered = cache.get(key) == probe
+        if answered:
+            cache.delete(key)
     except Exception:  # each cache backend raises its own connection errors
         logger.exception("Health check: the cache does not answer")
         return False

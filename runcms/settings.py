@@ -4,6 +4,7 @@ There is no dev/prod split of modules: the environment is the split. `.env.examp
 lists every variable with a safe local value; the README explains each one.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -37,14 +38,21 @@ INSTALLED_APPS = [
     "corsheaders",
     "reversion",
     "csp",
+    "axes",
     "runcms",
     "drills",
     "articles",
 ]
 
 MIDDLEWARE = [
-    "runcms.health.HealthCheckMiddleware",  # first: load balancers call it by IP, over HTTP
+    # The security headers go on every response, /healthz and static files included: these
+    # only add headers (SECURE_REDIRECT_EXEMPT spares /healthz the HTTPS redirect).
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Before the Host check: load balancers call it by the instance's IP, over plain HTTP.
+    "runcms.health.HealthCheckMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -54,8 +62,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the lockout page
 ]
 
 ROOT_URLCONF = "runcms.urls"
@@ -82,11 +89,36 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Seconds every use of Redis (the cache, and the API throttle through it) waits to connect
+# and for an answer. redis-py's default is 5 s a command: a Redis that accepts connections but
+# never answers would stall each API request and /healthz for 10 s while pages answer at once.
+REDIS_SOCKET_CONNECT_TIMEOUT = env.float("REDIS_SOCKET_CONNECT_TIMEOUT", default=0.25)
+REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=0.25)
+
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 if CACHES["default"]["BACKEND"].startswith("django_redis."):
-    # Should Redis go away, the site keeps answering (the API throttle lets requests
+    _redis_options = CACHES["default"].setdefault("OPTIONS", {})
+    # Should Redis go away or hang, the site keeps answering (the API throttle lets requests
     # through) and the error is logged; /healthz reports the cache as unavailable.
-    CACHES["default"].setdefault("OPTIONS", {}).update({"IGNORE_EXCEPTIONS": True, "LOG_IGNORED_EXCEPTIONS": True})
+    _redis_options.update({"IGNORE_EXCEPTIONS": True, "LOG_IGNORED_EXCEPTIONS": True})
+    # CACHE_URL may set its own (redis://host:6379/0?socket_timeout=0.5).
+    _redis_options.setdefault("SOCKET_CONNECT_TIMEOUT", REDIS_SOCKET_CONNECT_TIMEOUT)
+    _redis_options.setdefault("SOCKET_TIMEOUT", REDIS_SOCKET_TIMEOUT)
+
+# Login protection (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords in a row for one
+# username from one address, that pair is locked out for LOGIN_COOLOFF_MINUTES, or until an
+# administrator deletes its access attempts in the admin. The address is the one the API
+# throttle counts by (API_NUM_PROXIES), so a client cannot dodge it with X-Forwarded-For.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out login before checking the password
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.float("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "runcms.api.throttling.client_address"
+AXES_LOCKOUT_CALLABLE = "runcms.lockout.locked_out"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -162,6 +194,32 @@ _proxy_header = env.list("SECURE_PROXY_SSL_HEADER", default=[])
 SECURE_PROXY_SSL_HEADER = tuple(_proxy_header) if len(_proxy_header) == 2 else None
 # /healthz is called by load balancers over plain HTTP inside the private network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# Browser features no page of the site uses stay off, for embedded frames too; the video
+# player keeps its full-screen and picture-in-picture buttons.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "autoplay": [],
+    "browsing-topics": [],
+    "camera": [],
+    "display-capture": [],
+    "encrypted-media": [],
+    "fullscreen": "self",
+    "geolocation": [],
+    "gyroscope": [],
+    "hid": [],
+    "idle-detection": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "picture-in-picture": "self",
+    "publickey-credentials-get": [],
+    "screen-wake-lock": [],
+    "serial": [],
+    "usb": [],
+    "xr-spatial-tracking": [],
+}
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -71,9 +71,22 @@ def import_content(source, *, progress=_NoProgress):
             )
         _check_storage_is_free(checked.files)
         if isinstance(default_storage, FileSystemStorage):
+            _make_media_folder(Path(default_storage.location))
             size = sum(Path(copy).stat().st_size for copy, _ in checked.files.values())
             _check_free_space(default_storage.location, size, "for the media files", "MEDIA_ROOT")
         return _restore(checked, progress)
+
+
+def _make_media_folder(folder):
+    """A new site's MEDIA_ROOT may not exist yet: make it, as the first upload would."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise BackupError(
+            f"The media folder {folder} (MEDIA_ROOT) does not exist and cannot be created: {error.strerror}. "
+            "Nothing was imported. Create that folder, writable by the user that runs the import, or point "
+            "MEDIA_ROOT at one that is, then import again."
+        ) from error
 
 
 def _site_has_content():

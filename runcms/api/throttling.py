@@ -1,5 +1,5 @@
 from rest_framework.settings import api_settings
-from rest_framework.throttling import AnonRateThrottle
+from rest_framework.throttling import AnonRateThrottle, BaseThrottle
 
 
 class AnonymousRateThrottle(AnonRateThrottle):
@@ -11,3 +11,10 @@ class AnonymousRateThrottle(AnonRateThrottle):
 
     def get_rate(self):
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+
+def client_address(request):
+    """The address a request is counted by: REMOTE_ADDR, or the one the outermost of
+    API_NUM_PROXIES proxies saw, from X-Forwarded-For. The admin login's lockout counts
+    by it too (AXES_CLIENT_IP_CALLABLE), so both agree on who the client is."""
+    return BaseThrottle().get_ident(request)

@@ -616,6 +616,26 @@ def test_an_archive_too_big_for_the_free_disk_space_is_refused_with_a_clear_mess
     assert_site_is_empty(settings.MEDIA_ROOT)
 
 
+def test_import_into_a_media_folder_that_does_not_exist_yet_creates_it(small_archive, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "new-site" / "media"
+
+    import_(small_archive)
+
+    assert CueMedia.objects.count() == 2
+    assert all((settings.MEDIA_ROOT / media.file.name).is_file() for media in CueMedia.objects.all())
+
+
+def test_import_into_a_media_folder_that_cannot_be_created_says_what_to_create(small_archive, settings, tmp_path):
+    (tmp_path / "a-file").write_text("not a folder")
+    settings.MEDIA_ROOT = tmp_path / "a-file" / "media"
+
+    with pytest.raises(CommandError, match=r"media folder .*a-file/media \(MEDIA_ROOT\) does not exist and cannot "
+                       r"be created: .* Nothing was imported\. Create that folder"):
+        import_(small_archive)
+
+    assert not any(model.objects.exists() for model in CONTENT_MODELS)
+
+
 def test_missing_archive_is_a_clear_error(tmp_path):
     with pytest.raises(CommandError, match="There is no archive at"):
         import_(tmp_path / "nowhere.zip")

@@ -1,8 +1,12 @@
 import json
 import os
+import socket
 import subprocess
 import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
 
+import httpx
 import pytest
 from django.conf import settings as django_settings
 from django.db import OperationalError, connection
@@ -42,9 +46,9 @@ def test_healthz_answers_a_load_balancer_calling_by_ip_over_plain_http(client, s
     assert client.get("/", headers={"host": "10.0.1.23:8000"}).status_code == 400  # only the health check
 
 
-def caches_from_the_settings_for(cache_url):
-    """CACHES exactly as runcms/settings.py builds them from this CACHE_URL."""
-    environment = {**os.environ, "CACHE_URL": cache_url, "DJANGO_SETTINGS_MODULE": "runcms.settings"}
+def caches_from_the_settings_for(cache_url, **variables):
+    """CACHES exactly as runcms/settings.py builds them from this CACHE_URL (and other variables)."""
+    environment = {**os.environ, **variables, "CACHE_URL": cache_url, "DJANGO_SETTINGS_MODULE": "runcms.settings"}
     script = "import json, runcms.settings as s; print(json.dumps(s.CACHES))"
     output = subprocess.run(
         [sys.executable, "-c", script], env=environment, capture_output=True, text=True, check=True,
@@ -61,3 +65,65 @@ def test_without_redis_the_site_keeps_answering_and_healthz_reports_the_cache(cl
 
     assert (health.status_code, health.json()["status"], health.json()["cache"]) == (200, "degraded", "unavailable")
     assert api.status_code == 200
+
+
+def redis_cache_url():
+    cache_url = os.environ.get("CACHE_URL", "")
+    if not cache_url.startswith("redis://"):
+        pytest.skip("needs Redis: run with CACHE_URL=redis://127.0.0.1:6379/<db>")
+    return cache_url
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_health_checks_all_see_a_working_redis(live_server, settings):
+    settings.CACHES = caches_from_the_settings_for(redis_cache_url())
+
+    def check(_):
+        return httpx.get(f"{live_server.url}/healthz", timeout=10).json()["cache"]
+
+    # Load balancers check every server at once: 8 at a time, as in the report.
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(check, range(200)))
+
+    assert answers.count("ok") == len(answers)
+
+
+@pytest.fixture
+def hung_redis_url():
+    """A Redis address that accepts connections (the kernel completes them) and never answers."""
+    with socket.create_server(("127.0.0.1", 0), backlog=64) as server:
+        yield f"redis://127.0.0.1:{server.getsockname()[1]}/0"
+
+
+def test_a_hung_redis_leaves_healthz_answering_within_a_second_saying_so(client, settings, hung_redis_url):
+    settings.CACHES = caches_from_the_settings_for(hung_redis_url)
+
+    started = time.monotonic()
+    health = client.get("/healthz")
+    elapsed = time.monotonic() - started
+
+    assert (health.status_code, health.json()["status"], health.json()["cache"]) == (200, "degraded", "unavailable")
+    assert elapsed < 1  # the bound the issue sets; without timeouts it took 10 s
+
+
+def test_a_hung_redis_costs_an_api_request_a_fraction_of_a_second(client, settings, hung_redis_url):
+    settings.CACHES = caches_from_the_settings_for(hung_redis_url)
+
+    started = time.monotonic()
+    response = client.get("/api/v1/drills/")
+    elapsed = time.monotonic() - started
+
+    assert response.status_code == 200
+    assert elapsed < 1  # the throttle's read and write each wait REDIS_SOCKET_TIMEOUT at most
+
+
+def test_redis_timeouts_come_from_the_environment_and_the_cache_url():
+    from_environment = caches_from_the_settings_for(
+        "redis://127.0.0.1:6379/0", REDIS_SOCKET_CONNECT_TIMEOUT="0.5", REDIS_SOCKET_TIMEOUT="0.75"
+    )
+    from_the_url = caches_from_the_settings_for("redis://127.0.0.1:6379/0?socket_timeout=2&socket_connect_timeout=1")
+
+    assert from_environment["default"]["OPTIONS"]["SOCKET_CONNECT_TIMEOUT"] == 0.5
+    assert from_environment["default"]["OPTIONS"]["SOCKET_TIMEOUT"] == 0.75
+    assert from_the_url["default"]["OPTIONS"]["SOCKET_CONNECT_TIMEOUT"] == 1
+    assert from_the_url["default"]["OPTIONS"]["SOCKET_TIMEOUT"] == 2

@@ -3,13 +3,19 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 
+def log_in(client, username, password):
+    """Through the admin's login form, as a person does (the lockout backend needs the request)."""
+    response = client.post("/admin/login/?next=/admin/", {"username": username, "password": password})
+    return response.status_code == 302 and response["Location"] == "/admin/"
+
+
 @pytest.mark.django_db
 def test_quickstart_creates_an_admin_login_that_works_and_prints_it(client, capsys):
     call_command("quickstart")
 
     output = capsys.readouterr().out
     password = output.split("Password: ")[1].split()[0]
-    assert client.login(username="admin", password=password)
+    assert log_in(client, "admin", password)
     assert client.get("/admin/").status_code == 200
 
 
@@ -31,4 +37,4 @@ def test_quickstart_takes_the_login_from_the_environment(client, monkeypatch, ca
 
     call_command("quickstart")
 
-    assert client.login(username="coach", password="a long chosen passphrase")
+    assert log_in(client, "coach", "a long chosen passphrase")
