@@ -96,12 +96,35 @@ def test_details_document_the_nul_guard_and_only_slugs_move(client):
     assert "400" in media and "301" not in media
 
 
-def test_page_size_has_no_minimum_since_0_and_less_give_the_default(client):
+def test_page_size_starts_at_1_and_has_no_maximum_since_a_larger_one_is_capped(client):
     parameters = served_schema(client)["paths"]["/api/v1/drills/"]["get"]["parameters"]
 
     page_size = next(p for p in parameters if p["name"] == "page_size")
 
-    assert "minimum" not in page_size["schema"] and "default" in page_size["description"]
+    assert page_size["schema"]["minimum"] == 1 and "maximum" not in page_size["schema"]
+    assert "treated as 100" in page_size["description"]
+
+
+def test_every_optional_query_parameter_says_an_empty_value_counts_as_absent(client):
+    paths = served_schema(client)["paths"]
+
+    for path, operations in paths.items():
+        for parameter in operations["get"].get("parameters", []):
+            if parameter["in"] == "query":
+                assert parameter.get("allowEmptyValue") is True, f"{path} {parameter['name']}"
+
+
+def test_public_operations_require_no_authentication(client):
+    schema = served_schema(client)
+
+    assert "security" not in schema
+    assert [path for path, ops in schema["paths"].items() if "security" in ops["get"]] == []
+
+
+def test_every_operation_documents_the_servers_414_for_an_over_long_address(client):
+    paths = served_schema(client)["paths"]
+
+    assert [path for path, operations in paths.items() if "414" not in operations["get"]["responses"]] == []
 
 
 def test_the_main_objects_come_with_examples(client):
