@@ -104,6 +104,9 @@ class ApiSchema(AutoSchema):
                 ).lstrip()
             if parameter["in"] == "path" and parameter["name"] in PATH_PARAMETERS:
                 parameter["description"] = PATH_PARAMETERS[parameter["name"]]
+            if parameter["in"] == "path" and parameter["name"] == "id":
+                # The same type as the objects' `id`, so a client passes one back as it got it.
+                parameter["schema"] = {"type": "string", "format": "uuid"}
         return parameters
 
     def get_description(self):
