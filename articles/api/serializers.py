@@ -62,14 +62,22 @@ class AuthorSerializer(serializers.ModelSerializer):
         return absolute_url(self.context["request"], path)
 
 
+# A link or nothing. Not drf-spectacular's `oneOf` of a URI and an empty string: a validator that
+# does not check formats finds "" matching both, so it refuses the response.
+@extend_schema_field({"type": "string", "maxLength": 200, "pattern": "^([a-zA-Z][a-zA-Z0-9+.-]*://\\S+)?$"})
+class OptionalUrlField(serializers.CharField):
+    pass
+
+
 class SourceSerializer(serializers.ModelSerializer):
+    url = OptionalUrlField(read_only=True, help_text="Absolute link to it (http or https), or an empty string.")
+
     class Meta:
         model = Source
         fields = ["title", "author", "url"]
         extra_kwargs = {
             "title": {"help_text": "Title of the source, e.g. a book."},
             "author": {"help_text": "Who wrote it; may be empty."},
-            "url": {"help_text": "Link to it (http or https); may be empty."},
         }
 
 

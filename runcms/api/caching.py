@@ -13,7 +13,9 @@ import hashlib
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
+from django.utils.http import parse_etags
 from rest_framework.exceptions import APIException
+from rest_framework.response import Response
 
 from runcms import sync
 from runcms.api.fields import public_base
@@ -76,6 +78,7 @@ class ConditionalGetMixin:
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)  # throttling first: a 304 is still a request
         self.etag = None
+        self.if_any_exists = False
         if request.method in ("GET", "HEAD"):
             self.check_query(request)
             key = repr(
@@ -87,11 +90,18 @@ class ConditionalGetMixin:
                 )
             )
             self.etag = '"' + hashlib.sha256(key.encode()).hexdigest()[:40] + '"'
+            if "*" in parse_etags(request.headers.get("If-None-Match", "")):
+                # `*` matches any current representation (RFC 9110, 13.1.2), and only the view
+                # knows whether there is one: a missing item or a bad filter stays a 404 or 400.
+                self.if_any_exists = True
+                return
             conditional = get_conditional_response(request._request, etag=self.etag)
             if conditional is not None:
                 raise NotModified() if conditional.status_code == 304 else PreconditionFailed()
 
     def finalize_response(self, request, response, *args, **kwargs):
+        if getattr(self, "if_any_exists", False) and response.status_code == 200:
+            response = Response(status=304)
         response = super().finalize_response(request, response, *args, **kwargs)
         if request.method in ("GET", "HEAD"):
             etag = getattr(self, "etag", None)

@@ -1,5 +1,6 @@
 """Filters every content list shares: `updated_since`, and a full-text `search`."""
 
+import re
 from datetime import UTC, datetime, time
 from functools import reduce
 from operator import add
@@ -17,6 +18,14 @@ SEARCH_CONFIG = "english"
 MAX_SEARCH_WORDS = 12
 
 
+# A date, optionally with a time (seconds, fraction) and an offset: RFC 3339's date-time, and the
+# ISO 8601 forms it leaves out that the filter takes as well (a date alone, a time without offset).
+ISO_DATE_TIME = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+    r"(?:[Tt ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)?(?:[Zz]|[+-][0-9]{2}(?::?[0-9]{2})?)?)?"
+)
+
+
 class IsoDateTimeField(forms.Field):
     default_error_messages = {
         # No percent sign: django-filter %-formats the message.
@@ -25,21 +34,27 @@ class IsoDateTimeField(forms.Field):
     }
 
     def to_python(self, value):
-        value = value.strip() if isinstance(value, str) else value
         if value in self.empty_values:
-            return None  # `updated_since=` and `updated_since=%20` alike: no filter
-        try:
-            parsed = parse_datetime(value)
-            if parsed is None and (day := parse_date(value)) is not None:
-                parsed = datetime.combine(day, time.min)
-            if parsed is not None:
-                # Naive times are UTC; converting here also refuses times UTC cannot hold.
-                parsed = parsed.replace(tzinfo=UTC) if timezone.is_naive(parsed) else parsed.astimezone(UTC)
-        except (ValueError, OverflowError):
-            parsed = None
+            return None  # `updated_since=`: no filter, as the schema's allowEmptyValue says
+        parsed = None
+        # Only the extended forms the schema describes: Python would also read week dates,
+        # `20260501` and other scripts' digits, which a client never meant as a time.
+        if isinstance(value, str) and ISO_DATE_TIME.fullmatch(value):
+            try:
+                parsed = parse_datetime(value.upper())  # RFC 3339 allows a lower-case t and z
+                if parsed is None and (day := parse_date(value)) is not None:
+                    parsed = datetime.combine(day, time.min)
+            except ValueError:
+                parsed = None
         if parsed is None:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        return parsed
+        if timezone.is_naive(parsed):
+            return parsed.replace(tzinfo=UTC)  # naive times are UTC
+        try:
+            return parsed.astimezone(UTC)
+        except OverflowError:
+            # A valid time within a day of year 1 or 9999 that UTC cannot hold: the first or last moment.
+            return (datetime.min if parsed.year == 1 else datetime.max).replace(tzinfo=UTC)
 
 
 class BooleanField(forms.Field):
@@ -77,7 +92,7 @@ class UpdatedSinceFilter(django_filters.IsoDateTimeFilter):
         kwargs.setdefault(
             "label",
             "Only items changed at or after this ISO 8601 time (edited, changed through something "
-            "they show, or gone live). Naive times are UTC.",
+            "they show, or gone live). A time without offset is UTC; a date alone is its midnight UTC.",
         )
         super().__init__(**kwargs)
         self.collection = collection

@@ -66,8 +66,21 @@ _PREVIEW = OpenApiParameter(
 )
 
 
+# gunicorn answers 414 by itself, before the request reaches the app, to a request line (the
+# address with its query) longer than its `limit_request_line`, 4094 bytes by default.
+URI_TOO_LONG = OpenApiResponse(
+    description="The address with its query string is longer than the server accepts (4094 bytes by default): "
+    "shorten it, e.g. the `search` words. Answered by the web server, as a short HTML page."
+)
+
+
 class ApiSchema(AutoSchema):
     """Adds the answers every endpoint can give to what drf-spectacular finds by itself."""
+
+    def get_auth(self):
+        # Public and anonymous: no security requirement at all. drf-spectacular's `[{}]` ("no
+        # authentication, optionally") makes generated clients ask for an authenticated client.
+        return []
 
     def get_override_parameters(self):
         parameters = [*super().get_override_parameters(), *_HEADERS]
@@ -83,8 +96,17 @@ class ApiSchema(AutoSchema):
             if parameter["in"] == "query" and free_text:
                 # The site refuses NUL in query strings (runcms.nul_guard): say so, so clients know.
                 schema["pattern"] = "^[^\\x00]*$"
+            if parameter["in"] == "query" and not parameter.get("required"):
+                # Every optional query parameter reads `name=` as if it were left out.
+                parameter["allowEmptyValue"] = True
+                parameter["description"] = (
+                    parameter.get("description", "").rstrip() + " An empty value is the same as leaving it out."
+                ).lstrip()
             if parameter["in"] == "path" and parameter["name"] in PATH_PARAMETERS:
                 parameter["description"] = PATH_PARAMETERS[parameter["name"]]
+            if parameter["in"] == "path" and parameter["name"] == "id":
+                # The same type as the objects' `id`, so a client passes one back as it got it.
+                parameter["schema"] = {"type": "string", "format": "uuid"}
         return parameters
 
     def get_description(self):
@@ -100,11 +122,14 @@ class ApiSchema(AutoSchema):
         return "{slug}" in self.path
 
     def error_responses(self):
-        responses = {"429": error("Too many requests from this address: wait as long as Retry-After says.")}
+        responses = {
+            "414": URI_TOO_LONG,
+            "429": error("Too many requests from this address: wait as long as Retry-After says."),
+        }
         if self._is_list_view():
             responses["400"] = error(
-                "A filter value is not valid, e.g. an `updated_since` that is not ISO 8601, or a query "
-                "parameter holds a NUL character."
+                "A filter or paging value is not valid, e.g. an `updated_since` that is not ISO 8601, a `page_size` "
+                "that is not a whole number from 1 up, or a query parameter holds a NUL character."
             )
             responses["404"] = error("There is no such page of the list.")
         elif "{" in self.path:
@@ -144,8 +169,7 @@ def response_only_objects(result, generator, request, public):
             continue
         component["required"] = sorted(properties)
         for name, field in properties.items():
-            if "$ref" in field:  # OpenAPI 3.0 ignores what stands beside a $ref
-                properties[name] = field = {"allOf": [{"$ref": field.pop("$ref")}], **field}
+            properties[name] = field = _strict_reference(field)
             field["readOnly"] = True
     for path in result.get("paths", {}).values():
         for operation in path.values():
@@ -154,6 +178,25 @@ def response_only_objects(result, generator, request, public):
                     for example in content.get("examples", {}).values():
                         _lend_examples(components, content["schema"], example.get("value"))
     return result
+
+
+# The null that a nullable reference admits besides its object (see _strict_reference).
+NULL = {"type": "object", "nullable": True, "enum": [None]}
+
+
+def _strict_reference(field):
+    """A field that refers to a component, written so that strict OpenAPI 3.0 validators read it as meant.
+
+    OpenAPI 3.0 ignores what stands beside a `$ref`, so the reference goes into an `allOf`. But
+    `nullable` only counts beside a `type` (OpenAPI 3.0.3), and null never matches the referenced
+    object: a nullable reference is one of the object or null.
+    """
+    if "$ref" in field:
+        field = {"allOf": [{"$ref": field.pop("$ref")}], **field}
+    if field.get("nullable") and "type" not in field and len(field.get("allOf", [])) == 1:
+        field = {"oneOf": [field.pop("allOf")[0], NULL], **field}
+        del field["nullable"]
+    return field
 
 
 def _lend_examples(components, schema, value):
@@ -165,7 +208,7 @@ def _lend_examples(components, schema, value):
         if component.get("type") == "object" or "properties" in component:
             component.setdefault("example", value)
         _lend_examples(components, component, value)
-    for part in schema.get("allOf", []):
+    for part in [*schema.get("allOf", []), *schema.get("oneOf", [])]:  # a nullable reference's null lends nothing
         _lend_examples(components, part, value)
     if isinstance(value, list) and "items" in schema:
         for item in value:

@@ -15,6 +15,12 @@ def problems(document, schema, value, where="$"):
     """A list of "where: what is wrong"; empty when `value` keeps to `schema`."""
     if "$ref" in schema:
         return problems(document, resolve(document, schema["$ref"]), value, where)
+    if "oneOf" in schema:
+        matching = [part for part in schema["oneOf"] if not problems(document, part, value, where)]
+        if len(matching) != 1:
+            return [f"{where}: {value!r} matches {len(matching)} of oneOf, not exactly 1"]
+    if value is None and "oneOf" in schema:
+        return []
     if value is None:
         return [] if schema.get("nullable") else [f"{where}: null, but not nullable"]
     found = []

@@ -39,6 +39,36 @@ def test_details_have_etags_too(client):
     assert client.get(f"/api/v1/drills/{drill.slug}/", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
 
 
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/api/v1/drills/no-such-drill/", 404),
+        ("/api/v1/media/5d4c3b2a-1f0e-4d9c-8b7a-6f5e4d3c2b1a/", 404),
+        ("/api/v1/drills/?page=7", 404),
+        ("/api/v1/drills/?page_size=0", 400),
+        ("/api/v1/drills/?updated_since=yesterday", 400),
+        ("/api/v1/sync/?token=made-up", 400),
+    ],
+)
+def test_if_none_match_star_never_turns_a_missing_item_or_an_error_into_a_304(client, path, status):
+    make_drill()
+
+    response = client.get(path, HTTP_IF_NONE_MATCH="*")
+
+    assert response.status_code == status and set(response.json()) == {"detail"}
+    assert not response.has_header("ETag")
+
+
+@pytest.mark.parametrize("path", ["/api/v1/drills/", "/api/v1/drills/heel-pull/", "/api/v1/sync/"])
+def test_if_none_match_star_answers_304_for_an_existing_item(client, path):
+    make_drill(slug="heel-pull")
+    etag = client.get(path)["ETag"]
+
+    response = client.get(path, HTTP_IF_NONE_MATCH="*")
+
+    assert response.status_code == 304 and response.content == b"" and response["ETag"] == etag
+
+
 def test_a_weak_etag_from_a_gzipping_proxy_still_matches(client):
     make_drill()
     etag = client.get("/api/v1/drills/")["ETag"]

@@ -220,11 +220,29 @@ def test_the_default_page_has_20_results(client):
     assert len(get(client, "/api/v1/drills/")["results"]) == 20
 
 
-@pytest.mark.parametrize("page_size", ["0", "-5", "abc", "1e9", "٣"])
-def test_a_strange_page_size_falls_back_to_the_default(client, page_size):
+@pytest.mark.parametrize("page_size", ["0", "-5", "abc", "1.5", "1e9", "٣", " 5", "+5"])
+def test_a_malformed_page_size_is_a_400_naming_the_allowed_range(client, page_size):
     make_drill()
 
     response = client.get("/api/v1/drills/", {"page_size": page_size})
+
+    assert response.status_code == 400
+    assert response.json() == {"detail": "page_size: Enter a whole number from 1 to 100 (a larger one counts as 100)."}
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "abc", "1.5", "last"])
+def test_a_malformed_page_is_a_400_naming_the_allowed_range(client, page):
+    make_drill()
+
+    response = client.get("/api/v1/drills/", {"page": page})
+
+    assert response.status_code == 400 and response.json() == {"detail": "page: Enter a whole number from 1 up."}
+
+
+def test_an_empty_page_or_page_size_is_the_same_as_leaving_it_out(client):
+    make_drill()
+
+    response = client.get("/api/v1/drills/?page=&page_size=")
 
     assert response.status_code == 200 and response.json()["count"] == 1
 
