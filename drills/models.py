@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.deconstruct import deconstructible
 
 from runcms.publishing import Publishable, PublishableQuerySet, schedule_constraint
-from runcms.slugs import track_slug_history
+from runcms.slugs import SlugHistory, track_slug_history
 
 
 class TaxonomyQuerySet(models.QuerySet):
@@ -297,7 +297,7 @@ class DrillQuerySet(PublishableQuerySet):
 
 @reversion.register(follow=["steps", "cues", "media_links"])
 @track_slug_history
-class Drill(Publishable, Prescription):
+class Drill(SlugHistory, Publishable, Prescription):
     slug = models.SlugField(
         max_length=200,
         unique=True,
@@ -442,7 +442,7 @@ class ProgramQuerySet(PublishableQuerySet):
 
 @reversion.register(follow=["items"])
 @track_slug_history
-class Program(Publishable):
+class Program(SlugHistory, Publishable):
     slug = models.SlugField(
         max_length=200,
         unique=True,
