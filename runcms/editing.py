@@ -163,10 +163,7 @@ class OldSlugInline(GenericTabularInline):
     ordering = ("-retired_at",)
     extra = 0
     verbose_name = "old address"
-    verbose_name_plural = (
-        "old addresses: links to them lead here. Tick “Delete” and save to release one, "
-        "so that another item may use it and its links lead there instead"
-    )
+    verbose_name_plural = "old addresses (their links lead here; delete one to let another item use it)"
 
     def has_add_permission(self, request, obj=None):
         return False  # an address becomes old when the slug changes

@@ -68,7 +68,7 @@ def _refuse(instance, owner):
             "slug": ValidationError(
                 "“%(slug)s” was the address of the %(name)s “%(owner)s” (now at “%(current)s”), and its old "
                 "links still lead there. Choose another slug, or release “%(slug)s” from “%(owner)s” first: "
-                "open it and remove the address under “Old addresses”.",
+                "open it and delete the address under “Old addresses”.",
                 code="retired_slug",
                 params={
                     "slug": instance.slug, "name": instance._meta.verbose_name, "owner": owner, "current": owner.slug,
