@@ -145,3 +145,23 @@ def test_a_body_saved_before_embeds_had_ids_keeps_the_drill_it_was_linked_to():
 
     article.refresh_from_db()
     assert f'data-ref="heel-pull" data-id="{owner.pk}"' in article.body_html
+
+
+def test_restoring_a_version_at_another_drills_old_slug_is_refused_naming_it(client, editor):
+    from reversion.models import Version
+
+    client.force_login(editor)
+    wanderer = make_drill(slug="heel-pull", title="Wandering drill")
+    rename_in_admin(client, wanderer, "heel-pull")  # the version to restore, at heel-pull
+    rename_in_admin(client, wanderer, "wandered-off")
+    release_in_admin(client, wanderer, "heel-pull")
+    owner = make_drill(slug="heel-pull", title="Heel pull on the box")
+    rename_in_admin(client, owner, "heel-pull-on-the-box")  # heel-pull is now its old slug
+    version = Version.objects.get_for_object(wanderer).order_by("revision__date_created").first()
+
+    response = client.get(f"/admin/drills/drill/{wanderer.pk}/history/{version.pk}/", follow=True)
+
+    messages = [str(message) for message in response.context["messages"]]
+    assert any("“heel-pull”, which is an old address of “Heel pull on the box”" in m for m in messages), messages
+    wanderer.refresh_from_db()
+    assert wanderer.slug == "wandered-off"
