@@ -12,7 +12,7 @@ from django.utils.html import format_html_join
 from articles.embeds import expand_body
 from articles.markdown import render_markdown
 from articles.models import Article, Author, Source, Topic
-from articles.services import check_embeds, embed_problems, link_embeds, render_body
+from articles.services import check_embeds, embed_problems, link_embeds, linked_html, render_body
 from drills.admin import OrderedInline, TaxonomyAdmin
 from runcms.editing import (
     ConcurrencyAdminMixin,
@@ -163,7 +163,7 @@ class ArticleAdmin(PublishableAdmin):
         context = {
             "title": request.POST.get("title", "")[: title_field.max_length],
             "summary": request.POST.get("summary", "")[: summary_field.max_length],
-            "body": expand_body(render_markdown(body).html),
+            "body": expand_body(linked_html(render_markdown(body))),
             "meta": {"document_title": "Preview", "noindex": True},
         }
         problems = [f"Line {line}: {message}" for line, message in embed_problems(body)]

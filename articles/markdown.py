@@ -31,9 +31,12 @@ For developers
 --------------
 ``render_markdown()`` runs when a body is saved; it never touches the
 database. Embeds come out as empty ``<div data-embed=... data-ref=...>``
-placeholders, and ``expand_embeds()`` replaces them when the page is shown,
-so an article does not need re-rendering when an embedded drill changes or
-goes offline.
+placeholders. On save, ``link_drills()`` adds to each drill placeholder the
+id of the drill its slug names then (``data-id``), so page, API and sync
+show that drill even after its slug changes hands. ``expand_embeds()`` and
+``expand_placeholders()`` replace them when the page is shown, so an
+article does not need re-rendering when an embedded drill changes or goes
+offline.
 """
 
 import math
@@ -64,11 +67,12 @@ _EMBED_LINE = re.compile(
     rf"|(?i:media)[ \t]*:[ \t]*(?P<uuid>(?i:{_UUID}))"
     rf")[ \t]*\]\][ \t]*$"
 )
-# Matches only what _render_embed writes, after sanitising. Text and attribute
+# Matches only what _render_embed writes, after sanitising, and a drill's placeholder
+# once `link_drills` has added the id of the drill it names. Text and attribute
 # values cannot contain a literal `<div data-embed="`, because the sanitiser
 # escapes `<` in text and `"` in attributes.
 _PLACEHOLDER = re.compile(
-    rf'<div data-embed="drill" data-ref="(?P<slug>{_SLUG})"></div>'
+    rf'<div data-embed="drill" data-ref="(?P<slug>{_SLUG})"(?: data-id="(?P<drill_id>{_UUID})")?></div>'
     rf'|<div data-embed="media" data-ref="(?P<uuid>{_UUID})"></div>'
 )
 # A line an editor probably meant as an embed: `[[` then a kind and a colon,
@@ -108,15 +112,50 @@ def render_markdown(source: str) -> RenderedBody:
     return RenderedBody(html, _embeds_in(tokens), word_count, reading_minutes)
 
 
+@dataclass(frozen=True)
+class Placeholder:
+    kind: str  # "drill" | "media"
+    ref: str  # as the body wrote it: a drill slug, or a media UUID
+    drill_id: str | None = None  # the drill that slug named when the article was saved
+
+
 def expand_embeds(html: str, render_embed: Callable[[str, str], str]) -> str:
     """Replace each placeholder with ``render_embed(kind, ref)``, trusted HTML or ""."""
+    return expand_placeholders(html, lambda placeholder: render_embed(placeholder.kind, placeholder.ref))
+
+
+def expand_placeholders(html: str, render: Callable[[Placeholder], str]) -> str:
+    """Replace each placeholder with ``render(placeholder)``, trusted HTML or ""."""
 
     def replace(match: re.Match[str]) -> str:
         if match["slug"]:
-            return render_embed("drill", match["slug"])
-        return render_embed("media", match["uuid"])
+            return render(Placeholder("drill", match["slug"], match["drill_id"]))
+        return render(Placeholder("media", match["uuid"]))
 
     return _PLACEHOLDER.sub(replace, html)
+
+
+def placeholder_html(placeholder: Placeholder) -> str:
+    """The placeholder as stored: what _render_embed writes, with the drill's id once it is known."""
+    drill_id = f' data-id="{placeholder.drill_id}"' if placeholder.drill_id else ""
+    return f'<div data-embed="{placeholder.kind}" data-ref="{placeholder.ref}"{drill_id}></div>'
+
+
+def link_drills(html: str, drill_ids: dict[str, str]) -> str:
+    """`html` with each drill placeholder naming the id of the drill its slug finds in `drill_ids`.
+
+    An article is saved with these ids, so it keeps showing the drill it embedded when
+    the drill is renamed and its old slug is released to another drill. A slug
+    `drill_ids` does not know is left without an id: nothing is shown for it.
+    """
+
+    def link(placeholder: Placeholder) -> str:
+        if placeholder.kind != "drill":
+            return placeholder_html(placeholder)
+        drill_id = drill_ids.get(placeholder.ref)
+        return placeholder_html(Placeholder("drill", placeholder.ref, str(drill_id) if drill_id else None))
+
+    return expand_placeholders(html, link)
 
 
 def find_malformed_embeds(source: str) -> list[tuple[int, str]]:

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from drills.models import CueMedia, Drill, MediaKind, Taxonomy, register_media_use
 from runcms.publishing import Publishable, PublishableQuerySet, schedule_constraint
-from runcms.slugs import track_slug_history
+from runcms.slugs import SlugHistory, track_slug_history
 
 
 class Topic(Taxonomy):
@@ -62,7 +62,7 @@ class ArticleQuerySet(PublishableQuerySet):
 
 @reversion.register(follow=["sources"])
 @track_slug_history
-class Article(Publishable):
+class Article(SlugHistory, Publishable):
     slug = models.SlugField(
         max_length=200, unique=True,
         help_text="The last part of the web address, e.g. /articles/the-pull/. "
@@ -89,6 +89,9 @@ class Article(Publishable):
     )
     embedded_media = models.ManyToManyField(CueMedia, blank=True, editable=False, related_name="article_embeds")
     featured = models.BooleanField(default=False, help_text="Show on the home page.")
+
+    # What search looks in (runcms.search), "A" weighing most.
+    search_document = (("title", "A"), ("summary", "B"), ("body", "C"))
 
     objects = ArticleQuerySet.as_manager()
 

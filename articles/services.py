@@ -2,7 +2,8 @@
 
 The admin calls `render_body()` before its save and `link_embeds()` after it (the
 many-to-many rows need the saved article); import and demo code calls `save_article()`,
-which does both.
+which does both. A drill embed is resolved from its slug to the drill's id when the body
+is saved (`linked_html`); page, API and sync read that id, never the slug again.
 """
 
 from dataclasses import dataclass
@@ -11,7 +12,14 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
-from articles.markdown import RenderedBody, find_images, find_malformed_embeds, render_markdown
+from articles.markdown import (
+    RenderedBody,
+    expand_placeholders,
+    find_images,
+    find_malformed_embeds,
+    link_drills,
+    render_markdown,
+)
 from drills.models import CueMedia, Drill
 from runcms.models import OldSlug
 from runcms.publishing import Status
@@ -20,17 +28,40 @@ from runcms.publishing import Status
 def render_body(article) -> RenderedBody:
     """Set `body_html` and `reading_minutes` from `body`, without saving."""
     rendered = render_markdown(article.body)
-    article.body_html = rendered.html
+    article.body_html = linked_html(rendered)
     article.reading_minutes = max(1, rendered.reading_minutes)
     return rendered
 
 
+def linked_html(rendered: RenderedBody) -> str:
+    """The rendered body with each drill embed tied to the drill its slug names now (rule 5).
+
+    From then on page, API and sync find the drill by this id, whatever happens to the slug.
+    """
+    slugs = [embed.ref for embed in rendered.embeds if embed.kind == "drill"]
+    drills = drills_by_slug(Drill.objects.only("id", "slug"), slugs) if slugs else {}
+    return link_drills(rendered.html, {slug: drill.pk for slug, drill in drills.items()})
+
+
+def embedded_ids(body_html):
+    """(drill ids, media ids) the saved body embeds, in the order they first appear."""
+    drills, media = {}, {}
+
+    def collect(placeholder):
+        if placeholder.kind == "media":
+            media.setdefault(placeholder.ref)
+        elif placeholder.drill_id:
+            drills.setdefault(placeholder.drill_id)
+        return ""
+
+    expand_placeholders(body_html, collect)
+    return list(drills), list(media)
+
+
 def link_embeds(article):
-    """Make `related_drills` and `embedded_media` the drills and media the body embeds."""
-    embeds = render_markdown(article.body).embeds
-    slugs = [embed.ref for embed in embeds if embed.kind == "drill"]
-    media_ids = [embed.ref for embed in embeds if embed.kind == "media"]
-    article.related_drills.set(drills_by_slug(Drill.objects.all(), slugs).values())
+    """Make `related_drills` and `embedded_media` the drills and media the saved body embeds."""
+    drill_ids, media_ids = embedded_ids(article.body_html)
+    article.related_drills.set(Drill.objects.filter(pk__in=drill_ids))
     article.embedded_media.set(CueMedia.objects.filter(pk__in=media_ids))
 
 

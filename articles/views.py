@@ -9,7 +9,6 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Q
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -22,6 +21,7 @@ from articles.structured_data import article_data, drill_data
 from articles.templatetags.pages import picture_context
 from drills.models import Category, CueKind, Drill, Program
 from runcms.preview import remember_preview_for_media, visible_queryset
+from runcms.search import search
 from runcms.slugs import SlugMoved, get_by_slug
 
 SITE_NAME = "runcms"
@@ -33,7 +33,6 @@ ARTICLES_PER_PAGE = 12
 DRILLS_PER_PAGE = 24
 HOME_ITEMS = 6
 SEARCH_MAX_CHARS = 100
-SEARCH_MAX_WORDS = 8
 
 
 
@@ -131,15 +130,9 @@ def page_meta(request, *, title, description, path, image=None, kind="website"):
     }
 
 
-def _search_terms(request):
-    text = request.GET.get("q", "").strip()[:SEARCH_MAX_CHARS]
-    return text, text.split()[:SEARCH_MAX_WORDS]
-
-
-def _matching(queryset, words):
-    for word in words:
-        queryset = queryset.filter(Q(title__icontains=word) | Q(summary__icontains=word))
-    return queryset
+def _search_text(request):
+    # Searched as the API searches (runcms.search): the same words find the same items.
+    return request.GET.get("q", "").strip()[:SEARCH_MAX_CHARS]
 
 
 def _paginate(request, queryset, per_page, path, **params):
@@ -173,8 +166,8 @@ def home(request):
 
 @public_page
 def article_list(request):
-    q, words = _search_terms(request)
-    articles = _matching(Article.objects.published().for_cards(), words)
+    q = _search_text(request)
+    articles = search(Article.objects.published().for_cards(), q)
     paging = _paginate(request, articles, ARTICLES_PER_PAGE, reverse("article-list"), q=q)
     context = {
         **paging,
@@ -224,13 +217,13 @@ def article_detail(request, slug):
 
 @public_page
 def drill_list(request):
-    q, words = _search_terms(request)
+    q = _search_text(request)
     category = None
     drills = Drill.objects.published().for_cards().order_by("title", "id")
     if request.GET.get("category"):
         category = get_object_or_404(Category.objects.public(), slug=request.GET["category"][:100])
         drills = drills.filter(category=category)
-    drills = _matching(drills, words)
+    drills = search(drills, q)
     paging = _paginate(
         request, drills, DRILLS_PER_PAGE, reverse("drill-list"), category=category and category.slug, q=q
     )

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.deconstruct import deconstructible
 
 from runcms.publishing import Publishable, PublishableQuerySet, schedule_constraint
-from runcms.slugs import track_slug_history
+from runcms.slugs import SlugHistory, track_slug_history
 
 
 class TaxonomyQuerySet(models.QuerySet):
@@ -297,7 +297,7 @@ class DrillQuerySet(PublishableQuerySet):
 
 @reversion.register(follow=["steps", "cues", "media_links"])
 @track_slug_history
-class Drill(Publishable, Prescription):
+class Drill(SlugHistory, Publishable, Prescription):
     slug = models.SlugField(
         max_length=200,
         unique=True,
@@ -326,6 +326,19 @@ class Drill(Publishable, Prescription):
         help_text="Easier drills to fall back to.",
     )
     media = models.ManyToManyField(CueMedia, through="DrillMedia", blank=True, related_name="drills")
+
+    # What search looks in (runcms.search), "A" weighing most: taxonomy names too, so that
+    # "hamstring" finds the drills that work the hamstrings.
+    search_document = (
+        ("title", "A"),
+        ("summary", "B"),
+        ("category__name", "B"),
+        ("primary_muscles__name", "B"),
+        ("secondary_muscles__name", "C"),
+        ("equipment__name", "B"),
+        ("steps__text", "C"),
+        ("cues__text", "C"),
+    )
 
     objects = DrillQuerySet.as_manager()
 
@@ -442,7 +455,7 @@ class ProgramQuerySet(PublishableQuerySet):
 
 @reversion.register(follow=["items"])
 @track_slug_history
-class Program(Publishable):
+class Program(SlugHistory, Publishable):
     slug = models.SlugField(
         max_length=200,
         unique=True,

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets, quote, unquote
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.contrib.auth import get_permission_codename
+from django.contrib.contenttypes.admin import GenericTabularInline
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
@@ -25,8 +27,10 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from runcms.api.fields import absolute_url
+from runcms.models import OldSlug
 from runcms.preview import make_preview_token
 from runcms.publishing import ClockNow, Status
+from runcms.slugs import retired_by_another
 
 
 class _KnownValuesOnly:
@@ -254,6 +258,36 @@ class WorkflowFilter(admin.SimpleListFilter):
         return queryset
 
 
+class OldSlugInline(GenericTabularInline):
+    """An item's old addresses, which redirect to it; deleting one releases it for another item (rule 5)."""
+
+    model = OldSlug
+    ct_field, ct_fk_field = "content_type", "object_id"
+    fields = ("slug", "retired_at")
+    readonly_fields = ("slug", "retired_at")
+    ordering = ("-retired_at",)
+    extra = 0
+    verbose_name = "old address"
+    verbose_name_plural = "old addresses (their links lead here; delete one to let another item use it)"
+
+    def has_add_permission(self, request, obj=None):
+        return False  # an address becomes old when the slug changes
+
+    def has_view_permission(self, request, obj=None):
+        return self._may(request, "view") or self._may(request, "change")
+
+    def has_change_permission(self, request, obj=None):
+        return self._may(request, "change")
+
+    def has_delete_permission(self, request, obj=None):
+        # Whoever may change the item's slug may release its old ones.
+        return self._may(request, "change")
+
+    def _may(self, request, action):
+        opts = self.parent_model._meta
+        return request.user.has_perm(f"{opts.app_label}.{get_permission_codename(action, opts)}")
+
+
 class PublishableAdmin(ConcurrencyAdminMixin, SafeAutocompleteMixin, VersionAdmin):
     list_display = ("__str__", "status_badge", "publish_time", "unpublish_time", "last_update")
     list_select_related = ("updated_by",)
@@ -293,6 +327,10 @@ class PublishableAdmin(ConcurrencyAdminMixin, SafeAutocompleteMixin, VersionAdmi
         return format_html(
             '<span class="runcms-status runcms-status-{}" title="{}">{}</span>', label.lower(), when, label
         )
+
+    def get_inlines(self, request, obj):
+        inlines = super().get_inlines(request, obj)
+        return [*inlines, OldSlugInline] if obj is not None else inlines
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
@@ -431,13 +469,22 @@ class PublishableAdmin(ConcurrencyAdminMixin, SafeAutocompleteMixin, VersionAdmi
         version = Version.objects.filter(pk=version_id).first()
         slug = version and version.field_dict.get("slug")
         holder = slug and self.model._default_manager.filter(slug=slug).exclude(pk=version.object_id).first()
-        if not holder:
-            return None
-        messages.error(
-            request,
-            f"This version used the address “{slug}”, which “{holder}” has now. "
-            f"Change the slug of “{holder}” first, then restore this version.",
-        )
+        if holder:
+            message = (
+                f"This version used the address “{slug}”, which “{holder}” has now. "
+                f"Change the slug of “{holder}” first, then restore this version."
+            )
+        else:
+            # An old address of another item stays with it (rule 5), unless an editor releases it.
+            restored = self.model(pk=version.object_id, slug=slug) if slug else None
+            holder = restored and retired_by_another(restored)
+            if not holder:
+                return None
+            message = (
+                f"This version used the address “{slug}”, which is an old address of “{holder}” and leads there. "
+                f"Release it from “{holder}” first (under “Old addresses”), then restore this version."
+            )
+        messages.error(request, message)
         return redirect(f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_changelist")
 
     def _set_status(self, request, queryset, status, message):

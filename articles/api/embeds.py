@@ -3,20 +3,18 @@
 `body` and `body_html` are stored as the editor wrote them, so they keep an embed of a
 drill that is a draft, not yet due, expired or deleted. The page leaves such an embed
 out when it fills the placeholders (`articles.embeds`); the API hands out the Markdown
-and the placeholders themselves, so it removes them from both. An embed under an old
-slug of a published drill is written under its current slug, the one `related_drills`
-lists, so an app can fill it.
+and the placeholders themselves, so it removes them from both. A drill embed means the
+drill whose id the article's saved `body_html` holds for it, as on the page; it is
+written under that drill's current slug, the one `related_drills` lists, so an app can
+fill it, whatever slug the editor wrote.
 
 What may be shown comes from the article's prefetched `related_drills` (published only,
-see `ArticleQuerySet.for_api`) and `embedded_media`; an embed under an old slug of one
-of those drills costs one query, for all the articles serialised together.
+see `ArticleQuerySet.for_api`) and `embedded_media`: no query of its own.
 """
 
 import re
 
-from articles.markdown import expand_embeds, render_markdown
-from drills.models import Drill
-from runcms.models import OldSlug
+from articles.markdown import Placeholder, expand_placeholders, placeholder_html, render_markdown
 
 # An embed line ends with the embed; what comes before it is quote or list markers and indent.
 _EMBED_AT_LINE_END = re.compile(r"\[\[[^\n]*\]\][ \t]*$")
@@ -25,63 +23,34 @@ _LINE_BREAK = re.compile(r"(\r\n|\r|\n)")
 
 
 def public_bodies(articles):
-    """{article id: (body, body_html)} without the embeds the public may not see, renamed drills under their slug."""
-    articles = list(articles)
-    refs = {article.pk: _embed_refs(article.body_html) for article in articles}
-    shown, unknown = {}, {}
-    for article in articles:
-        slugs = {drill.slug for drill in article.related_drills.all()}
-        media = {str(item.pk) for item in article.embedded_media.all()}
-        shown[article.pk] = {
-            (kind, ref) for kind, ref in refs[article.pk] if ref in (slugs if kind == "drill" else media)
-        }
-        unknown[article.pk] = {ref for kind, ref in refs[article.pk] if kind == "drill" and ref not in slugs}
-    moved = _old_drill_slugs(set().union(*unknown.values()))
-    bodies = {}
-    for article in articles:
-        current = {drill.pk: drill.slug for drill in article.related_drills.all()}
-        renamed = {ref: current[moved[ref]] for ref in unknown[article.pk] if moved.get(ref) in current}
-        shown[article.pk] |= {("drill", ref) for ref in renamed}
-        bodies[article.pk] = _public(article, refs[article.pk] - shown[article.pk], renamed)
-    return bodies
+    """{article id: (body, body_html)} without the embeds the public may not see, drills under their slug."""
+    return {article.pk: _public_body(article) for article in articles}
 
 
-def _embed_refs(body_html):
-    """(kind, ref) of every embed placeholder in `body_html`."""
-    refs = set()
+def _public_body(article):
+    slugs = {str(drill.pk): drill.slug for drill in article.related_drills.all()}
+    media = {str(item.pk) for item in article.embedded_media.all()}
+    hidden, renamed = set(), {}
 
-    def collect(kind, ref):
-        refs.add((kind, ref))
-        return ""
-
-    expand_embeds(body_html, collect)
-    return refs
-
-
-def _old_drill_slugs(slugs):
-    """{old slug: drill id}; the content type by a join, so this is one query, always."""
-    if not slugs:
-        return {}
-    old = OldSlug.objects.filter(
-        content_type__app_label=Drill._meta.app_label, content_type__model=Drill._meta.model_name, slug__in=slugs
-    )
-    return dict(old.values_list("slug", "object_id"))
-
-
-def _public(article, hidden, renamed):
-    """(body, body_html) without the `hidden` (kind, ref) embeds, and with {old slug: slug} `renamed`."""
-    if not hidden and not renamed:
-        return article.body, article.body_html
-
-    def placeholder(kind, ref):
-        if (kind, ref) in hidden:
+    def placeholder(embed):
+        if embed.kind == "media":
+            if embed.ref not in media:
+                hidden.add(("media", embed.ref))
+                return ""
+            return placeholder_html(embed)
+        slug = slugs.get(embed.drill_id)
+        if slug is None:
+            hidden.add(("drill", embed.ref))
             return ""
-        if kind == "drill":
-            ref = renamed.get(ref, ref)
-        # Exactly what articles.markdown writes, so a kept embed is left as it was.
-        return f'<div data-embed="{kind}" data-ref="{ref}"></div>'
+        if slug != embed.ref:
+            renamed[embed.ref] = slug
+        # As articles.markdown writes it, under the drill's slug; the id is the server's business.
+        return placeholder_html(Placeholder("drill", slug))
 
-    return _public_markdown(article.body, hidden, renamed), expand_embeds(article.body_html, placeholder)
+    body_html = expand_placeholders(article.body_html, placeholder)
+    if not hidden and not renamed:
+        return article.body, body_html
+    return _public_markdown(article.body, hidden, renamed), body_html
 
 
 def _public_markdown(body, hidden, renamed):

@@ -11,8 +11,6 @@ class ArticleFilter(django_filters.FilterSet):
     author = django_filters.CharFilter(field_name="author__slug", label="Only articles by the author with this slug.")
     featured = BooleanFilter(label="Only articles featured on the home page (true) or not (false).")
     search = SearchFilter(
-        document=lambda: [("title", "A"), ("summary", "B"), ("body", "C")],
-        fallback=["title", "summary", "body"],
         label="Words to find in the title, summary and body. Results come best match first on PostgreSQL.",
     )
     updated_since = UpdatedSinceFilter(collection="articles")

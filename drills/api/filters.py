@@ -1,22 +1,10 @@
 """List filters of the drill, program and media endpoints (django-filter)."""
 
 import django_filters
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Q
 
-from drills.models import Cue, CueMedia, Difficulty, Drill, MediaKind, Program, Step
+from drills.models import CueMedia, Difficulty, Drill, MediaKind, Program
 from runcms.api.filters import BooleanFilter, SearchFilter, UpdatedSinceFilter
-
-
-def _joined_text(model):
-    """All `text` of a drill's steps (or cues) as one string, for PostgreSQL's full-text search."""
-    from django.contrib.postgres.aggregates import StringAgg
-
-    rows = model.objects.filter(drill=OuterRef("pk")).order_by().values("drill")
-    return Subquery(rows.annotate(joined=StringAgg("text", " ")).values("joined")[:1])
-
-
-def drill_document():
-    return [("title", "A"), ("summary", "B"), (_joined_text(Step), "C"), (_joined_text(Cue), "C")]
 
 
 class DrillFilter(django_filters.FilterSet):
@@ -31,9 +19,8 @@ class DrillFilter(django_filters.FilterSet):
         method="filter_muscle", label="Only drills working the muscle with this slug (primary or secondary)."
     )
     search = SearchFilter(
-        document=drill_document,
-        fallback=["title", "summary", "steps__text", "cues__text"],
-        label="Words to find in the title, summary, steps and cues. Results come best match first on PostgreSQL.",
+        label="Words to find in the title, summary, category, muscles, equipment, steps and cues. "
+        "Results come best match first on PostgreSQL.",
     )
     updated_since = UpdatedSinceFilter(collection="drills")
 

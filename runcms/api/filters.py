@@ -1,21 +1,16 @@
-"""Filters every content list shares: `updated_since`, and a full-text `search`."""
+"""Filters every content list shares: `updated_since`, and a full-text `search` (see `runcms.search`)."""
 
 import re
 from datetime import UTC, datetime, time
-from functools import reduce
-from operator import add
 
 import django_filters
 from django import forms
-from django.db import connections
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from runcms import sync
-
-SEARCH_CONFIG = "english"
-MAX_SEARCH_WORDS = 12
+from runcms.search import search
 
 
 # A date, optionally with a time (seconds, fraction) and an offset: RFC 3339's date-time, and the
@@ -112,55 +107,7 @@ class UpdatedSinceFilter(django_filters.IsoDateTimeFilter):
 
 
 class SearchFilter(django_filters.CharFilter):
-    """Full-text search: PostgreSQL's, ranked, on PostgreSQL; every word in some field, elsewhere.
-
-    `document()` returns (expression, weight) pairs, weight "A" (most important) to "D";
-    `fallback` lists the lookups the simple search looks in.
-    """
-
-    def __init__(self, document, fallback, **kwargs):
-        super().__init__(**kwargs)
-        self.document = document
-        self.fallback = fallback
+    """Words to find, as `runcms.search` finds them for every surface (the site's search too)."""
 
     def filter(self, queryset, value):
-        value = (value or "").strip()
-        if not value:
-            return queryset
-        if connections[queryset.db].vendor == "postgresql":
-            return self._ranked(queryset, value)
-        return self._simple(queryset, value)
-
-    def _ranked(self, queryset, value):
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-
-        vector = reduce(
-            add,
-            (SearchVector(expression, weight=weight, config=SEARCH_CONFIG) for expression, weight in self.document()),
-        )
-        query = SearchQuery(value, search_type="websearch", config=SEARCH_CONFIG)
-        return (
-            queryset.annotate(search_document=vector)
-            .filter(search_document=query)
-            .annotate(search_rank=SearchRank(F("search_document"), query))
-            .order_by("-search_rank", *queryset.query.order_by)
-        )
-
-    def _simple(self, queryset, value):
-        # One condition per word, each lookup across a relation an id subquery of its own:
-        # a join per word of steps and cues would multiply the rows with every word.
-        conditions = (
-            reduce(Q.__or__, (self._contains(queryset.model, lookup, word) for lookup in self.fallback))
-            for word in value.split()[:MAX_SEARCH_WORDS]
-        )
-        return queryset.filter(*conditions)
-
-    @staticmethod
-    def _contains(model, lookup, word):
-        """`lookup` contains `word`; a lookup through a reverse foreign key (`steps__text`) as a subquery."""
-        relation, _, rest = lookup.partition("__")
-        field = model._meta.get_field(relation)
-        if not rest or not field.one_to_many:
-            return Q(**{f"{lookup}__icontains": word})
-        rows = field.related_model._default_manager.filter(**{f"{rest}__icontains": word})
-        return Q(pk__in=rows.values(field.field.attname))
+        return search(queryset, value)

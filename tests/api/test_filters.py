@@ -67,6 +67,23 @@ def test_a_drill_found_through_several_steps_is_listed_once(client):
     assert [d["id"] for d in body["results"]].count(str(drill.pk)) == 1 and body["count"] == 1
 
 
+@pytest.mark.parametrize(
+    ("words", "found"),
+    [("hamstring", {"curl", "bridge"}), ("glutes", {"bridge"}), ("elastic band", {"curl"}), ("mobility", {"swing"})],
+)
+def test_drill_search_finds_muscle_equipment_and_category_names(client, words, found):
+    curl = make_drill(slug="curl", title="Heel curl", summary="Lie face down.")
+    curl.primary_muscles.add(make_muscle(name="Hamstrings"))
+    curl.equipment.add(make_equipment(name="Elastic band"))
+    bridge = make_drill(slug="bridge", title="Bridge", summary="Lift the hips.")
+    bridge.secondary_muscles.add(make_muscle(name="Hamstring tendons"), make_muscle(name="Glutes"))
+    mobility = make_category(name="Mobility")
+    swing = make_drill(slug="swing", title="Leg swing", summary="Swing the leg.", category=mobility)
+    slugs = {str(drill.pk): drill.slug for drill in (curl, bridge, swing)}
+
+    assert {slugs[pk] for pk in ids(client, "/api/v1/drills/", search=words)} == found
+
+
 def test_search_ranks_a_title_match_before_a_step_match_on_postgresql(client):
     from django.db import connection
 

@@ -47,7 +47,7 @@ def test_saving_an_article_renders_the_body_and_links_its_embedded_drills(client
     assert response.status_code == 302
     article = Article.objects.get(slug="the-pull")
     assert '<h2 id="section-why">Why</h2>' in article.body_html
-    assert '<div data-embed="drill" data-ref="heel-pull"></div>' in article.body_html
+    assert f'<div data-embed="drill" data-ref="heel-pull" data-id="{drill.pk}"></div>' in article.body_html
     assert list(article.related_drills.all()) == [drill]
     assert list(article.embedded_media.all()) == [photo]
     assert list(article.sources.values_list("title", "author")) == [("How to Run", "Romanov")]

@@ -8,7 +8,16 @@ from django.utils import timezone
 from runcms.preview import make_preview_token
 from runcms.publishing import Status
 from tests.articles.site import build_site
-from tests.factories import make_article, make_category, make_drill, make_media, make_program, make_topic
+from tests.factories import (
+    make_article,
+    make_category,
+    make_drill,
+    make_equipment,
+    make_media,
+    make_muscle,
+    make_program,
+    make_topic,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -225,6 +234,43 @@ def test_article_search_finds_by_title_and_summary_words(client):
     make_article(title="Cadence", summary="Steps per minute.")
 
     page = text_of(client.get("/articles/?q=support+hamstrings"))
+
+    assert "The pull" in page
+    assert "Cadence" not in page
+
+
+def test_drill_search_on_the_site_finds_what_the_api_finds(client):
+    curl = make_drill(title="Heel curl", summary="Lie face down.", cues=["Keep your hips and back level"])
+    curl.primary_muscles.add(make_muscle(name="Hamstrings"))
+    curl.equipment.add(make_equipment(name="Elastic band"))
+    make_drill(title="Leg swing", summary="Swing the leg.")
+
+    for words in ("hamstring", "elastic", "hips level"):
+        page = text_of(client.get("/drills/", {"q": words}))
+        api = client.get("/api/v1/drills/", {"search": words}).json()["results"]
+
+        assert "Heel curl" in page and "Leg swing" not in page, words
+        assert [drill["title"] for drill in api] == ["Heel curl"]
+
+
+def test_drill_search_on_the_site_puts_the_best_match_first_on_postgresql(client):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("ranking is PostgreSQL's full-text search")
+    make_drill(title="Alpha", summary="A drill.", steps=["Finish with a few box bounces."])
+    make_drill(title="Zulu box bounces", summary="A drill.")
+
+    page = text_of(client.get("/drills/", {"q": "box bounces"}))
+
+    assert page.index("Zulu box bounces") < page.index("Alpha")
+
+
+def test_article_search_on_the_site_looks_in_the_body(client):
+    make_article(title="The pull", body="Bring the support foot back under the hip with the hamstrings.")
+    make_article(title="Cadence", body="Count your steps per minute.")
+
+    page = text_of(client.get("/articles/?q=hamstrings"))
 
     assert "The pull" in page
     assert "Cadence" not in page

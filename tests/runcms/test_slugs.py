@@ -1,7 +1,10 @@
 import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from drills.models import Drill, Program
+from runcms.models import OldSlug
 from runcms.publishing import Status
 from runcms.slugs import SlugMoved, get_by_slug
 from tests.factories import make_drill, make_program
@@ -50,11 +53,54 @@ def test_an_old_slug_of_a_draft_is_a_404_not_a_redirect():
         get_by_slug(Drill.objects.published(), "was-public")
 
 
-def test_a_current_slug_wins_over_another_items_old_slug():
+def test_another_item_cannot_take_an_old_slug():
+    owner = rename(make_drill(slug="shared", title="Heel pull"), "moved-away")
+
+    with pytest.raises(ValidationError) as refused:
+        make_drill(slug="shared")
+
+    assert "Heel pull" in str(refused.value.message_dict["slug"])
+    assert not Drill.objects.filter(slug="shared").exists()
+    with pytest.raises(SlugMoved) as moved:
+        get_by_slug(Drill.objects.published(), "shared")
+    assert moved.value.obj == owner
+
+
+def test_renaming_onto_another_items_old_slug_is_refused_by_validation():
+    rename(make_drill(slug="shared", title="Heel pull"), "moved-away")
+    other = make_drill(slug="other")
+    other.slug = "shared"
+
+    with pytest.raises(ValidationError) as refused:
+        other.full_clean()
+
+    assert "Heel pull" in refused.value.message_dict["slug"][0]
+
+
+def test_a_released_old_slug_can_be_taken():
     rename(make_drill(slug="shared"), "moved-away")
+    OldSlug.objects.filter(slug="shared").delete()  # what the admin's "old addresses" does
+
     newcomer = make_drill(slug="shared")
 
     assert get_by_slug(Drill.objects.published(), "shared") == newcomer
+
+
+def test_a_current_slug_wins_over_an_old_slug_taken_before_the_rule():
+    owner = make_drill(slug="moved-away")
+    newcomer = make_drill(slug="shared")
+    OldSlug.objects.create(content_type=ContentType.objects.get_for_model(Drill), slug="shared", object_id=owner.pk)
+    newcomer.summary = "Edited since."
+    newcomer.full_clean()
+    newcomer.save()  # keeping the slug it has is no taking
+
+    assert get_by_slug(Drill.objects.published(), "shared") == newcomer
+
+
+def test_old_slugs_of_one_type_do_not_bind_another_type():
+    rename(make_drill(slug="pull"), "pull-drill")
+
+    assert make_program(slug="pull").slug == "pull"
 
 
 def test_taking_back_an_old_slug_makes_it_current_again():

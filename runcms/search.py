@@ -1,0 +1,102 @@
+"""Search: one rule for every surface that finds content by words (the API's `search`, the site's `?q=`).
+
+A model says what is searched and how much each part weighs in `search_document`: pairs
+of (lookup, weight), weight "A" (most important) to "D"; a lookup may cross relations
+(`steps__text`, `primary_muscles__name`). On PostgreSQL that becomes a full-text search
+(stemmed, so "hamstring" finds "Hamstrings"), best match first. Elsewhere (SQLite) every
+word must be in some part, in any case; each word is one condition of id subqueries
+without joins, so the work grows with the number of words and never multiplies.
+"""
+
+from functools import reduce
+from operator import add
+
+from django.db import connections
+from django.db.models import F, OuterRef, Q, Subquery
+
+SEARCH_CONFIG = "english"
+# On SQLite each word is a condition of its own; more words than this are ignored.
+MAX_SEARCH_WORDS = 12
+
+
+def search(queryset, text):
+    """`queryset` narrowed to the items matching `text`, best first on PostgreSQL; all of it for blank text."""
+    text = (text or "").strip()
+    if not text:
+        return queryset
+    if connections[queryset.db].vendor == "postgresql":
+        return _ranked(queryset, text)
+    return _every_word(queryset, text)
+
+
+def _ranked(queryset, text):
+    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+    model = queryset.model
+    vector = reduce(
+        add,
+        (
+            SearchVector(_text_of(model, lookup), weight=weight, config=SEARCH_CONFIG)
+            for lookup, weight in model.search_document
+        ),
+    )
+    query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+    # Ties keep the list's own order, and the primary key makes paging stable.
+    order = [*(queryset.query.order_by or model._meta.ordering), "pk"]
+    return (
+        queryset.annotate(search_vector=vector)
+        .filter(search_vector=query)
+        .annotate(search_rank=SearchRank(F("search_vector"), query))
+        .order_by("-search_rank", *order)
+    )
+
+
+def _text_of(model, lookup):
+    """The text at `lookup`: the field itself, or all the related rows' texts joined into one."""
+    if not _is_multi_valued(model, lookup):
+        return F(lookup)
+    from django.contrib.postgres.aggregates import StringAgg
+
+    rows = model._base_manager.filter(pk=OuterRef("pk")).order_by().values("pk")
+    return Subquery(rows.annotate(joined=StringAgg(lookup, " ")).values("joined")[:1])
+
+
+def _is_multi_valued(model, lookup):
+    for name in lookup.split("__")[:-1]:
+        field = model._meta.get_field(name)
+        if field.one_to_many or field.many_to_many:
+            return True
+        model = field.related_model
+    return False
+
+
+def _every_word(queryset, text):
+    model = queryset.model
+    conditions = (
+        reduce(Q.__or__, (_contains(model, lookup, word) for lookup, _ in model.search_document))
+        for word in text.split()[:MAX_SEARCH_WORDS]
+    )
+    return queryset.filter(*conditions)
+
+
+def _contains(model, lookup, word):
+    """Items of `model` whose text at `lookup` contains `word`, as a condition on their own columns.
+
+    A relation becomes an id subquery rather than a join: a join per word of steps, cues or
+    muscles would multiply the rows with every word.
+    """
+    name, _, rest = lookup.partition("__")
+    if not rest:
+        return Q(**{f"{name}__icontains": word})
+    field = model._meta.get_field(name)
+    related = field.related_model
+    matching = related._base_manager.filter(_contains(related, rest, word))
+    if field.many_to_one or field.one_to_one and field.concrete:
+        return Q(**{f"{name}__in": matching.values("pk")})
+    if field.one_to_many:
+        return Q(pk__in=matching.values(field.field.attname))
+    if field.many_to_many and field.concrete:
+        through = field.remote_field.through
+        rows = through._base_manager.filter(**{f"{field.m2m_reverse_field_name()}__in": matching.values("pk")})
+        return Q(pk__in=rows.values(field.m2m_field_name()))
+    raise ValueError(f"{model.__name__}.search_document cannot search through {lookup}")
