@@ -1,3 +1,4 @@
+import logging
 from functools import partial
 
 from django import forms
@@ -30,6 +31,8 @@ from drills.models import (
     Step,
 )
 from runcms.editing import ConcurrencyForm, PublishableAdmin, SafeAutocompleteMixin, WorkflowFilter
+
+logger = logging.getLogger(__name__)
 
 POSITION_MAX = 9999
 KEPT_PICTURE_TYPES = ("image/jpeg", "image/png", "image/webp", "image/gif")
@@ -291,9 +294,11 @@ class CueMediaForm(forms.ModelForm):
                 widget.kept = value if self._verified(name, value) else None
             elif value and name in self.changed_data:
                 verified = self._verified(name, value)
-                if verified:
-                    widget.kept = kept_uploads.keep(value, verified.mime_type)
-                elif name not in self.errors:
+                try:
+                    widget.kept = kept_uploads.keep(value, verified.mime_type) if verified else None
+                except OSError:
+                    logger.exception("Could not keep an upload for the media form")
+                if widget.kept is None and name not in self.errors:
                     self.add_error(name, "This file could not be kept. Choose it again.")
             if before and (widget.kept is None or widget.kept.stored_name != before.stored_name):
                 kept_uploads.discard(before)
