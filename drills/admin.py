@@ -259,8 +259,7 @@ class KeptFileWidget(AdminFileWidget):
 
 class CueMediaForm(forms.ModelForm):
     """Checks new files by their bytes (services.check_media) before anything is stored, so a
-    refusal is a form error next to the file and leaves storage untouched. A file that passed
-    is kept while the form is shown again for another error (`keep_uploads()`)."""
+    refusal is a form error next to the file and leaves storage untouched."""
 
     class Meta:
         model = CueMedia
@@ -282,7 +281,8 @@ class CueMediaForm(forms.ModelForm):
         self.media_check = self.new_file = self.new_poster = None
 
     def keep_uploads(self):
-        """Keep each new file that passed its checks, for the form shown again with errors; say
+        """Keep each new file that passed its checks (see drills.kept_uploads), for the form shown
+        again with errors, so the editor need not choose it twice; say
         plainly which must be chosen again. Kept files this form no longer needs are deleted."""
         cleaned = getattr(self, "cleaned_data", {})
         for name in ("file", "poster"):
