@@ -190,6 +190,39 @@ class DrillAdmin(PublishableAdmin):
         return [f"program “{program}”" for program in programs] + [f"article “{article}”" for article in articles]
 
 
+class KeptFileWidget(AdminFileWidget):
+    """The admin's file input, plus the file kept from the last try (see drills.kept_uploads):
+    a hidden signed reference and a line naming it. Submitted without a new file, its value
+    is the kept file."""
+
+    template_name = "admin/drills/cuemedia/kept_file_input.html"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.kept = None  # the KeptUpload shown with the form
+        self.submitted_token = ""
+
+    def use_required_attribute(self, initial):
+        return super().use_required_attribute(initial) and self.kept is None
+
+    def kept_name(self, name):
+        return f"{name}-kept"
+
+    def value_from_datadict(self, data, files, name):
+        value = super().value_from_datadict(data, files, name)
+        self.submitted_token = data.get(self.kept_name(name)) or ""
+        if value is not None:  # a new file, or False: "clear" ticked
+            return value
+        if self.kept is None or self.kept.token != self.submitted_token:
+            self.kept = kept_uploads.open_kept(self.submitted_token)
+        return self.kept
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"].update(kept=self.kept, kept_name=self.kept_name(name))
+        return context
+
+
 class ProgramItemForm(forms.ModelForm):
     class Meta:
         # Short column headings, so a program row fits the page; the help icons say the rest.
@@ -222,39 +255,6 @@ class ProgramAdmin(PublishableAdmin):
         (None, {"fields": ("title", "slug", "summary", "description", "cover", "featured")}),
         PublishableAdmin.workflow_fieldset,
     )
-
-
-class KeptFileWidget(AdminFileWidget):
-    """The admin's file input, plus the file kept from the last try (see drills.kept_uploads):
-    a hidden signed reference and a line naming it. Submitted without a new file, its value
-    is the kept file."""
-
-    template_name = "admin/drills/cuemedia/kept_file_input.html"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs)
-        self.kept = None  # the KeptUpload shown with the form
-        self.submitted_token = ""
-
-    def use_required_attribute(self, initial):
-        return super().use_required_attribute(initial) and self.kept is None
-
-    def kept_name(self, name):
-        return f"{name}-kept"
-
-    def value_from_datadict(self, data, files, name):
-        value = super().value_from_datadict(data, files, name)
-        self.submitted_token = data.get(self.kept_name(name)) or ""
-        if value is not None:  # a new file, or False: "clear" ticked
-            return value
-        if self.kept is None or self.kept.token != self.submitted_token:
-            self.kept = kept_uploads.open_kept(self.submitted_token)
-        return self.kept
-
-    def get_context(self, name, value, attrs):
-        context = super().get_context(name, value, attrs)
-        context["widget"].update(kept=self.kept, kept_name=self.kept_name(name))
-        return context
 
 
 class CueMediaForm(forms.ModelForm):
