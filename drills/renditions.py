@@ -10,6 +10,7 @@ import base64
 import contextlib
 import hashlib
 import io
+import math
 from dataclasses import dataclass
 
 from PIL import Image, ImageCms, ImageOps, ImageSequence
@@ -97,25 +98,47 @@ def _oriented_size(image):
 
 
 def _decode(image, widths):
-    """Every frame, upright, in 8-bit sRGB, with no metadata left on it."""
+    """Every frame, upright, in 8-bit sRGB, with no metadata left on it, and no larger than
+    the largest rendition and the thumbnail need.
+
+    Memory is the cost that matters here: a 49-megapixel picture is about 200 MB of pixels,
+    and every full-size copy (turned upright, converted) adds as much again. So each frame
+    is shrunk as it is decoded: by libjpeg itself for a JPEG (draft mode: 1/2, 1/4 or 1/8
+    scale, so it never exists at full size), otherwise by `reduce()` straight after
+    decoding, before any other work, so that only one full-size copy ever exists.
+    """
+    width, height = _oriented_size(image)
+    largest = _target_sizes((width, height), widths)[0][0]
+    scale = max(largest / width, min(THUMBNAIL_SIZE, width, height) / min(width, height))
+    wanted = (math.ceil(width * scale), math.ceil(height * scale))
+    if image.getexif().get(0x0112) in _SWAPS_SIDES:
+        wanted = wanted[::-1]
     if image.format == "JPEG":
-        # Let libjpeg decode at 1/2, 1/4 or 1/8 scale when the largest rendition
-        # and the thumbnail still fit: a 12 MP photo then never exists at full size.
-        width, height = _oriented_size(image)
-        largest = _target_sizes((width, height), widths)[0][0]
-        scale = max(largest / width, min(THUMBNAIL_SIZE, width, height) / min(width, height))
-        wanted = (width * scale, height * scale)
-        if image.getexif().get(0x0112) in _SWAPS_SIDES:
-            wanted = wanted[::-1]
-        image.draft(image.mode, (int(wanted[0]) + 1, int(wanted[1]) + 1))
+        image.draft(image.mode, (wanted[0] + 1, wanted[1] + 1))
     icc_profile = image.info.get("icc_profile")
     durations = []
     frames = []
     for frame in ImageSequence.Iterator(image):
         frame.load()  # WebP sets a frame's duration only once it is decoded
         durations.append(frame.info.get("duration", 100))
-        frames.append(_to_srgb(ImageOps.exif_transpose(frame), icc_profile))
+        frames.append(_to_srgb(ImageOps.exif_transpose(_reduced(frame, wanted)), icc_profile))
     return frames, durations, image.info.get("loop", 0)
+
+
+def _reduced(frame, wanted):
+    """`frame` shrunk by a whole factor (pixel averages, cheap) to no less than `wanted`;
+    the image itself when it is not twice as large."""
+    factor = min(frame.width // wanted[0], frame.height // wanted[1])
+    if factor < 2:
+        return frame
+    if frame.mode not in ("RGB", "RGBA", "L", "LA", "CMYK", "I", "F") or "transparency" in frame.info:
+        # Palette and 1-bit pixels cannot be averaged; their 8-bit form can.
+        frame = _to_8_bit(frame)
+    reduced = frame.reduce(factor)
+    reduced.info = dict(frame.info)  # the colour profile and orientation still apply
+    if hasattr(frame, "getexif"):
+        reduced.getexif().update(frame.getexif())
+    return reduced
 
 
 def _to_srgb(image, icc_profile):

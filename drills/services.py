@@ -26,6 +26,7 @@ from django.urls import NoReverseMatch, reverse
 from drills.media import VerifiedMedia, verify_poster, verify_upload
 from drills.metadata import strip_metadata
 from drills.models import MEDIA_USES, CueMedia, MediaKind, Rendition
+from drills.rendition_slots import rendition_slot
 from drills.renditions import build_renditions
 
 logger = logging.getLogger(__name__)
@@ -253,7 +254,7 @@ def make_renditions(media):
         # Pillow works before the transaction opens, so (called on its own, as by the
         # rebuild command) no row stays locked while it runs.
         try:
-            with source.open("rb") as image_file:
+            with rendition_slot(), source.open("rb") as image_file:
                 built = build_renditions(image_file, focal_point=(media.focal_x, media.focal_y))
         except FileNotFoundError:
             if _still_stored_as(media, made_from):

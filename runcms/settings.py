@@ -169,8 +169,23 @@ STORAGES = {
 RUNCMS_MEDIA_MAX_BYTES = env.int("RUNCMS_MEDIA_MAX_BYTES", default=50 * 1024 * 1024)
 RUNCMS_MEDIA_MAX_PIXELS = env.int("RUNCMS_MEDIA_MAX_PIXELS", default=50_000_000)
 RUNCMS_MEDIA_MAX_FRAMES = env.int("RUNCMS_MEDIA_MAX_FRAMES", default=1000)
+# How many rendition builds may run at once on one machine (across all workers; 0: no limit),
+# and where their lock files live (default: the system's temporary folder).
+RUNCMS_RENDITION_JOBS = env.int("RUNCMS_RENDITION_JOBS", default=2)
+RUNCMS_RENDITION_LOCK_DIR = env("RUNCMS_RENDITION_LOCK_DIR", default="")
+# How long a file that passed its checks is kept for a media form shown again with errors.
+RUNCMS_KEPT_UPLOAD_MAX_AGE = env.int("RUNCMS_KEPT_UPLOAD_MAX_AGE", default=6 * 3600)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The largest request body with files: a media file and its poster at the limit, plus the form.
+RUNCMS_REQUEST_MAX_BYTES = env.int(
+    "RUNCMS_REQUEST_MAX_BYTES", default=2 * RUNCMS_MEDIA_MAX_BYTES + DATA_UPLOAD_MAX_MEMORY_SIZE
+)
+FILE_UPLOAD_HANDLERS = [
+    "runcms.request_limits.RequestSizeLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # Absolute URLs in the API and feeds; empty means "the host of the request".
 RUNCMS_PUBLIC_BASE_URL = env("RUNCMS_PUBLIC_BASE_URL", default="")

@@ -37,6 +37,7 @@ api_v1 = [
     path("schema/", SchemaView.as_view(), name="schema"),
 ]
 
+handler400 = "runcms.request_limits.bad_request"  # a body too large or with too many fields, said plainly
 handler500 = "runcms.api.errors.server_error"
 
 urlpatterns = [

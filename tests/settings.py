@@ -15,6 +15,8 @@ os.environ.setdefault("SECURE_HSTS_SECONDS", "0")
 os.environ.setdefault("STATICFILES_STORAGE", "django.contrib.staticfiles.storage.StaticFilesStorage")
 os.environ.setdefault("CACHE_URL", "locmemcache://")
 os.environ.setdefault("STATIC_ROOT", tempfile.mkdtemp(prefix="runcms-static-"))
+# Rendition slots of this test run only, not shared with other runs on the machine.
+os.environ.setdefault("RUNCMS_RENDITION_LOCK_DIR", tempfile.mkdtemp(prefix="runcms-slots-"))
 os.environ.setdefault("API_ANON_RATE", "100000/minute")
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the test makes
 # between browser steps are still synchronous.

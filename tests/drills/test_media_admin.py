@@ -44,6 +44,10 @@ def referenced_files():
     return sorted(name for name in names if name)
 
 
+def kept_files(media_root):
+    return [name for name in stored_files(media_root) if name.startswith("kept-uploads/")]
+
+
 def page_text(response):
     return html.unescape(response.content.decode())
 
@@ -98,7 +102,10 @@ def test_video_without_a_poster_is_refused_by_the_admin_with_nothing_left_behind
 
     assert response.status_code == 200
     assert "A video needs a poster" in " ".join(field_errors(response, "poster"))
-    assert stored_files(media_root) == []
+    # The video itself passed: only its temporary copy is kept, for the try with a poster.
+    assert "clip.mp4 kept" in page_text(response)
+    assert stored_files(media_root) == kept_files(media_root)
+    assert len(kept_files(media_root)) == 1
     assert database_state() == before
 
 
@@ -106,7 +113,8 @@ def test_image_without_alt_text_is_refused_with_a_message_on_the_alt_text(signed
     response = post_add_form(signed_in, upload(image_bytes()), alt_text="")
 
     assert "Images need alt text" in " ".join(field_errors(response, "alt_text"))
-    assert stored_files(media_root) == []
+    # Only the temporary copy kept for the next try (see the tests of kept files below).
+    assert stored_files(media_root) == kept_files(media_root)
     assert CueMedia.objects.count() == 0
 
 
@@ -124,7 +132,7 @@ def test_focal_point_outside_the_picture_is_a_form_error_and_stores_nothing(sign
 
     assert response.status_code == 200
     assert field_errors(response, "focal_x")
-    assert stored_files(media_root) == []
+    assert stored_files(media_root) == kept_files(media_root)
 
 
 @pytest.mark.parametrize(
@@ -490,3 +498,102 @@ def test_hostile_autocomplete_terms_answer_normally(signed_in, term):
     )
 
     assert response.status_code == 200
+
+
+# --- A file kept while the form is shown again ----------------------------------------------
+
+
+def test_a_photo_refused_for_missing_alt_text_is_kept_and_saved_with_the_next_try(
+    signed_in, media_root, django_capture_on_commit_callbacks
+):
+    content = image_bytes(size=(800, 600))
+    response = post_add_form(signed_in, upload(content, "heel-to-hip.jpg"), alt_text="")
+
+    assert "heel-to-hip.jpg kept — choose another to replace it." in page_text(response)
+    assert len(kept_files(media_root)) == 1
+    form = admin_form_data(response)
+    assert form["file-kept"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signed_in.post(ADD_URL, {**form, "alt_text": "Runner pulling a heel to the hip"})
+
+    assert response.status_code == 302
+    media = CueMedia.objects.get()
+    assert (media_root / media.file.name).read_bytes() == content
+    assert media.renditions.exists()
+    assert kept_files(media_root) == []
+    assert stored_files(media_root) == referenced_files()
+
+
+def test_a_forged_or_expired_kept_reference_opens_nothing_and_asks_for_the_file(signed_in, media_root, settings):
+    response = post_add_form(signed_in, upload(image_bytes()), alt_text="")
+    form = admin_form_data(response)
+
+    forged = signed_in.post(ADD_URL, {**form, "file-kept": form["file-kept"][:-2] + "xx", "alt_text": "A runner"})
+    settings.RUNCMS_KEPT_UPLOAD_MAX_AGE = -1
+    expired = signed_in.post(ADD_URL, {**form, "alt_text": "A runner"})
+
+    for response in (forged, expired):
+        assert response.status_code == 200
+        assert "no longer kept" in " ".join(field_errors(response, "file"))
+    assert CueMedia.objects.count() == 0
+
+
+def test_a_file_refused_by_its_own_checks_is_not_kept(signed_in, media_root):
+    response = post_add_form(signed_in, upload(b"<html><script>alert(1)</script></html>"), alt_text="")
+
+    assert "kept" not in page_text(response)
+    assert kept_files(media_root) == []
+
+
+def test_choosing_another_file_replaces_the_kept_one(signed_in, media_root):
+    first = post_add_form(signed_in, upload(image_bytes(), "first.jpg"), alt_text="")
+    kept_before = kept_files(media_root)
+
+    second = signed_in.post(ADD_URL, {
+        **admin_form_data(first), "file": upload(image_bytes(size=(640, 480)), "second.jpg"), "alt_text": "",
+    })
+
+    assert "second.jpg kept" in page_text(second)
+    assert len(kept_files(media_root)) == 1
+    assert kept_files(media_root) != kept_before
+
+
+def test_old_kept_files_are_removed_by_the_next_keep_and_by_the_command(signed_in, media_root, settings):
+    from django.core.management import call_command
+
+    post_add_form(signed_in, upload(image_bytes(), "old.jpg"), alt_text="")
+    settings.RUNCMS_KEPT_UPLOAD_MAX_AGE = 0
+    post_add_form(signed_in, upload(image_bytes(), "new.jpg"), alt_text="")
+    assert len(kept_files(media_root)) == 1
+
+    call_command("clean_kept_uploads")
+
+    assert kept_files(media_root) == []
+
+
+def test_the_kept_picture_is_shown_to_editors_only(signed_in, client, media_root):
+    response = post_add_form(signed_in, upload(image_bytes(), "heel.jpg"), alt_text="")
+    url = re.search(r'src="(/admin/drills/cuemedia/kept/[^"]+/)"', response.content.decode())[1]
+
+    shown = signed_in.get(url)
+    signed_in.logout()
+    anonymous = signed_in.get(url)
+
+    assert shown.status_code == 200
+    assert shown["Content-Type"] == "image/jpeg"
+    assert anonymous.status_code == 302
+
+
+def test_a_file_just_over_the_size_limit_is_refused_with_two_different_sizes(signed_in, media_root, settings):
+    from tests.drills import corpus
+
+    content = corpus.noisy_jpeg()  # some tens of KB: rounded to 0.1 KB, one byte less reads the same
+    settings.RUNCMS_MEDIA_MAX_BYTES = len(content) - 1
+
+    response = post_add_form(signed_in, upload(content))
+
+    [error] = field_errors(response, "file")
+    found = re.fullmatch(r"The file is (.+); the limit is (.+)\. Compress it or upload a shorter clip\.", error)
+    assert found and found[1] != found[2]
+    assert stored_files(media_root) == []

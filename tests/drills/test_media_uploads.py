@@ -410,3 +410,54 @@ def test_rebuild_reports_a_broken_source_and_still_rebuilds_the_others(media_roo
     assert str(broken.pk) in str(failure.value)
     assert set(fine.renditions.values_list("file", flat=True)).isdisjoint(fine_files)
     assert "Renditions" in capsys.readouterr().err  # the progress bar
+
+
+# --- How many rendition builds run at once ------------------------------------------------
+
+
+def test_a_rendition_build_waits_while_every_slot_is_taken(settings):
+    import threading
+
+    from drills.rendition_slots import rendition_slot
+
+    settings.RUNCMS_RENDITION_JOBS = 1
+    media = upload_media(image_bytes(size=(120, 90)))
+    holding, released = threading.Event(), threading.Event()
+
+    def another_worker_building():
+        with rendition_slot():
+            holding.set()
+            # Long enough for the build below to have finished, had it not waited.
+            released.wait(timeout=2)
+            released.set()
+
+    worker = threading.Thread(target=another_worker_building)
+    worker.start()
+    holding.wait()
+    services.make_renditions(media)
+    finished_after_the_release = released.is_set()
+    worker.join()
+
+    # The build could only take the slot once the other let it go.
+    assert finished_after_the_release
+    assert media.renditions.exists()
+
+
+def test_as_many_builds_as_slots_run_together(settings):
+    import threading
+
+    from drills.rendition_slots import rendition_slot
+
+    settings.RUNCMS_RENDITION_JOBS = 2
+    inside = threading.Barrier(2, timeout=5)
+
+    def build():
+        with rendition_slot():
+            inside.wait()  # both are inside at once, or this times out
+
+    threads = [threading.Thread(target=build) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not inside.broken

@@ -142,7 +142,32 @@ def test_oversized_file_is_refused_before_any_byte_is_read():
     with pytest.raises(ValidationError) as refusal:
         verify_upload(HugeUpload())
 
-    assert refusal.value.message == ("The file is 10240 MB; the limit is 50 MB. Compress it or upload a shorter clip.")
+    assert refusal.value.message == ("The file is 10 GB; the limit is 50 MB. Compress it or upload a shorter clip.")
+
+
+class SizedUpload(io.BytesIO):
+    def __init__(self, size):
+        super().__init__(b"")
+        self.size = size
+
+
+MB = 1024 * 1024
+
+
+@pytest.mark.parametrize(
+    ("size", "said"),
+    [
+        (50 * MB + 1, "52,428,801 bytes; the limit is 52,428,800 bytes (50 MB)"),
+        (50 * MB + 20_000, "50.02 MB; the limit is 50 MB"),
+        (int(50.3 * MB), "50.3 MB; the limit is 50 MB"),
+        (73 * MB, "73 MB; the limit is 50 MB"),
+    ],
+)
+def test_the_size_refusal_gives_a_size_that_reads_larger_than_the_limit(size, said):
+    with pytest.raises(ValidationError) as refusal:
+        verify_upload(SizedUpload(size), max_bytes=50 * MB)
+
+    assert refusal.value.message == f"The file is {said}. Compress it or upload a shorter clip."
 
 
 class UnderstatedUpload(io.BytesIO):

@@ -321,3 +321,22 @@ def test_image_file_is_rewound_after_building():
     build_renditions(file)
 
     assert file.tell() == 0
+
+
+def test_a_large_png_costs_at_most_two_and_a_half_times_its_pixels_in_memory():
+    """Measured in a fresh process by the benchmark's own code: the growth of RSS while
+    verifying and rendering, against the decoded pixel buffer (width x height x 4 bytes).
+    Each full-size copy of the pixels used to add a buffer's worth (4 or 5 in all)."""
+    import multiprocessing
+
+    from drills.benchmark_renditions import measure, photo_like
+
+    size = (4000, 4000)
+    spawn = multiprocessing.get_context("spawn")
+    with spawn.Pool(1) as pool:
+        data = pool.apply(photo_like, (size, "PNG"))
+    with spawn.Pool(1) as pool:
+        _, rss_before, rss_peak, _, _ = pool.apply(measure, (data, 1))
+
+    buffer = size[0] * size[1] * 4 / (1024 * 1024)
+    assert rss_peak - rss_before <= 2.5 * buffer, f"{rss_peak - rss_before:.0f} MB for {buffer:.0f} MB of pixels"

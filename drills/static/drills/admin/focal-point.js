@@ -23,11 +23,17 @@
             return [parseFloat(inputX.value), parseFloat(inputY.value)];
         }
 
+        // Placed in pixels over the picture itself, measured each time, so the marker is
+        // where the editor clicked whatever the window width (the picture is scaled to fit)
+        // and whatever box surrounds it; redrawn whenever the picture changes size.
         function showMarker() {
             const [x, y] = current();
             marker.hidden = !(Number.isFinite(x) && Number.isFinite(y));
-            marker.style.left = clamp(x) * 100 + "%";
-            marker.style.top = clamp(y) * 100 + "%";
+            if (marker.hidden) {
+                return;
+            }
+            marker.style.left = image.offsetLeft + clamp(x) * image.offsetWidth + "px";
+            marker.style.top = image.offsetTop + clamp(y) * image.offsetHeight + "px";
         }
 
         function choose(x, y) {
@@ -58,6 +64,11 @@
 
         inputX.addEventListener("input", showMarker);
         inputY.addEventListener("input", showMarker);
+        image.addEventListener("load", showMarker);
+        window.addEventListener("resize", showMarker);
+        if (window.ResizeObserver) {
+            new ResizeObserver(showMarker).observe(image);
+        }
 
         // A file chosen in this form is shown from the browser's own copy, so the point
         // can be set before the first save. A video's poster wins over the video itself.
