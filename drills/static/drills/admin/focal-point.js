@@ -11,7 +11,16 @@
     }
 
     function setUp(picker) {
-        const image = picker.querySelector("img");
+        let image = picker.querySelector("img");
+        if (!image) {
+            // Nothing to show yet: the page has no <img> without a source (invalid HTML),
+            // so the picture a file input will fill is made here.
+            image = document.createElement("img");
+            image.className = "runcms-focal-image";
+            image.alt = picker.dataset.focalAlt;
+            image.tabIndex = 0;
+            picker.prepend(image);
+        }
         const marker = picker.querySelector(".runcms-focal-marker");
         const inputX = document.getElementById("id_focal_x");
         const inputY = document.getElementById("id_focal_y");
