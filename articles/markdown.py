@@ -38,7 +38,7 @@ goes offline.
 It parses the body once and derives everything else from that one pass: the
 HTML, the word count and reading time, the embeds, and the problems the admin
 shows. Each parse sends ``body_parsed``, so a test can count them; a save or a
-preview parses once.
+preview parses once, and the API parses only the blocks of a body it must edit.
 
 Every step takes time linear in the body, with a bound on the constant: the
 work a body gives the parser (inline positions tried, tokens made) is counted,
@@ -64,15 +64,18 @@ from markdown_it.token import Token
 
 WORDS_PER_MINUTE = 200
 
-# The most work a body may give the parser: lines the block parser looks at (as a
-# block's start, or whether they end one), block tokens, positions the inline parser
-# tries (also while it looks ahead for the end of a link), and inline tokens.
-# A long article of dense Markdown (5,000 words with lists, tables and links) needs
-# about 10,000; one made only of a repeated punctuation character needs up to four
-# per character. The bound keeps a save or a preview to well under a second.
-MAX_MARKUP_WORK = 100_000
+# The most work a body may give the parser: two for each line, one for each block
+# token, one for each position the inline parser tries (also while it looks ahead for
+# the end of a link), one for each inline token. A long article of dense Markdown
+# (5,000 words with headings, lists, quotes, tables and links) needs about 10,000;
+# a body made of a repeated punctuation character needs one to three per character.
+# Each costs some microseconds, so the bound keeps a save or a preview well under a
+# second.
+MAX_MARKUP_WORK = 60_000
+_WORK_PER_LINE = 2
 
-# Sent after each parse of a body, with `source`: the seam for counting parses.
+# Sent after each parse of a body, with `source` and `blocks_only` (True for a parse
+# of the blocks alone, without the inline work): the seam for counting parses.
 body_parsed = Signal()
 
 # Heading ids share the page's namespace (and `window`, through named
@@ -146,9 +149,16 @@ class BodyTooComplex(ValueError):
 
 def render_markdown(source: str) -> RenderedBody:
     """The body's HTML and everything derived from it, from one parse; `BodyTooComplex` if it needs too much work."""
-    env = {_WORK: _Work(MAX_MARKUP_WORK)}
+    work = _Work(MAX_MARKUP_WORK)
+    # Lines first, before any parsing: some block rules (lists, tables, setext headings)
+    # take many lines in one call and make their tokens only at the end.
+    lines = source.count("\n") + 1
+    if lines * _WORK_PER_LINE > work.limit:
+        raise BodyTooComplex(work.limit // _WORK_PER_LINE + 1)
+    work.add(lines * _WORK_PER_LINE)
+    env = {_WORK: work}
     tokens = _MARKDOWN.parse(source, env)
-    body_parsed.send(sender=RenderedBody, source=source)
+    body_parsed.send(sender=RenderedBody, source=source, blocks_only=False)
     html = _CLEANER.clean(_MARKDOWN.renderer.render(tokens, _MARKDOWN.options, {}))
     word_count = _count_words(" ".join(_block_texts(tokens)))
     reading_minutes = max(1, math.ceil(word_count / WORDS_PER_MINUTE)) if source.strip() else 0
@@ -162,7 +172,9 @@ def embed_spans(source: str) -> list[tuple[Embed, int]]:
     Embeds are blocks, so this parses blocks only (no inline work), in linear time.
     """
     spans = []
-    for token in _BLOCKS.parse(source):
+    tokens = _BLOCKS.parse(source)
+    body_parsed.send(sender=RenderedBody, source=source, blocks_only=True)
+    for token in tokens:
         if token.type == "embed":
             spans.append((Embed(token.meta["kind"], token.meta["ref"], line=token.map[0] + 1), token.meta["column"]))
     return spans
@@ -250,12 +262,6 @@ def _embed_problem(line: str) -> str | None:
 
 
 def _embed_block(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
-    # The first block rule, and one that paragraphs, lists, quotes and tables ask
-    # whether a line ends them: it runs for each line, so it counts the block work.
-    work = state.env.get(_WORK)
-    if work:
-        work.line = start_line + 1
-        work.add(1)
     if state.is_code_block(start_line):
         return False
     # Matched in place: this runs for each line (more than once inside quotes and
@@ -395,6 +401,7 @@ class _Work:
 
     def __init__(self, limit: int):
         self.limit, self.done, self.line = limit, 0, 1
+        self.inline_state, self.inline_tokens = None, 0
 
     def add(self, amount: int) -> None:
         self.done += amount
@@ -423,15 +430,21 @@ def _parse_inline(state: StateCore) -> None:
             if work and token.map:
                 work.line = token.map[0] + 1
             state.md.inline.parse(token.content, state.md, state.env, token.children)
-            if work:
-                work.add(len(token.children))
 
 
 def _count_position(state: StateInline, silent: bool) -> bool:
-    """First inline rule: runs once for each position the parser tries, also when it looks ahead."""
+    """First inline rule: runs once for each position the parser tries, also when it looks ahead.
+
+    It also counts the tokens made since it last ran, so a paragraph is refused while
+    it is parsed, not after.
+    """
     work = state.env.get(_WORK)
     if work:
-        work.add(1)
+        if work.inline_state is not state:
+            work.inline_state, work.inline_tokens = state, 0
+        made = len(state.tokens) - work.inline_tokens
+        work.inline_tokens = len(state.tokens)
+        work.add(1 + max(made, 0))
     return False
 
 
