@@ -152,7 +152,7 @@ def render_markdown(source: str) -> RenderedBody:
     work = _Work(MAX_MARKUP_WORK)
     # Lines first, before any parsing: some block rules (lists, tables, setext headings)
     # take many lines in one call and make their tokens only at the end.
-    lines = source.count("\n") + 1
+    lines = source.count("\n") + source.count("\r") - source.count("\r\n") + 1  # as markdown-it counts them
     if lines * _WORK_PER_LINE > work.limit:
         raise BodyTooComplex(work.limit // _WORK_PER_LINE + 1)
     work.add(lines * _WORK_PER_LINE)

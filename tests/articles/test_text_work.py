@@ -26,9 +26,9 @@ PROSE = "Keep the hips level and pull the support foot back under the hip as you
 # What each piece costs the parser most: runs of one punctuation character, brackets
 # that may open links or images, emphasis markers, deep nesting, many short blocks.
 UNITS = [
-    "*", "_", "[", "]", "(", "<", ">", "`", "\\", "!", "#", "&", "|", "-", "~", "=",
+    ".", ",", "'", "?", "*", "_", "[", "]", "(", "<", ">", "`", "\\", "!", "#", "&", "|", "-", "~", "=",
     "[[", "![", "[!", "*[", "[*", "**_", "a*", "*a ", "[a](", "[x][", "](", "`a``", "<a ", "&#",
-    "[[media:", "[[drill:x]]\n", "- ", "> ", "1. ", "a\n", "a  \n", "a\n=\n", "-\n", "## a\n", "|x|\n",
+    "[[media:", "[[drill:x]]\n", "- ", "> ", "1. ", "a\n", "-\r", "a  \n", "a\n=\n", "-\n", "## a\n", "|x|\n",
     "    code\n", "```\n", "[x]: /u\n", "- " * 15 + "x\n", "> " * 15 + "x\n", "word " * 200 + "\n",
 ]
 SLACK_SECONDS = 0.5
@@ -66,10 +66,10 @@ def service_save(author, body, slug):
         return error
 
 
-@settings(max_examples=4, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+@settings(max_examples=3, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 @given(unit=st.sampled_from(UNITS), length=st.integers(10_000, BODY_MAX_CHARS))
-@example(unit="[*", length=BODY_MAX_CHARS)
-@example(unit="|x|\n", length=BODY_MAX_CHARS)
+@example(unit="[*", length=BODY_MAX_CHARS)  # among the costliest for the parser
+@example(unit=".", length=BODY_MAX_CHARS)  # cheap to parse; the word count once backtracked on it
 def test_saving_and_previewing_a_pathological_body_costs_a_small_multiple_of_prose(client, editor, unit, length):
     form = new_article_form(client, editor)
     author = make_author()
