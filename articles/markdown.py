@@ -41,7 +41,7 @@ shows. Each parse sends ``body_parsed``, so a test can count them; a save or a
 preview parses once, and the API parses only the blocks of a body it must edit.
 
 Every step takes time linear in the body, with a bound on the constant: the
-work a body gives the parser (inline positions tried, tokens made) is counted,
+work a body gives the parser (lines, inline positions tried, tokens made) is counted,
 and a body that needs more than ``MAX_MARKUP_WORK`` (a long run of brackets or
 emphasis markers, say) is refused with ``BodyTooComplex``, which names the line
 where it ran out. A long article of ordinary Markdown uses a small part of it.

@@ -18,7 +18,7 @@ from articles.models import Article
 from articles.services import save_article
 from runcms.publishing import Status
 from tests.articles.test_admin import ADD_URL, PREVIEW_URL, new_article_form
-from tests.factories import make_author, make_drill
+from tests.factories import make_article, make_author, make_drill
 
 pytestmark = pytest.mark.django_db
 
@@ -168,8 +168,6 @@ def test_a_preview_and_a_service_save_parse_the_body_once(client, editor, parses
 
 
 def test_the_api_finds_every_hidden_embed_with_one_parse_of_the_blocks(client, parses):
-    from tests.factories import make_article
-
     make_drill(slug="shown")
     hidden = [make_drill(slug=f"hidden-{n}") for n in range(5)]
     body = "".join(f"[[drill:hidden-{n}]]\n\n> [[drill:shown]]\n\n" for n in range(5))
