@@ -57,6 +57,7 @@ import nh3
 from django.dispatch import Signal
 from django.utils.text import slugify
 from markdown_it import MarkdownIt
+from markdown_it.parser_inline import ParserInline
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
@@ -65,8 +66,9 @@ from markdown_it.token import Token
 WORDS_PER_MINUTE = 200
 
 # The most work a body may give the parser: two for each line, one for each block
-# token, one for each position the inline parser tries (also while it looks ahead for
-# the end of a link), one for each inline token. A long article of dense Markdown
+# token, one for each position the inline parser tries, one for each step it takes
+# while it looks ahead for the end of a link, one for each inline token. A long
+# article of dense Markdown
 # (5,000 words with headings, lists, quotes, tables and links) needs about 10,000;
 # a body made of a repeated punctuation character needs one to three per character.
 # Each costs some microseconds, so the bound keeps a save or a preview well under a
@@ -448,8 +450,27 @@ def _count_position(state: StateInline, silent: bool) -> bool:
     return False
 
 
+class _CountingInlineParser(ParserInline):
+    """markdown-it's inline parser, counting each step it takes while looking ahead.
+
+    Looking for the end of a link label (`[`...`]`) steps over the tokens inside it,
+    nested labels too; with markdown-it's cache this is linear, but a run of brackets
+    takes many such steps per character, and they do not all reach the inline rules.
+    """
+
+    def skipToken(self, state: StateInline) -> None:
+        work = state.env.get(_WORK)
+        if work:
+            work.add(1)
+        super().skipToken(state)
+
+
 def _build_markdown(inline: bool = True) -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+    md = MarkdownIt("commonmark", {"html": False})
+    counting = _CountingInlineParser()
+    counting.ruler, counting.ruler2 = md.inline.ruler, md.inline.ruler2  # the preset's rules
+    md.inline = counting
+    md.enable(["table", "strikethrough"])
     # First, so that a setext underline or a table cannot claim an embed line;
     # the alt list lets an embed end a paragraph, list, quote or table (a
     # table stops at what may end a quote).

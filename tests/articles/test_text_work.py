@@ -5,6 +5,7 @@ work on a loaded machine does not skew them; the pathological body and the prose
 measured in the same example.
 """
 
+import itertools
 import time
 
 import pytest
@@ -33,6 +34,7 @@ UNITS = [
 ]
 SLACK_SECONDS = 0.5
 MULTIPLE = 8
+_SLUG_NUMBERS = itertools.count()  # hypothesis may run an example twice; each save needs a new slug
 
 
 def prose(length):
@@ -74,7 +76,7 @@ def test_saving_and_previewing_a_pathological_body_costs_a_small_multiple_of_pro
     form = new_article_form(client, editor)
     author = make_author()
     body, plain = pathological(unit, length), prose(length)
-    slug = f"timed-{len(UNITS) * length + UNITS.index(unit)}"
+    slug = f"timed-{next(_SLUG_NUMBERS)}"
 
     for name, action in [
         ("admin save", lambda text, suffix: admin_save(client, form, text, slug + suffix)),
@@ -86,11 +88,10 @@ def test_saving_and_previewing_a_pathological_body_costs_a_small_multiple_of_pro
 
         assert seconds <= MULTIPLE * plain_seconds + SLACK_SECONDS, (name, unit, length, seconds, plain_seconds)
         if name == "admin save":
-            # Saved, or refused with a form error that names the line; never a server error.
+            # Saved, or shown again with errors (too much markup, embeds of drills that do
+            # not exist, images); never a server error.
             assert result.status_code in (200, 302), result.status_code
-            assert result.status_code == 302 or "more Markdown formatting than one article can hold" in (
-                result.content.decode()
-            )
+            assert result.status_code == 302 or 'class="errornote"' in result.content.decode()
         if name == "preview":
             assert result.status_code in (200, 400)
 
