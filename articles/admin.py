@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 
 from articles.embeds import expand_body
-from articles.markdown import render_markdown
+from articles.markdown import BodyTooComplex, render_markdown
 from articles.models import Article, Author, Source, Topic
 from articles.services import check_embeds, embed_problems, link_embeds, linked_html, render_body
 from drills.admin import OrderedInline, TaxonomyAdmin
@@ -68,9 +68,13 @@ class MarkdownEditor(forms.Textarea):
 
 
 class ArticleForm(ConcurrencyForm):
-    """Refuses a body the page cannot show; notes what readers will miss (`embed_warnings`)."""
+    """Refuses a body the page cannot show; notes what readers will miss (`embed_warnings`).
+
+    The body is rendered once, here; the admin saves that rendering (`rendered_body`).
+    """
 
     embed_warnings = ()
+    rendered_body = None
 
     def clean_body(self):
         body = self.cleaned_data["body"]
@@ -88,7 +92,12 @@ class ArticleForm(ConcurrencyForm):
         live_from = None
         if cleaned.get("status") == Status.PUBLISHED:
             live_from = cleaned.get("publish_at") or timezone.now()
-        check = check_embeds(cleaned["body"], live_from)
+        try:
+            self.rendered_body = render_markdown(cleaned["body"])
+        except BodyTooComplex as error:
+            self.add_error("body", ValidationError(str(error)))
+            return cleaned
+        check = check_embeds(self.rendered_body, live_from)
         for line, message in check.errors:
             error = ValidationError("Line %(line)s: %(message)s", params={"line": line, "message": message})
             self.add_error("body", error)
@@ -130,7 +139,7 @@ class ArticleAdmin(PublishableAdmin):
         return format_html_join(", ", "{}", ((drill.title,) for drill in drills)) or "Embed drills in the body."
 
     def save_model(self, request, obj, form, change):
-        render_body(obj)
+        render_body(obj, getattr(form, "rendered_body", None))
         super().save_model(request, obj, form, change)
         for warning in form.embed_warnings:
             self.message_user(request, f"Saved, but readers will not see everything: {warning}", messages.WARNING)
@@ -159,13 +168,17 @@ class ArticleAdmin(PublishableAdmin):
                 {"detail": f"The body is too long to preview: at most {BODY_MAX_CHARS:,} characters."},
                 status=400,
             )
+        try:
+            rendered = render_markdown(body)
+        except BodyTooComplex as error:
+            return JsonResponse({"detail": f"The body cannot be previewed. {error}"}, status=400)
         title_field, summary_field = Article._meta.get_field("title"), Article._meta.get_field("summary")
         context = {
             "title": request.POST.get("title", "")[: title_field.max_length],
             "summary": request.POST.get("summary", "")[: summary_field.max_length],
-            "body": expand_body(linked_html(render_markdown(body))),
+            "body": expand_body(linked_html(rendered)),
             "meta": {"document_title": "Preview", "noindex": True},
         }
-        problems = [f"Line {line}: {message}" for line, message in embed_problems(body)]
+        problems = [f"Line {line}: {message}" for line, message in embed_problems(rendered)]
         html = render_to_string("articles/body_preview.html", context, request=request)
         return JsonResponse({"html": html, "problems": problems})

@@ -37,6 +37,17 @@ show that drill even after its slug changes hands. ``expand_embeds()`` and
 ``expand_placeholders()`` replace them when the page is shown, so an
 article does not need re-rendering when an embedded drill changes or goes
 offline.
+
+It parses the body once and derives everything else from that one pass: the
+HTML, the word count and reading time, the embeds, and the problems the admin
+shows. Each parse sends ``body_parsed``, so a test can count them; a save or a
+preview parses once, and the API parses only the blocks of a body it must edit.
+
+Every step takes time linear in the body, with a bound on the constant: the
+work a body gives the parser (lines, inline positions tried, tokens made) is counted,
+and a body that needs more than ``MAX_MARKUP_WORK`` (a long run of brackets or
+emphasis markers, say) is refused with ``BodyTooComplex``, which names the line
+where it ran out. A long article of ordinary Markdown uses a small part of it.
 """
 
 import math
@@ -46,13 +57,31 @@ from dataclasses import dataclass
 from urllib.parse import unquote
 
 import nh3
+from django.dispatch import Signal
 from django.utils.text import slugify
 from markdown_it import MarkdownIt
+from markdown_it.parser_inline import ParserInline
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
+from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
 WORDS_PER_MINUTE = 200
+
+# The most work a body may give the parser: two for each line, one for each block
+# token, one for each position the inline parser tries, one for each step it takes
+# while it looks ahead for the end of a link, one for each inline token. A long
+# article of dense Markdown
+# (5,000 words with headings, lists, quotes, tables and links) needs about 10,000;
+# a body made of a repeated punctuation character needs one to three per character.
+# Each costs some microseconds, so the bound keeps a save or a preview well under a
+# second.
+MAX_MARKUP_WORK = 60_000
+_WORK_PER_LINE = 2
+
+# Sent after each parse of a body, with `source` and `blocks_only` (True for a parse
+# of the blocks alone, without the inline work): the seam for counting parses.
+body_parsed = Signal()
 
 # Heading ids share the page's namespace (and `window`, through named
 # access), so they all get this prefix: no heading can clobber a page id or
@@ -62,7 +91,7 @@ HEADING_ID_PREFIX = "section-"
 _SLUG = r"[a-z0-9_-]+"
 _UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 _EMBED_LINE = re.compile(
-    rf"^[ \t]*\[\[[ \t]*(?:"
+    rf"[ \t]*\[\[[ \t]*(?:"
     rf"(?i:drill)[ \t]*:[ \t]*(?P<slug>{_SLUG})"
     rf"|(?i:media)[ \t]*:[ \t]*(?P<uuid>(?i:{_UUID}))"
     rf")[ \t]*\]\][ \t]*$"
@@ -86,7 +115,11 @@ _HEADING_TAGS = {"h1": "h2", "h2": "h2", "h3": "h3", "h4": "h4", "h5": "h4", "h6
 _ALIGNMENTS = {"text-align:left": "left", "text-align:center": "center", "text-align:right": "right"}
 _EXTERNAL_LINK_REL = "nofollow noopener"
 _EXTERNAL_URL = re.compile(r"^(?:https?:)?//", re.IGNORECASE)
-_WORD = re.compile(r"\S*\w\S*")
+# A word is a run of non-space characters with a letter or digit in it. Found run by
+# run: one pattern for the whole (`\S*\w\S*`) backtracks quadratically on a long run
+# with no letter in it, such as a line of punctuation.
+_NON_SPACE = re.compile(r"\S+")
+_WORD_CHARACTER = re.compile(r"\w")
 
 
 @dataclass(frozen=True)
@@ -99,17 +132,58 @@ class Embed:
 @dataclass(frozen=True)
 class RenderedBody:
     html: str
-    embeds: list[Embed]
+    embeds: list[Embed]  # each drill or media once, at its first line
     word_count: int
     reading_minutes: int
+    # (line, message) for each line that looks like an embed but is shown as text,
+    # then for each Markdown image: the admin refuses a body with any.
+    problems: list[tuple[int, str]]
+
+
+class BodyTooComplex(ValueError):
+    """The body needs more parsing work than `MAX_MARKUP_WORK`; `line` is where it ran out."""
+
+    def __init__(self, line: int):
+        self.line = line
+        self.message = (
+            "by this line the body has more Markdown formatting than one article can hold (a long run of "
+            "brackets, asterisks or other symbols, or tens of thousands of links, list items or table cells). "
+            "Put long runs of symbols in a code block (between lines of ```), or split the text into several articles"
+        )
+        super().__init__(f"Line {line}: {self.message}")
 
 
 def render_markdown(source: str) -> RenderedBody:
-    tokens = _MARKDOWN.parse(source)
+    """The body's HTML and everything derived from it, from one parse; `BodyTooComplex` if it needs too much work."""
+    work = _Work(MAX_MARKUP_WORK)
+    # Lines first, before any parsing: some block rules (lists, tables, setext headings)
+    # take many lines in one call and make their tokens only at the end.
+    lines = source.count("\n") + source.count("\r") - source.count("\r\n") + 1  # as markdown-it counts them
+    if lines * _WORK_PER_LINE > work.limit:
+        raise BodyTooComplex(work.limit // _WORK_PER_LINE + 1)
+    work.add(lines * _WORK_PER_LINE)
+    env = {_WORK: work}
+    tokens = _MARKDOWN.parse(source, env)
+    body_parsed.send(sender=RenderedBody, source=source, blocks_only=False)
     html = _CLEANER.clean(_MARKDOWN.renderer.render(tokens, _MARKDOWN.options, {}))
-    word_count = len(_WORD.findall(" ".join(_block_texts(tokens))))
+    word_count = _count_words(" ".join(_block_texts(tokens)))
     reading_minutes = max(1, math.ceil(word_count / WORDS_PER_MINUTE)) if source.strip() else 0
-    return RenderedBody(html, _embeds_in(tokens), word_count, reading_minutes)
+    problems = _malformed_embeds(tokens) + _images(env)
+    return RenderedBody(html, _embeds_in(tokens), word_count, reading_minutes, problems)
+
+
+def embed_spans(source: str) -> list[tuple[Embed, int]]:
+    """Every embed in the body, in order, with the column its line's embed starts at.
+
+    Embeds are blocks, so this parses blocks only (no inline work), in linear time.
+    """
+    spans = []
+    tokens = _BLOCKS.parse(source)
+    body_parsed.send(sender=RenderedBody, source=source, blocks_only=True)
+    for token in tokens:
+        if token.type == "embed":
+            spans.append((Embed(token.meta["kind"], token.meta["ref"], line=token.map[0] + 1), token.meta["column"]))
+    return spans
 
 
 @dataclass(frozen=True)
@@ -160,8 +234,18 @@ def link_drills(html: str, drill_ids: dict[str, str]) -> str:
 
 def find_malformed_embeds(source: str) -> list[tuple[int, str]]:
     """(line, message) for each line that looks like an embed but is shown as text."""
+    return _malformed_embeds(_BLOCKS.parse(source))
+
+
+def find_images(source: str) -> list[tuple[int, str]]:
+    """(line, message) for each Markdown image, which the body does not show."""
+    env: dict = {}
+    _MARKDOWN.parse(source, env)
+    return _images(env)
+
+
+def _malformed_embeds(tokens: list[Token]) -> list[tuple[int, str]]:
     problems = []
-    tokens = _MARKDOWN.parse(source)
     for opening, inline in zip(tokens, tokens[1:], strict=False):
         if opening.type != "paragraph_open" or inline.map is None:
             continue
@@ -174,10 +258,7 @@ def find_malformed_embeds(source: str) -> list[tuple[int, str]]:
     return problems
 
 
-def find_images(source: str) -> list[tuple[int, str]]:
-    """(line, message) for each Markdown image, which the body does not show."""
-    env: dict = {}
-    _MARKDOWN.parse(source, env)
+def _images(env: dict) -> list[tuple[int, str]]:
     problems = []
     for line, alt in env.get("images", []):
         shown = alt if len(alt) <= 40 else alt[:37] + "..."
@@ -224,17 +305,22 @@ def _embed_problem(line: str) -> str | None:
 def _embed_block(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
     if state.is_code_block(start_line):
         return False
-    line = state.src[state.bMarks[start_line] + state.tShift[start_line] : state.eMarks[start_line]]
-    match = _EMBED_LINE.match(line)
+    # Matched in place: this runs for each line (more than once inside quotes and
+    # lists), so a copy of each line would cost time quadratic in a long line.
+    start = state.bMarks[start_line] + state.tShift[start_line]
+    if not state.src.startswith("[[", start):
+        return False
+    match = _EMBED_LINE.match(state.src, start, state.eMarks[start_line])
     if match is None:
         return False
     if not silent:
         token = state.push("embed", "div", 0)
         token.map = [start_line, start_line + 1]
+        column = start - (state.src.rfind("\n", 0, start) + 1)
         if match["slug"]:
-            token.meta = {"kind": "drill", "ref": match["slug"]}
+            token.meta = {"kind": "drill", "ref": match["slug"], "column": column}
         else:
-            token.meta = {"kind": "media", "ref": match["uuid"].lower()}
+            token.meta = {"kind": "media", "ref": match["uuid"].lower(), "column": column}
     state.line = start_line + 1
     return True
 
@@ -247,13 +333,14 @@ def _render_embed(renderer, tokens: list[Token], idx: int, options, env) -> str:
 def _tidy_tokens(state: StateCore) -> None:
     """Shape markdown-it's tokens into what the sanitiser allows."""
     heading_ids: dict[str, str] = {}
+    heading_numbers: dict[str, int] = {}
     for index, token in enumerate(state.tokens):
         if token.type in ("heading_open", "heading_close"):
             token.tag = _HEADING_TAGS[token.tag]
         if token.type == "heading_open":
             # A heading's text is always the inline token that follows it.
             text = "".join(_inline_texts(state.tokens[index + 1]))
-            token.attrSet("id", _heading_id(text, heading_ids))
+            token.attrSet("id", _heading_id(text, heading_ids, heading_numbers))
         if token.type in ("th_open", "td_open") and "style" in token.attrs:
             # Alignment as an attribute, because style attributes never pass the sanitiser.
             align = _ALIGNMENTS.get(str(token.attrs.pop("style")))
@@ -277,12 +364,24 @@ def _tidy_tokens(state: StateCore) -> None:
             child.attrSet("href", "#" + heading_ids[unquote(href[1:])])
 
 
-def _heading_id(text: str, taken: dict[str, str]) -> str:
+def _count_words(text: str) -> int:
+    return sum(1 for run in _NON_SPACE.finditer(text) if _WORD_CHARACTER.search(run[0]))
+
+
+def _heading_id(text: str, taken: dict[str, str], last_number: dict[str, int]) -> str:
+    """An id not `taken` yet: the text's slug, then the slug with -2, -3 and so on.
+
+    `last_number` remembers the last number tried for each slug, so a body of many
+    headings with the same text costs one step per heading, not one per earlier heading.
+    """
     base = slugify(text, allow_unicode=True) or "heading"
-    slug, n = base, 1
+    slug, n = base, last_number.get(base, 1)
+    if n > 1:
+        slug = f"{base}-{n}"
     while slug in taken:
         n += 1
         slug = f"{base}-{n}"
+    last_number[base] = n
     taken[slug] = HEADING_ID_PREFIX + slug
     return taken[slug]
 
@@ -338,18 +437,96 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
-def _build_markdown() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+class _Work:
+    """What a parse has cost so far, in `MAX_MARKUP_WORK` units; `line` is the 1-based line being parsed."""
+
+    def __init__(self, limit: int):
+        self.limit, self.done, self.line = limit, 0, 1
+        self.inline_state, self.inline_tokens = None, 0
+
+    def add(self, amount: int) -> None:
+        self.done += amount
+        if self.done > self.limit:
+            raise BodyTooComplex(self.line)
+
+
+_WORK = "runcms_work"  # the env key markdown-it passes to every rule
+
+
+def _count_blocks(state: StateCore) -> None:
+    work = state.env.get(_WORK)
+    if work:
+        for token in state.tokens:
+            work.line = token.map[0] + 1 if token.map else work.line
+            work.add(1)
+
+
+def _parse_inline(state: StateCore) -> None:
+    """markdown-it's own core rule, which also counts each block's inline tokens and notes its line."""
+    work = state.env.get(_WORK)
+    for token in state.tokens:
+        if token.type == "inline":
+            if token.children is None:
+                token.children = []
+            if work and token.map:
+                work.line = token.map[0] + 1
+            state.md.inline.parse(token.content, state.md, state.env, token.children)
+
+
+def _count_position(state: StateInline, silent: bool) -> bool:
+    """First inline rule: runs once for each position the parser tries, also when it looks ahead.
+
+    It also counts the tokens made since it last ran, so a paragraph is refused while
+    it is parsed, not after.
+    """
+    work = state.env.get(_WORK)
+    if work:
+        if work.inline_state is not state:
+            work.inline_state, work.inline_tokens = state, 0
+        made = len(state.tokens) - work.inline_tokens
+        work.inline_tokens = len(state.tokens)
+        work.add(1 + max(made, 0))
+    return False
+
+
+class _CountingInlineParser(ParserInline):
+    """markdown-it's inline parser, counting each step it takes while looking ahead.
+
+    Looking for the end of a link label (`[`...`]`) steps over the tokens inside it,
+    nested labels too; with markdown-it's cache this is linear, but a run of brackets
+    takes many such steps per character, and they do not all reach the inline rules.
+    """
+
+    def skipToken(self, state: StateInline) -> None:
+        work = state.env.get(_WORK)
+        if work:
+            work.add(1)
+        super().skipToken(state)
+
+
+def _build_markdown(inline: bool = True) -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False})
+    counting = _CountingInlineParser()
+    counting.ruler, counting.ruler2 = md.inline.ruler, md.inline.ruler2  # the preset's rules
+    md.inline = counting
+    md.enable(["table", "strikethrough"])
     # First, so that a setext underline or a table cannot claim an embed line;
     # the alt list lets an embed end a paragraph, list, quote or table (a
     # table stops at what may end a quote).
     md.block.ruler.before("table", "embed", _embed_block, {"alt": ["paragraph", "reference", "blockquote", "list"]})
+    if not inline:
+        md.disable(["inline", "text_join"])
+        return md
+    md.core.ruler.after("block", "count_blocks", _count_blocks)
+    md.core.ruler.at("inline", _parse_inline)
+    md.inline.ruler.before("text", "count_positions", _count_position)
     md.add_render_rule("embed", _render_embed)
     md.core.ruler.push("tidy", _tidy_tokens)
     return md
 
 
 _MARKDOWN = _build_markdown()
+_BLOCKS = _build_markdown(inline=False)  # blocks only: where the embeds are, and paragraphs' text
 
 _ALLOWED_TAGS = (
     {"p", "h2", "h3", "h4", "blockquote", "pre", "hr", "br"}

@@ -4,30 +4,29 @@ The admin calls `render_body()` before its save and `link_embeds()` after it (th
 many-to-many rows need the saved article); import and demo code calls `save_article()`,
 which does both. A drill embed is resolved from its slug to the drill's id when the body
 is saved (`linked_html`); page, API and sync read that id, never the slug again.
+
+A save parses the body once: the admin's form renders it while checking it and hands
+that rendering (`RenderedBody`) to `check_embeds()` and `render_body()`; `link_embeds()`
+reads the saved HTML. A body that needs too much parsing work raises `BodyTooComplex` (a
+`ValueError`); `save_article()` turns it into a `ValidationError` on `body` and saves nothing.
 """
 
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from articles.markdown import (
-    RenderedBody,
-    expand_placeholders,
-    find_images,
-    find_malformed_embeds,
-    link_drills,
-    render_markdown,
-)
+from articles.markdown import BodyTooComplex, RenderedBody, expand_placeholders, link_drills, render_markdown
 from drills.models import CueMedia, Drill
 from runcms.models import OldSlug
 from runcms.publishing import Status
 
 
-def render_body(article) -> RenderedBody:
-    """Set `body_html` and `reading_minutes` from `body`, without saving."""
-    rendered = render_markdown(article.body)
+def render_body(article, rendered: RenderedBody | None = None) -> RenderedBody:
+    """Set `body_html` and `reading_minutes` from `body` (or from `rendered`, its rendering), without saving."""
+    rendered = rendered or render_markdown(article.body)
     article.body_html = linked_html(rendered)
     article.reading_minutes = max(1, rendered.reading_minutes)
     return rendered
@@ -66,8 +65,12 @@ def link_embeds(article):
 
 
 def save_article(article):
+    try:
+        rendered = render_markdown(article.body)
+    except BodyTooComplex as error:
+        raise ValidationError({"body": str(error)}) from error
     with transaction.atomic():
-        render_body(article)
+        render_body(article, rendered)
         article.save()
         link_embeds(article)
     return article
@@ -105,17 +108,18 @@ class EmbedCheck:
         return sorted(self.errors + self.warnings)
 
 
-def check_embeds(body, live_from=None):
-    """Embeds the body cannot show, by line.
+def check_embeds(body: str | RenderedBody, live_from=None):
+    """Embeds the body (or its rendering) cannot show, by line.
 
     Malformed embeds, Markdown images and missing drills or media are always errors.
     `live_from` is when the article goes live (None: it stays a draft). A drill that
     will not be live then is an error for an article about to go live, and only a
     warning for a draft, so work in progress can be saved.
     """
-    errors = list(find_malformed_embeds(body)) + find_images(body)
+    rendered = body if isinstance(body, RenderedBody) else render_markdown(body)
+    errors = list(rendered.problems)
     warnings = []
-    embeds = render_markdown(body).embeds
+    embeds = rendered.embeds
     drills = drills_by_slug(Drill.objects.all(), [embed.ref for embed in embeds if embed.kind == "drill"])
     wanted_media = [embed.ref for embed in embeds if embed.kind == "media"]
     media_ids = {str(pk) for pk in CueMedia.objects.filter(pk__in=wanted_media).values_list("pk", flat=True)}
@@ -152,7 +156,7 @@ def check_embeds(body, live_from=None):
     return EmbedCheck(sorted(errors), sorted(warnings))
 
 
-def embed_problems(body):
+def embed_problems(body: str | RenderedBody):
     """Everything `check_embeds` says about a draft's body, errors and warnings together (the preview)."""
     return check_embeds(body).all
 

@@ -14,10 +14,8 @@ see `ArticleQuerySet.for_api`) and `embedded_media`: no query of its own.
 
 import re
 
-from articles.markdown import Placeholder, expand_placeholders, placeholder_html, render_markdown
+from articles.markdown import Placeholder, embed_spans, expand_placeholders, placeholder_html
 
-# An embed line ends with the embed; what comes before it is quote or list markers and indent.
-_EMBED_AT_LINE_END = re.compile(r"\[\[[^\n]*\]\][ \t]*$")
 # Markdown's line breaks: markdown-it counts lines the same way.
 _LINE_BREAK = re.compile(r"(\r\n|\r|\n)")
 
@@ -56,21 +54,18 @@ def _public_body(article):
 def _public_markdown(body, hidden, renamed):
     """`body` with every embed line of `hidden` emptied and each of `renamed` rewritten, found by the parser.
 
-    The parser knows which lines are embeds (not code, not text); it reports the first
-    line of each embed, so parse again until none is left. Quote and list markers before
-    an embed stay, so the rest of the body keeps its shape.
+    The parser knows which lines are embeds (not code, not text), and where on its line
+    each embed starts; one parse of the blocks finds them all. Quote and list markers
+    before an embed stay, so the rest of the body keeps its shape.
     """
-
-    def handled(embed):
-        return (embed.kind, embed.ref) in hidden or (embed.kind == "drill" and embed.ref in renamed)
-
     parts = _LINE_BREAK.split(body)  # lines at even indexes, their line breaks between them
-    for _ in range(body.count("[[")):
-        embed = next((e for e in render_markdown("".join(parts)).embeds if handled(e)), None)
-        if embed is None:
-            break
+    for embed, column in embed_spans(body):
+        if (embed.kind, embed.ref) in hidden:
+            replacement = ""
+        elif embed.kind == "drill" and embed.ref in renamed:
+            replacement = f"[[drill:{renamed[embed.ref]}]]"
+        else:
+            continue
         index = 2 * (embed.line - 1)
-        line = parts[index]
-        replacement = "" if (embed.kind, embed.ref) in hidden else f"[[drill:{renamed[embed.ref]}]]"
-        parts[index] = _EMBED_AT_LINE_END.sub(replacement, line) if _EMBED_AT_LINE_END.search(line) else replacement
+        parts[index] = parts[index][:column] + replacement
     return "".join(parts)

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -71,6 +73,13 @@ def test_headings_below_h4_are_kept_as_h4_headings():
 
     assert '<h4 id="section-detail">Detail</h4>' in html
     assert '<h4 id="section-finer-detail">Finer detail</h4>' in html
+
+
+def test_many_headings_with_the_same_text_get_the_next_free_number():
+    html = render_markdown("## Cues\n\n## Cues 2\n\n" + "## Cues\n\n" * 3).html
+
+    ids = re.findall(r'<h2 id="([^"]+)"', html)
+    assert ids == ["section-cues", "section-cues-2", "section-cues-3", "section-cues-4", "section-cues-5"]
 
 
 def test_repeated_heading_text_gets_distinct_ids():
