@@ -227,13 +227,27 @@ def count_queries(client, path, headers):
 # --- measuring -------------------------------------------------------------------------------------
 
 
-def fetch(url, headers):
+def fetch(url, headers, timeout=300):
     request = urllib.request.Request(url, headers=headers)
     try:
-        with urllib.request.urlopen(request, timeout=60) as response:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             return response.status, dict(response.headers), response.read()
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers), error.read()
+
+
+def drain(server):
+    """Wait until the requests wrk left queued when it stopped are done (they would slow the next run).
+
+    A sync worker still answers every request it accepted; a request to a path no
+    reference knows (404) or to the health check queues behind them.
+    """
+    started = time.monotonic()
+    fetch(server.url + "/healthz", {}, timeout=900)
+    waited = time.monotonic() - started
+    if waited > 2:
+        log(f"    waited {waited:.0f} s for the requests still queued")
+    return waited
 
 
 def load(server, path, headers, args):
@@ -241,9 +255,12 @@ def load(server, path, headers, args):
     header_lines = [f"{name}: {value}" for name, value in headers.items()]
     if args.warmup:
         wrk.run(url, duration=args.warmup, connections=args.connections, headers=header_lines)
+        drain(server)
     result = wrk.run(url, duration=args.duration, connections=args.connections, headers=header_lines)
+    result["drain_seconds"] = round(drain(server), 1)
     if result["errors"] or result["non_2xx_3xx"]:
-        log(f"    warning: {result['errors']} socket errors, {result['non_2xx_3xx']} answers not 2xx/3xx")
+        log(f"    warning: {result['errors']} socket errors, {result['non_2xx_3xx']} answers not 2xx/3xx "
+            "(a timeout is a request slower than wrk's --timeout)")
     return result
 
 

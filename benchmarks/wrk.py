@@ -21,7 +21,7 @@ def wrk_path():
     return path
 
 
-def command(url, *, duration, connections, threads=2, headers=(), timeout=10):
+def command(url, *, duration, connections, threads=2, headers=(), timeout=30):
     argv = [wrk_path(), f"-t{max(1, min(threads, connections))}", f"-c{connections}", f"-d{duration}s",
             f"--timeout={timeout}s", "--latency"]
     for header in headers:
