@@ -250,10 +250,12 @@ def drain(server):
     return waited
 
 
-def load(server, path, headers, args):
+def load(server, path, headers, args, *, warm=False):
+    """wrk's figures for `path`. `warm`: one request already took longer than the warm-up would
+    last, so the warm-up is skipped (it would only queue requests that take minutes to drain)."""
     url = server.url + path
     header_lines = [f"{name}: {value}" for name, value in headers.items()]
-    if args.warmup:
+    if args.warmup and not warm:
         wrk.run(url, duration=args.warmup, connections=args.connections, headers=header_lines)
         drain(server)
     result = wrk.run(url, duration=args.duration, connections=args.connections, headers=header_lines)
@@ -276,7 +278,9 @@ def measure(args, env, plan, run_dir):
             if name == "drill_list_304":
                 headers = {"If-None-Match": results["drill_list"]["etag"]}
                 plan[name] = (label, path, expected, headers)
+            started = time.monotonic()
             status, response_headers, body = fetch(runcms.url + path, headers)
+            seconds = time.monotonic() - started
             if status != expected:
                 raise Stop(f"{label}: {path} answered {status}, not {expected}: {body[:300]!r}; "
                            f"see {runcms.log_path}")
@@ -284,14 +288,16 @@ def measure(args, env, plan, run_dir):
             results[name] = {
                 "label": label, "path": path, "status": status, "bytes": len(body),
                 "etag": response_headers.get("ETag"), "content_type": response_headers.get("Content-Type"),
+                "first_request_seconds": round(seconds, 3),
             }
             if status == 200:
                 key = path
                 manifest[key] = {"file": str(run_dir / f"{name}.body"), "content_type": results[name]["content_type"],
                                  "etag": results[name]["etag"] if name == "drill_list" else None}
         for name, (label, path, _, headers) in plan.items():
-            log(f"  runcms  {label}: {args.warmup} s warm-up + {args.duration} s")
-            results[name]["load"] = load(runcms, path, headers, args)
+            warm = results[name]["first_request_seconds"] > args.warmup
+            log(f"  runcms  {label}: {'no' if warm else args.warmup} s warm-up + {args.duration} s")
+            results[name]["load"] = load(runcms, path, headers, args, warm=warm)
             peak = runcms.worker_peak_kib()
             results[name]["worker_peak_mib"] = round(peak / 1024, 1) if peak else None
             log(f"    {results[name]['load']['rps']:.0f} req/s, p50 {results[name]['load']['p50_ms']:.1f} ms, "
