@@ -14,6 +14,7 @@ Writes <output>/api-<time>[-redis].json and .md. See the README, "Benchmarks".
 import argparse
 import datetime as dt
 import json
+import math
 import os
 import shutil
 import signal
@@ -250,15 +251,34 @@ def drain(server):
     return waited
 
 
-def load(server, path, headers, args, *, warm=False):
-    """wrk's figures for `path`. `warm`: one request already took longer than the warm-up would
-    last, so the warm-up is skipped (it would only queue requests that take minutes to drain)."""
+SLOW_REQUEST_SECONDS = 1.0
+
+
+def load_plan(first_request_seconds, args):
+    """(warm-up, connections, duration) for an endpoint whose first request took this long.
+
+    A request slower than SLOW_REQUEST_SECONDS (the full sync's first page) gets as many
+    connections as there are workers, for at least three such requests: with 16, every
+    request would wait behind 7 others, none would finish within 10 s (0 req/s), and the
+    queue would take minutes to drain. Sync workers answer one request at a time, so
+    throughput is the same; the latency is then a request's own, without the queue.
+    """
+    if first_request_seconds <= SLOW_REQUEST_SECONDS:
+        return args.warmup, args.connections, args.duration
+    connections = min(args.connections, args.workers)
+    return 0, connections, max(args.duration, math.ceil(3 * first_request_seconds))
+
+
+def load(server, path, headers, args, *, plan=None):
+    """wrk's figures for `path`; `plan` is (warm-up, connections, duration), by default the options'."""
+    warmup, connections, duration = plan or (args.warmup, args.connections, args.duration)
     url = server.url + path
     header_lines = [f"{name}: {value}" for name, value in headers.items()]
-    if args.warmup and not warm:
-        wrk.run(url, duration=args.warmup, connections=args.connections, headers=header_lines)
+    if warmup:
+        wrk.run(url, duration=warmup, connections=connections, headers=header_lines)
         drain(server)
-    result = wrk.run(url, duration=args.duration, connections=args.connections, headers=header_lines)
+    result = wrk.run(url, duration=duration, connections=connections, headers=header_lines)
+    result.update(warmup=warmup, connections=connections, duration=duration)
     result["drain_seconds"] = round(drain(server), 1)
     if result["errors"] or result["non_2xx_3xx"]:
         log(f"    warning: {result['errors']} socket errors, {result['non_2xx_3xx']} answers not 2xx/3xx "
@@ -295,9 +315,10 @@ def measure(args, env, plan, run_dir):
                 manifest[key] = {"file": str(run_dir / f"{name}.body"), "content_type": results[name]["content_type"],
                                  "etag": results[name]["etag"] if name == "drill_list" else None}
         for name, (label, path, _, headers) in plan.items():
-            warm = results[name]["first_request_seconds"] > args.warmup
-            log(f"  runcms  {label}: {'no' if warm else args.warmup} s warm-up + {args.duration} s")
-            results[name]["load"] = load(runcms, path, headers, args, warm=warm)
+            results[name]["load_plan"] = load_plan(results[name]["first_request_seconds"], args)
+            warmup, connections, duration = results[name]["load_plan"]
+            log(f"  runcms  {label}: {warmup} s warm-up + {duration} s, {connections} connections")
+            results[name]["load"] = load(runcms, path, headers, args, plan=results[name]["load_plan"])
             peak = runcms.worker_peak_kib()
             results[name]["worker_peak_mib"] = round(peak / 1024, 1) if peak else None
             log(f"    {results[name]['load']['rps']:.0f} req/s, p50 {results[name]['load']['p50_ms']:.1f} ms, "
@@ -320,7 +341,7 @@ def measure(args, env, plan, run_dir):
                 if status != expected or (status == 200 and len(body) != results[name]["bytes"]):
                     raise Stop(f"the {kind} answered {status} with {len(body)} bytes for {path}; see {server.log_path}")
                 log(f"  {kind:7} {label}")
-                results[name][kind] = load(server, path, headers, args)
+                results[name][kind] = load(server, path, headers, args, plan=results[name]["load_plan"])
                 results[name][kind]["worker_peak_mib"] = round((server.worker_peak_kib() or 0) / 1024, 1)
     return results
 

@@ -36,14 +36,18 @@ def share(rps, ceiling_rps):
 
 
 def rows(results):
-    """One flat row per endpoint from the run's results."""
+    """One flat row per endpoint from the run's results; a load other than the run's is named."""
+    connections = results.get("run", {}).get("connections")
     out = []
     for name, entry in results["endpoints"].items():
         load = entry.get("load") or {}
         floor = (entry.get("floor") or {}).get("rps")
         ceiling = (entry.get("ceiling") or {}).get("rps")
+        label = entry.get("label", name)
+        if load.get("connections") and load["connections"] != connections:
+            label += f" ({load['connections']} connections, {load['duration']} s)"
         out.append({
-            "endpoint": entry.get("label", name),
+            "endpoint": label,
             "status": entry.get("status"),
             "bytes": entry.get("bytes"),
             "queries": entry.get("queries"),
@@ -80,7 +84,8 @@ def markdown(results):
         "*floor*: the same bytes from a minimal Django view through the project's middleware; "
         "*ceiling*: the same bytes from a bare WSGI app under the same gunicorn settings. "
         "Queries: the second request, in-process. Worker peak: the largest VmHWM of the gunicorn "
-        "workers after the endpoint's load.",
+        "workers after the endpoint's load. An endpoint whose single request takes over a second is "
+        "loaded with one connection per worker, for at least three such requests, and no warm-up.",
         "",
     ]
     return "\n".join(lines)

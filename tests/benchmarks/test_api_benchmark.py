@@ -93,3 +93,19 @@ def test_options_refuse_an_unknown_endpoint(capsys):
 
 def test_the_304_brings_the_list_whose_etag_it_sends():
     assert api.parse_args(["--endpoints", "drill_list_304"]).endpoints == ["drill_list", "drill_list_304"]
+
+
+def test_a_slow_endpoint_is_loaded_with_one_connection_per_worker_and_long_enough():
+    args = api.parse_args([])
+
+    assert api.load_plan(0.2, args) == (2, 16, 10)
+    assert api.load_plan(16.2, args) == (0, 2, 49)
+
+
+def test_the_table_names_a_load_other_than_the_runs():
+    results = {
+        "run": {"connections": 16},
+        "endpoints": {"sync_full": {"label": "full sync", "load": {"rps": 0.1, "connections": 2, "duration": 49}}},
+    }
+
+    assert report.rows(results)[0]["endpoint"] == "full sync (2 connections, 49 s)"
