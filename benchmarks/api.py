@@ -356,6 +356,8 @@ def main(argv=None):
     run_dir = args.output / f"api-{stamp}"
     media_root = args.output / f"media-{database_name}"
     created = False
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                            text=True, check=False).stdout.strip()  # at the start: the code that was measured
     try:
         check_tools(args)
         run_dir.mkdir(parents=True, exist_ok=True)
@@ -398,8 +400,7 @@ def main(argv=None):
                 "load_before": load_before, "load_after": " ".join(f"{x:.2f}" for x in os.getloadavg()),
                 "cpus": os.cpu_count(),
                 "wrk": subprocess.run([wrk.wrk_path(), "-v"], capture_output=True, text=True).stdout.split("\n")[0],
-                "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-                                         text=True).stdout.strip(),
+                "commit": commit,
                 "full_sync": full_sync,
             },
             "endpoints": results,
