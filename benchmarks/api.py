@@ -314,7 +314,7 @@ def measure(args, env, plan, run_dir):
                 key = path
                 manifest[key] = {"file": str(run_dir / f"{name}.body"), "content_type": results[name]["content_type"],
                                  "etag": results[name]["etag"] if name == "drill_list" else None}
-        for name, (label, path, _, headers) in plan.items():
+            # Loaded at once, so the workers' peak after it counts no endpoint measured later.
             results[name]["load_plan"] = load_plan(results[name]["first_request_seconds"], args)
             warmup, connections, duration = results[name]["load_plan"]
             log(f"  runcms  {label}: {warmup} s warm-up + {duration} s, {connections} connections")
