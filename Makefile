@@ -20,6 +20,11 @@ lint: $(VENV)/.installed-dev
 benchmark: $(VENV)/.installed-dev
 	$(BIN)/python -m drills.benchmark_renditions
 
+# The API benchmark (README, "Benchmarks"): PostgreSQL and wrk needed; options in BENCH_ARGS.
+.PHONY: benchmark-api
+benchmark-api: $(VENV)/.installed
+	$(BIN)/python -m benchmarks.api $(BENCH_ARGS)
+
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
