@@ -100,15 +100,28 @@ class Publishable(models.Model):
 
     def save(self, *args, **kwargs):
         # Once seen by the public, the first publication date never moves again; until then it
-        # follows the schedule, and a draft that never went out has none (sync tells apps to drop
-        # only what they may have seen).
-        if self.first_published_at is None or self.first_published_at > timezone.now():
-            due = (self.publish_at or timezone.now()) if self.status == Status.PUBLISHED else None
+        # follows the schedule, and an item the public will never see as it stands has none (sync
+        # tells apps to drop only what they may have seen).
+        now = timezone.now()
+        if self.first_published_at is None or self.first_published_at > now:
+            due = self.first_public_moment(now)
             if self.first_published_at != due:
                 self.first_published_at = due
                 if "update_fields" in kwargs and kwargs["update_fields"] is not None:
                     kwargs["update_fields"] = {*kwargs["update_fields"], "first_published_at"}
         super().save(*args, **kwargs)
+
+    def first_public_moment(self, now):
+        """When the public first sees this item as it stands, from `now` on: None if it never will.
+
+        Live now: from `publish_at` (a past one backdates it) or now. Scheduled: from `publish_at`,
+        unless it is withdrawn by then. A draft, or an item whose end has already come, is never seen.
+        """
+        if self.is_live_at(now):
+            return self.publish_at or now
+        if self.publish_at and self.publish_at > now and self.is_live_at(self.publish_at):
+            return self.publish_at
+        return None
 
     @property
     def published_at(self):

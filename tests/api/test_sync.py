@@ -536,3 +536,48 @@ def test_the_migration_marks_media_that_items_published_before_it_showed():
 
     first_public = dict(CueMedia.objects.values_list("file", "first_public_at"))
     assert first_public == {"media/gallery.jpg": published, "media/hero.jpg": published, "media/draft_only.jpg": None}
+
+
+
+def withdraw_scheduled_drill_now(drill):
+    drill.publish_at, drill.unpublish_at = None, timezone.now()
+    drill.save()
+
+
+def create_published_drill_already_ended(_):
+    make_drill(unpublish_at=timezone.now() - timedelta(hours=1))
+
+
+def publish_draft_whose_end_has_passed(drill):
+    drill.status, drill.publish_at, drill.unpublish_at = Status.PUBLISHED, None, timezone.now() - timedelta(hours=1)
+    drill.save()
+
+
+@pytest.mark.parametrize(
+    "make, edit",
+    [
+        (lambda: make_drill(publish_at=timezone.now() + timedelta(hours=1)), withdraw_scheduled_drill_now),
+        (lambda: None, create_published_drill_already_ended),
+        (lambda: make_drill(status=Status.DRAFT), publish_draft_whose_end_has_passed),
+    ],
+    ids=["scheduled-then-ended-now", "created-published-already-ended", "draft-published-already-ended"],
+)
+def test_a_drill_the_public_never_saw_is_never_named_in_deleted(client, make, edit):
+    drill = make()
+    _, token = full_sync(client)
+
+    edit(drill)
+    page = get_sync(client, token)
+
+    assert page["deleted"]["drills"] == []
+    assert not Drill.objects.filter(first_published_at__isnull=False).exists()
+
+
+def test_a_scheduled_drill_withdrawn_at_once_keeps_no_first_publication_date():
+    drill = make_drill(publish_at=timezone.now() + timedelta(hours=1))
+    assert drill.first_published_at == drill.publish_at
+
+    withdraw_scheduled_drill_now(drill)
+
+    drill.refresh_from_db()
+    assert drill.first_published_at is None
