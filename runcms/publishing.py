@@ -4,6 +4,8 @@
 """
 
 import uuid
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
 from django.conf import settings
@@ -17,6 +19,9 @@ from django.utils import timezone
 # The range a schedule may use; see Publishable._check_schedule_range.
 SCHEDULE_EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 SCHEDULE_LATEST = datetime(2201, 1, 1, tzinfo=UTC)
+
+# Set by `as_public_at()`: the moment ClockNow stands for instead of the present.
+_public_moment = ContextVar("runcms_public_moment", default=None)
 
 
 class ClockNow(models.Expression):
@@ -32,7 +37,22 @@ class ClockNow(models.Expression):
     output_field = models.DateTimeField()
 
     def as_sql(self, compiler, connection):
-        return compiler.compile(Value(timezone.now(), output_field=models.DateTimeField()))
+        now = _public_moment.get() or timezone.now()
+        return compiler.compile(Value(now, output_field=models.DateTimeField()))
+
+
+@contextmanager
+def as_public_at(moment):
+    """Evaluate `published()` (and all that shows only public items) as at `moment`, with today's rows.
+
+    Sync uses it to tell what an object looked like to a client that synced at `moment`
+    when nothing about the object has been saved since.
+    """
+    reset = _public_moment.set(moment)
+    try:
+        yield
+    finally:
+        _public_moment.reset(reset)
 
 
 class Status(models.TextChoices):

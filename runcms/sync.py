@@ -10,8 +10,18 @@ and after it, so an object that a change detaches (a photo removed from a drill)
 logged as well as the one it attaches. A sync token holds a position in that log and
 the time it was issued; scheduled publish and unpublish times that passed since the
 token count as changes too, although nothing was saved (rule 2).
+
+A logged object is sent only when it looks different from the client's copy. Each entry
+keeps the digest of the object as the public saw it just before the change
+(`representation_digests`: a hash of what the serializer returns); a delta compares the
+object now with the digest of its first entry past the token, or, for an object only a
+schedule changed, with the object as the public saw it when the token was issued. Where that
+copy is not known for sure (a change the client's last page may already have shown, a
+passed schedule time erased, rows added in bulk) the object is sent, as before.
 """
 
+import hashlib
+import json
 import uuid
 from collections import defaultdict
 from collections.abc import Callable
@@ -27,7 +37,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.utils import timezone
 
 from runcms.models import ChangeLog
-from runcms.publishing import ClockNow, Publishable
+from runcms.publishing import ClockNow, Publishable, as_public_at
 
 TOKEN_SALT = "runcms.sync"
 DEFAULT_PAGE_SIZE = 500
@@ -114,7 +124,7 @@ def affected(model, pks, names=None):
 
 def touch(model, pks):
     """Log rows added behind the signals' back, e.g. by `bulk_create()`. For an update, see `changing`."""
-    _write(_snapshot(model, list(pks), lock=True))
+    _write(_snapshot(model, list(pks), lock=True))  # how things looked before is not known: all are sent
 
 
 @contextmanager
@@ -126,25 +136,69 @@ def changing(model, pks):
     """
     pks = list(pks)
     before = _snapshot(model, pks, lock=True, before=True)
+    if issubclass(model, Publishable):  # an update may move schedules: see _hides_a_passed_moment
+        before = _unknown(before)
     yield
     _write(_merge(before, _snapshot(model, pks)))
 
 
+# --- Representations -------------------------------------------------------------------------
+
+
+class _DigestRequest:
+    """Stands in for the request when a representation is hashed: links on one fixed host, so
+    the hash changes with the content, not with the host or scheme a client used."""
+
+    @staticmethod
+    def build_absolute_uri(path):
+        return "https://runcms.invalid" + path
+
+
+def representation_digests(collection, objects):
+    """{id: SHA-256 (hex) of each object as the API shows it}, for objects loaded by `collection.visible()`."""
+    objects = list(objects)
+    data = collection.serializer(objects, many=True, context={"request": _DigestRequest()}).data
+    return {
+        obj.pk: hashlib.sha256(
+            json.dumps(item, sort_keys=True, separators=(",", ":"), default=str).encode()
+        ).hexdigest()
+        for obj, item in zip(objects, data, strict=True)
+    }
+
+
+def public_digests(name, ids):
+    """{id: digest} of these ids of collection `name` as the public sees them now; "" for one it cannot see."""
+    collection = _collections[name]
+    ids = list(ids)
+    digests = dict.fromkeys(ids, "")
+    if ids:
+        digests.update(representation_digests(collection, collection.visible().filter(pk__in=ids)))
+    return digests
+
+
 # --- Recording --------------------------------------------------------------------------------
+
+# A snapshot maps (collection name, id) to (exposed, digest): whether a client may hold the object,
+# and, read before a change, how the public saw it ("" not at all; None when not known).
 
 
 def _snapshot(model, pks, *, lock=False, before=False):
-    """{(collection, id): exposed} for what depends on `pks` now.
+    """What depends on `pks` now: {(collection, id): (exposed, digest)}.
 
     `before` a change, whether a client may hold each object is read for every collection:
     the change may take the evidence away (a deleted row, a detached photo, a restored
-    revision that puts `first_published_at` back to None). After a change, scheduled
-    collections skip that query: a sync reads `first_published_at` from the row itself.
+    revision that puts `first_published_at` back to None), and so is how the public sees it.
+    After a change, scheduled collections skip the exposure query (a sync reads
+    `first_published_at` from the row itself) and nothing is hashed: the digest is of the before.
     """
     if lock:
         _lock_log(model)
+    return _observe(affected(model, pks), before=before)
+
+
+def _observe(found, *, before):
     result = {}
-    for name, ids in affected(model, pks).items():
+    for name, ids in found.items():
         collection = _collections.get(name)
         if collection is None or not ids:
             continue
@@ -153,23 +207,31 @@ def _snapshot(model, pks, *, lock=False, before=False):
             exposed = set()
         else:
             exposed = set(collection.exposed(ids).values_list("pk", flat=True))
-        result.update({(name, pk): pk in exposed for pk in ids})
+        digests = public_digests(name, ids) if before else {}
+        result.update({(name, pk): (pk in exposed, digests.get(pk)) for pk in ids})
     return result
 
 
-def _merge(before, after):
-    merged = dict(after)
-    for key, exposed in before.items():
-        merged[key] = merged.get(key, False) or exposed
+def _merge(first, second):
+    """Both snapshots in one: exposed if either says so, the digest of the first that has the object
+    (taken after a change, a snapshot has none)."""
+    merged = dict(second)
+    for key, (exposed, digest) in first.items():
+        merged[key] = (merged.get(key, (False, None))[0] or exposed, digest)
     return merged
+
+
+def _unknown(snapshot):
+    """The snapshot with every digest unknown: a delta then always sends what the change touched."""
+    return {key: (exposed, None) for key, (exposed, _) in snapshot.items()}
 
 
 def _write(snapshot):
     if snapshot:
         now = timezone.now()
         ChangeLog.objects.bulk_create(
-            ChangeLog(collection=name, object_id=pk, exposed=exposed, logged_at=now)
-            for (name, pk), exposed in snapshot.items()
+            ChangeLog(collection=name, object_id=pk, exposed=exposed, digest_before=digest, logged_at=now)
+            for (name, pk), (exposed, digest) in snapshot.items()
         )
         changed = defaultdict(list)
         for name, pk in snapshot:
@@ -193,12 +255,49 @@ def _lock_log(model):
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOG_LOCK])
 
 
+_SCHEDULE = ("publish_at", "unpublish_at")
+
+
+def _hides_a_passed_moment(model, instance, stored=None):
+    """Whether this change erases a publish or unpublish time that has passed, e.g. by clearing it.
+
+    A delta finds what schedules changed by the times stored now; one erased after it
+    passed leaves no trace, so what the change touches is sent whatever it was before.
+    """
+    if not issubclass(model, Publishable):
+        return False
+    now = timezone.now()
+    if stored is None:  # a deletion: every passed time goes
+        return any(getattr(instance, f) and getattr(instance, f) <= now for f in _SCHEDULE)
+    return any(stored[f] and stored[f] <= now and stored[f] != getattr(instance, f) for f in _SCHEDULE)
+
+
+def _inserted(model, instance):
+    """The snapshot before a new row exists: the objects it points to, and itself (unseen so far)."""
+    found = defaultdict(set)
+    for link in instance._meta.concrete_fields:
+        if link.many_to_one or link.one_to_one:
+            name, value = collection_of(link.related_model), getattr(instance, link.attname)
+            if name and value is not None:
+                found[name].add(value)
+    name = collection_of(model)
+    if name and instance.pk is not None:
+        found[name].add(instance.pk)
+    return _observe(found, before=True)
+
+
 def _before_save(sender, instance, raw=False, **kwargs):
     # A new row has nothing to look different before it exists; a restored revision (raw) may.
     if instance._state.adding and not raw:
         _lock_log(sender)
+        instance._sync_before = _inserted(sender, instance)
         return
-    instance._sync_before = _snapshot(sender, [instance.pk], lock=True, before=True)
+    before = _snapshot(sender, [instance.pk], lock=True, before=True)
+    if issubclass(sender, Publishable):
+        stored = sender._base_manager.filter(pk=instance.pk).values(*_SCHEDULE).first()
+        if stored and _hides_a_passed_moment(sender, instance, stored):
+            before = _unknown(before)
+    instance._sync_before = before
 
 
 def _after_save(sender, instance, **kwargs):
@@ -208,7 +307,8 @@ def _after_save(sender, instance, **kwargs):
 
 def _before_delete(sender, instance, **kwargs):
     # Django sends every pre_delete of a cascade before deleting anything: links are still there.
-    instance._sync_before = _snapshot(sender, [instance.pk], lock=True, before=True)
+    before = _snapshot(sender, [instance.pk], lock=True, before=True)
+    instance._sync_before = _unknown(before) if _hides_a_passed_moment(sender, instance) else before
 
 
 def _after_delete(sender, instance, **kwargs):
@@ -253,10 +353,22 @@ class Cursor:
     # the (collection name, id) sent last.
     until: datetime | None = None
     after: tuple | None = None
+    # The delta's first position, while it is being paged: an object logged after it may have
+    # reached the client in an earlier page.
+    origin: int | None = None
+    # The newest log position when the response that issued the token was made: a change logged
+    # up to it may already be in the client's copy, though past `position` (see make_token).
+    top: int | None = None
 
 
 def make_token(cursor):
+    """The token of `cursor`. Make it once the response's objects are loaded: it records how far the log was."""
     payload = {"p": cursor.position, "t": cursor.since.isoformat(), "s": _stamp(cursor.position)}
+    top = last_position()
+    if top > cursor.position:
+        payload["h"] = top
+    if cursor.origin is not None:
+        payload["o"] = cursor.origin
     if cursor.resume:
         payload["r"] = list(cursor.resume)
     if cursor.until:
@@ -284,6 +396,8 @@ def read_token(token):
             resume=(str(resume[0]), str(resume[1])) if resume else None,
             until=datetime.fromisoformat(data["u"]) if data.get("u") else None,
             after=(str(after[0]), str(after[1])) if after else None,
+            origin=int(data["o"]) if data.get("o") is not None else None,
+            top=int(data["h"]) if data.get("h") is not None else None,
         )
     except (KeyError, TypeError, ValueError, IndexError, AttributeError) as error:
         raise TokenInvalid("This sync token is malformed.") from error
@@ -389,21 +503,30 @@ def _delta_page(cursor, limit):
 
     The window of schedules closes at the first page that reaches it and is paged in
     (collection name, id) order; once it is through, the next window starts at its end.
+    An object that looks as it did in the client's copy is not sent (see `_held`).
     """
+    origin = cursor.position if cursor.origin is None else cursor.origin
+    top = max(cursor.top or 0, cursor.position)
     entries = list(
         ChangeLog.objects.filter(id__gt=cursor.position)
         .order_by("id")
-        .values_list("id", "collection", "object_id", "exposed")[: limit + 1]
+        .values_list("id", "collection", "object_id", "exposed", "digest_before")[: limit + 1]
     )
     has_more = len(entries) > limit
     entries = entries[:limit]
     changed = defaultdict(dict)  # name -> {id: logged as exposed}
-    for _, name, pk, exposed in entries:
+    held = defaultdict(dict)  # name -> {id: digest of the client's copy, "" none, None not known}
+    for position, name, pk, exposed, digest in entries:
+        if pk not in changed[name]:
+            # Logged after the client's copy was made: how the object looked before is the copy.
+            held[name][pk] = digest if position > top else None
+        elif digest is None:
+            held[name][pk] = None
         changed[name][pk] = changed[name].get(pk, False) or exposed
     position = entries[-1][0] if entries else cursor.position
 
     if has_more:  # the window waits for the log
-        next_cursor = Cursor(position, cursor.since, until=cursor.until, after=cursor.after)
+        next_cursor = Cursor(position, cursor.since, until=cursor.until, after=cursor.after, origin=origin)
     else:
         until = cursor.until or timezone.now()
         scheduled = sorted(
@@ -412,26 +535,53 @@ def _delta_page(cursor, limit):
         if cursor.after:
             scheduled = [key for key in scheduled if key > cursor.after]
         budget = limit - len(entries)
+        window = defaultdict(set)
         for name, pk in scheduled[:budget]:
-            changed[name].setdefault(uuid.UUID(pk), False)
+            pk = uuid.UUID(pk)
+            if pk in changed[name]:
+                held[name][pk] = None  # changed by a save and by a schedule: which came first is not known
+            else:
+                window[name].add(pk)
+            changed[name].setdefault(pk, False)
+        _held_at(cursor.since, origin, window, held)
         if len(scheduled) > budget:
             has_more = True
             after = scheduled[budget - 1] if budget else cursor.after
-            next_cursor = Cursor(position, cursor.since, until=until, after=after)
+            next_cursor = Cursor(position, cursor.since, until=until, after=after, origin=origin)
         else:
             next_cursor = Cursor(position, until)
-    return Page(next_cursor, has_more, *_load(changed))
+    return Page(next_cursor, has_more, *_load(changed, held))
 
 
-def _load(changed):
-    """(upserted, deleted) for {name: {id: logged as exposed}}."""
+def _held_at(since, origin, window, held):
+    """How objects changed only by a schedule looked to the public at `since`: the client's copy.
+
+    Nothing about them was logged since the delta began, so today's rows, read as at
+    `since`, are the rows the client's copy was made from.
+    """
+    for name, ids in window.items():
+        saved = set(
+            ChangeLog.objects.filter(collection=name, object_id__in=ids, id__gt=origin).values_list(
+                "object_id", flat=True
+            )
+        )
+        with as_public_at(since):
+            held[name].update(public_digests(name, ids - saved))
+        held[name].update(dict.fromkeys(ids & saved))
+
+
+def _load(changed, held):
+    """(upserted, deleted) for {name: {id: logged as exposed}}; `held` as in `_delta_page`."""
     upserted, deleted = _empty(), {c.name: [] for c in collections()}
     for collection in collections():
         ids = changed.get(collection.name)
         if not ids:
             continue
         objects = list(collection.visible().filter(pk__in=list(ids)))
-        upserted[collection.name] = objects
+        copies = held.get(collection.name, {})
+        known = [obj for obj in objects if copies.get(obj.pk)]
+        same = {pk for pk, digest in representation_digests(collection, known).items() if digest == copies[pk]}
+        upserted[collection.name] = [obj for obj in objects if obj.pk not in same]
         gone = set(ids) - {obj.pk for obj in objects}
         if gone:
             # Only what a client may hold: a draft that never went out stays unmentioned (rule 1).
