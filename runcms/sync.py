@@ -26,7 +26,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -356,19 +356,38 @@ class Cursor:
     # The delta's first position, while it is being paged: an object logged after it may have
     # reached the client in an earlier page.
     origin: int | None = None
-    # The newest log position when the response that issued the token was made: a change logged
-    # up to it may already be in the client's copy, though past `position` (see make_token).
-    top: int | None = None
+    # The log ranges (start, end] the earlier pages of this delta (or the previous response) named,
+    # each with the log's top when it was made: what a page named, it showed as it was then.
+    # `shown_from` starts the range of the page being made (make_token adds it). Pages may show
+    # objects no range names (schedules that passed, a full sync): `unlogged_top` is the log's top
+    # when the last of them was made, `showing_unlogged` says the page being made is one.
+    shown: tuple = ()
+    shown_from: int | None = None
+    unlogged_top: int | None = None
+    showing_unlogged: bool = False
+    # When the previous delta's last response (or the full sync) was made; kept while a delta is paged.
+    made_at: datetime | None = None
+
+
+# How many pages' log ranges a token remembers; an object shown before them is sent again.
+_SHOWN_PAGES = 40
 
 
 def make_token(cursor):
     """The token of `cursor`. Make it once the response's objects are loaded: it records how far the log was."""
     payload = {"p": cursor.position, "t": cursor.since.isoformat(), "s": _stamp(cursor.position)}
-    top = last_position()
-    if top > cursor.position:
-        payload["h"] = top
+    top = last_position()  # a change logged up to here may be in what the response showed
+    payload["m"] = (cursor.made_at or timezone.now()).isoformat()
     if cursor.origin is not None:
         payload["o"] = cursor.origin
+    shown = list(cursor.shown)
+    if cursor.shown_from is not None:
+        shown.append((cursor.shown_from, cursor.position, max(top, cursor.position)))
+    if shown:
+        payload["g"] = [list(triple) for triple in shown[-_SHOWN_PAGES:]]
+    unlogged_top = max(cursor.unlogged_top or 0, top if cursor.showing_unlogged else 0)
+    if unlogged_top:
+        payload["w"] = unlogged_top
     if cursor.resume:
         payload["r"] = list(cursor.resume)
     if cursor.until:
@@ -397,7 +416,9 @@ def read_token(token):
             until=datetime.fromisoformat(data["u"]) if data.get("u") else None,
             after=(str(after[0]), str(after[1])) if after else None,
             origin=int(data["o"]) if data.get("o") is not None else None,
-            top=int(data["h"]) if data.get("h") is not None else None,
+            shown=tuple((int(a), int(b), int(c)) for a, b, c in data.get("g", ())),
+            unlogged_top=int(data["w"]) if data.get("w") is not None else None,
+            made_at=datetime.fromisoformat(data["m"]) if data.get("m") else None,
         )
     except (KeyError, TypeError, ValueError, IndexError, AttributeError) as error:
         raise TokenInvalid("This sync token is malformed.") from error
@@ -449,6 +470,10 @@ def prune():
 # --- Pages ------------------------------------------------------------------------------------
 
 
+# In `held`: the client's copy is the object as it is now (the previous page showed it so).
+CURRENT = object()
+
+
 @dataclass
 class Page:
     cursor: Cursor  # for the client's next request
@@ -495,7 +520,7 @@ def _full_page(cursor, limit):
         upserted[collection.name] = objects
         limit -= len(objects)
         last_id = ""
-    return Page(Cursor(cursor.position, cursor.since), False, upserted, _empty())
+    return Page(Cursor(cursor.position, cursor.since, showing_unlogged=True), False, upserted, _empty())
 
 
 def _delta_page(cursor, limit):
@@ -506,7 +531,6 @@ def _delta_page(cursor, limit):
     An object that looks as it did in the client's copy is not sent (see `_held`).
     """
     origin = cursor.position if cursor.origin is None else cursor.origin
-    top = max(cursor.top or 0, cursor.position)
     entries = list(
         ChangeLog.objects.filter(id__gt=cursor.position)
         .order_by("id")
@@ -515,18 +539,14 @@ def _delta_page(cursor, limit):
     has_more = len(entries) > limit
     entries = entries[:limit]
     changed = defaultdict(dict)  # name -> {id: logged as exposed}
-    held = defaultdict(dict)  # name -> {id: digest of the client's copy, "" none, None not known}
-    for position, name, pk, exposed, digest in entries:
-        if pk not in changed[name]:
-            # Logged after the client's copy was made: how the object looked before is the copy.
-            held[name][pk] = digest if position > top else None
-        elif digest is None:
-            held[name][pk] = None
+    held = _held_in_log(cursor, origin, entries)
+    for _, name, pk, exposed, _ in entries:
         changed[name][pk] = changed[name].get(pk, False) or exposed
     position = entries[-1][0] if entries else cursor.position
 
     if has_more:  # the window waits for the log
         next_cursor = Cursor(position, cursor.since, until=cursor.until, after=cursor.after, origin=origin)
+        windowed = False
     else:
         until = cursor.until or timezone.now()
         scheduled = sorted(
@@ -543,21 +563,88 @@ def _delta_page(cursor, limit):
             else:
                 window[name].add(pk)
             changed[name].setdefault(pk, False)
-        _held_at(cursor.since, origin, window, held)
+        _held_at(cursor, origin, window, held)
+        windowed = bool(scheduled[:budget])
         if len(scheduled) > budget:
             has_more = True
             after = scheduled[budget - 1] if budget else cursor.after
             next_cursor = Cursor(position, cursor.since, until=until, after=after, origin=origin)
         else:
             next_cursor = Cursor(position, until)
+    more = {"shown": cursor.shown, "unlogged_top": cursor.unlogged_top, "made_at": cursor.made_at} if has_more else {}
+    next_cursor = replace(next_cursor, shown_from=cursor.position, showing_unlogged=windowed, **more)
     return Page(next_cursor, has_more, *_load(changed, held))
 
 
-def _held_at(since, origin, window, held):
-    """How objects changed only by a schedule looked to the public at `since`: the client's copy.
+def _held_in_log(cursor, origin, entries):
+    """{name: {id: digest of the client's copy ("" none), CURRENT, or None when not known}} for logged objects.
 
-    Nothing about them was logged since the delta began, so today's rows, read as at
-    `since`, are the rows the client's copy was made from.
+    The copy is how the object looked just before its first change logged after the copy was
+    made. An object an earlier page named was shown as it was then, with every change logged up
+    to that page's top; one no page named is as it was before its first change in this page.
+    """
+    held = defaultdict(dict)
+    if not entries:
+        return held
+    ids = {pk for _, _, pk, _, _ in entries}
+    starts = [start for start, _, _ in cursor.shown]
+    last_shown = _last_positions(min([origin, *starts]), cursor.position, ids)
+    by_object = defaultdict(list)
+    for position, name, pk, _, digest in entries:
+        by_object[(name, pk)].append((position, digest))
+    beyond = []
+    for (name, pk), logged in by_object.items():
+        last = last_shown.get((name, pk))
+        if cursor.unlogged_top is not None and logged[0][0] <= cursor.unlogged_top:
+            base = None  # a page that showed what no range names may have shown it, with this change
+        elif last is None:
+            base = 0
+        else:
+            base = next((page_top for start, end, page_top in cursor.shown if start < last <= end), None)
+        if base is None:
+            held[name][pk] = None
+            continue
+        later = [digest for position, digest in logged if position > base]
+        if later:
+            held[name][pk] = None if None in later else later[0]
+        else:
+            beyond.append((name, pk))
+    if beyond:
+        # Every change in this page was in the copy already: it is as it is now, unless changed after.
+        end = entries[-1][0]
+        rows = (
+            ChangeLog.objects.filter(id__gt=end, object_id__in={pk for _, pk in beyond})
+            .order_by("id")
+            .values_list("collection", "object_id", "digest_before")
+        )
+        first_after = {}
+        for name, pk, digest in rows:
+            first_after.setdefault((name, pk), digest)
+        for name, pk in beyond:
+            held[name][pk] = first_after.get((name, pk), CURRENT)
+    return held
+
+
+def _last_positions(start, end, ids):
+    """{(name, id): last position in (start, end]} for these object ids."""
+    if end <= start:
+        return {}
+    rows = (
+        ChangeLog.objects.filter(id__gt=start, id__lte=end, object_id__in=ids)
+        .values("collection", "object_id")
+        .annotate(last=Max("id"))
+        .order_by()
+        .values_list("collection", "object_id", "last")
+    )
+    return {(name, pk): last for name, pk, last in rows}
+
+
+def _held_at(cursor, origin, window, held):
+    """How objects changed only by a schedule looked to the client: {name: {id: digest or None}} into `held`.
+
+    Nothing about them was logged since the delta began, so today's rows, read as at a past
+    moment, are the rows the public saw then. The client's copy was made at `since`, or, if the
+    previous response showed the object, when that was made: where the two differ, it is not known.
     """
     for name, ids in window.items():
         saved = set(
@@ -565,9 +652,16 @@ def _held_at(since, origin, window, held):
                 "object_id", flat=True
             )
         )
-        with as_public_at(since):
-            held[name].update(public_digests(name, ids - saved))
         held[name].update(dict.fromkeys(ids & saved))
+        unsaved = ids - saved
+        if not unsaved or cursor.made_at is None:
+            held[name].update(dict.fromkeys(unsaved))
+            continue
+        with as_public_at(cursor.since):
+            then = public_digests(name, unsaved)
+        with as_public_at(max(cursor.made_at, cursor.since)):
+            shown = public_digests(name, unsaved)
+        held[name].update({pk: digest if shown[pk] == digest else None for pk, digest in then.items()})
 
 
 def _load(changed, held):
@@ -579,8 +673,9 @@ def _load(changed, held):
             continue
         objects = list(collection.visible().filter(pk__in=list(ids)))
         copies = held.get(collection.name, {})
-        known = [obj for obj in objects if copies.get(obj.pk)]
+        known = [obj for obj in objects if copies.get(obj.pk) and copies[obj.pk] is not CURRENT]
         same = {pk for pk, digest in representation_digests(collection, known).items() if digest == copies[pk]}
+        same |= {obj.pk for obj in objects if copies.get(obj.pk) is CURRENT}
         upserted[collection.name] = [obj for obj in objects if obj.pk not in same]
         gone = set(ids) - {obj.pk for obj in objects}
         if gone:
