@@ -37,6 +37,9 @@ class ChangeLog(models.Model):
     # empty when the public could not see it, null when not known: a delta compares it with the
     # object now and sends the object only when a client's copy differs.
     digest_before = models.CharField(max_length=64, null=True, blank=True)
+    # A publish or unpublish time that had passed and this change erased: a client whose copy is
+    # older cannot be told what that moment changed by the schedules stored now.
+    erased_moment = models.DateTimeField(null=True, blank=True)
     logged_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:

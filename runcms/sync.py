@@ -136,7 +136,7 @@ def changing(model, pks):
     """
     pks = list(pks)
     before = _snapshot(model, pks, lock=True, before=True)
-    if issubclass(model, Publishable):  # an update may move schedules: see _hides_a_passed_moment
+    if issubclass(model, Publishable):  # an update may erase passed schedules: see _erased_moment
         before = _unknown(before)
     yield
     _write(_merge(before, _snapshot(model, pks)))
@@ -226,11 +226,14 @@ def _unknown(snapshot):
     return {key: (exposed, None) for key, (exposed, _) in snapshot.items()}
 
 
-def _write(snapshot):
+def _write(snapshot, erased=None):
     if snapshot:
         now = timezone.now()
         ChangeLog.objects.bulk_create(
-            ChangeLog(collection=name, object_id=pk, exposed=exposed, digest_before=digest, logged_at=now)
+            ChangeLog(
+                collection=name, object_id=pk, exposed=exposed, digest_before=digest, erased_moment=erased,
+                logged_at=now,
+            )
             for (name, pk), (exposed, digest) in snapshot.items()
         )
         changed = defaultdict(list)
@@ -258,18 +261,20 @@ def _lock_log(model):
 _SCHEDULE = ("publish_at", "unpublish_at")
 
 
-def _hides_a_passed_moment(model, instance, stored=None):
-    """Whether this change erases a publish or unpublish time that has passed, e.g. by clearing it.
+def _erased_moment(model, instance, stored=None):
+    """The latest publish or unpublish time that has passed and this change erases (e.g. clears), or None.
 
-    A delta finds what schedules changed by the times stored now; one erased after it
-    passed leaves no trace, so what the change touches is sent whatever it was before.
+    A delta finds what schedules changed by the times stored now; one erased after it passed
+    leaves no trace, so a client whose copy is older than it is sent what the change touched.
     """
     if not issubclass(model, Publishable):
-        return False
+        return None
     now = timezone.now()
     if stored is None:  # a deletion: every passed time goes
-        return any(getattr(instance, f) and getattr(instance, f) <= now for f in _SCHEDULE)
-    return any(stored[f] and stored[f] <= now and stored[f] != getattr(instance, f) for f in _SCHEDULE)
+        erased = [getattr(instance, f) for f in _SCHEDULE]
+    else:
+        erased = [stored[f] for f in _SCHEDULE if stored[f] != getattr(instance, f)]
+    return max((moment for moment in erased if moment and moment <= now), default=None)
 
 
 def _inserted(model, instance):
@@ -292,27 +297,25 @@ def _before_save(sender, instance, raw=False, **kwargs):
         _lock_log(sender)
         instance._sync_before = _inserted(sender, instance)
         return
-    before = _snapshot(sender, [instance.pk], lock=True, before=True)
+    instance._sync_before = _snapshot(sender, [instance.pk], lock=True, before=True)
     if issubclass(sender, Publishable):
         stored = sender._base_manager.filter(pk=instance.pk).values(*_SCHEDULE).first()
-        if stored and _hides_a_passed_moment(sender, instance, stored):
-            before = _unknown(before)
-    instance._sync_before = before
+        instance._sync_erased = _erased_moment(sender, instance, stored) if stored else None
 
 
 def _after_save(sender, instance, **kwargs):
     before = instance.__dict__.pop("_sync_before", {})
-    _write(_merge(before, _snapshot(sender, [instance.pk])))
+    _write(_merge(before, _snapshot(sender, [instance.pk])), erased=instance.__dict__.pop("_sync_erased", None))
 
 
 def _before_delete(sender, instance, **kwargs):
     # Django sends every pre_delete of a cascade before deleting anything: links are still there.
-    before = _snapshot(sender, [instance.pk], lock=True, before=True)
-    instance._sync_before = _unknown(before) if _hides_a_passed_moment(sender, instance) else before
+    instance._sync_before = _snapshot(sender, [instance.pk], lock=True, before=True)
+    instance._sync_erased = _erased_moment(sender, instance)
 
 
 def _after_delete(sender, instance, **kwargs):
-    _write(instance.__dict__.pop("_sync_before", {}))
+    _write(instance.__dict__.pop("_sync_before", {}), erased=instance.__dict__.pop("_sync_erased", None))
 
 
 def _m2m_snapshot(instance, model, reverse, pk_set, before=False):
@@ -534,13 +537,13 @@ def _delta_page(cursor, limit):
     entries = list(
         ChangeLog.objects.filter(id__gt=cursor.position)
         .order_by("id")
-        .values_list("id", "collection", "object_id", "exposed", "digest_before")[: limit + 1]
+        .values_list("id", "collection", "object_id", "exposed", "digest_before", "erased_moment")[: limit + 1]
     )
     has_more = len(entries) > limit
     entries = entries[:limit]
     changed = defaultdict(dict)  # name -> {id: logged as exposed}
     held = _held_in_log(cursor, origin, entries)
-    for _, name, pk, exposed, _ in entries:
+    for _, name, pk, exposed, _, _ in entries:
         changed[name][pk] = changed[name].get(pk, False) or exposed
     position = entries[-1][0] if entries else cursor.position
 
@@ -586,12 +589,13 @@ def _held_in_log(cursor, origin, entries):
     held = defaultdict(dict)
     if not entries:
         return held
-    ids = {pk for _, _, pk, _, _ in entries}
+    ids = {pk for _, _, pk, _, _, _ in entries}
     starts = [start for start, _, _ in cursor.shown]
     last_shown = _last_positions(min([origin, *starts]), cursor.position, ids)
     by_object = defaultdict(list)
-    for position, name, pk, _, digest in entries:
-        by_object[(name, pk)].append((position, digest))
+    for position, name, pk, _, digest, erased in entries:
+        # A change that erased a schedule time which passed after the copy was made: not known.
+        by_object[(name, pk)].append((position, None if erased and erased > cursor.since else digest))
     beyond = []
     for (name, pk), logged in by_object.items():
         last = last_shown.get((name, pk))

@@ -727,3 +727,21 @@ def test_a_drill_embedded_in_a_draft_article_and_withdrawn_before_it_went_live_i
     page = get_sync(client, token)
 
     assert str(drill.pk) not in str(page) and str(article.pk) not in str(page)
+
+
+def test_clearing_a_schedule_time_the_client_already_saw_pass_does_not_send_the_media_again(client):
+    start = timezone.now()
+    media = small_media()
+    drill = make_drill(publish_at=start + timedelta(hours=1))
+    DrillMedia.objects.create(drill=drill, media=media)
+    replica, token = full_sync(client)
+    with time_machine.travel(start + timedelta(hours=2)):
+        token, _ = delta_sync(client, replica, token)
+
+    with time_machine.travel(start + timedelta(hours=3)):
+        drill.publish_at = None
+        drill.save()
+        page = get_sync(client, token)
+
+    assert sent(page, "drills") == {str(drill.pk)}
+    assert sent(page, "media") == set()
