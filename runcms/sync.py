@@ -277,17 +277,15 @@ def _erased_moment(model, instance, stored=None):
     return max((moment for moment in erased if moment and moment <= now), default=None)
 
 
-def _inserted(model, instance):
-    """The snapshot before a new row exists: the objects it points to, and itself (unseen so far)."""
+def _pointed_to(instance, known=()):
+    """The snapshot, before a save, of the API objects the row's links will point to: a new step's
+    picture, a replaced one (the trackers read the stored row, with the old links). `known` are skipped."""
     found = defaultdict(set)
     for link in instance._meta.concrete_fields:
         if link.many_to_one or link.one_to_one:
             name, value = collection_of(link.related_model), getattr(instance, link.attname)
-            if name and value is not None:
+            if name and value is not None and (name, value) not in known:
                 found[name].add(value)
-    name = collection_of(model)
-    if name and instance.pk is not None:
-        found[name].add(instance.pk)
     return _observe(found, before=True)
 
 
@@ -295,9 +293,12 @@ def _before_save(sender, instance, raw=False, **kwargs):
     # A new row has nothing to look different before it exists; a restored revision (raw) may.
     if instance._state.adding and not raw:
         _lock_log(sender)
-        instance._sync_before = _inserted(sender, instance)
+        name = collection_of(sender)
+        unseen = {(name, instance.pk): (False, "")} if name and instance.pk is not None else {}
+        instance._sync_before = _merge(unseen, _pointed_to(instance))
         return
-    instance._sync_before = _snapshot(sender, [instance.pk], lock=True, before=True)
+    before = _snapshot(sender, [instance.pk], lock=True, before=True)
+    instance._sync_before = _merge(before, _pointed_to(instance, known=before))
     if issubclass(sender, Publishable):
         stored = sender._base_manager.filter(pk=instance.pk).values(*_SCHEDULE).first()
         instance._sync_erased = _erased_moment(sender, instance, stored) if stored else None

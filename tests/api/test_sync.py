@@ -745,3 +745,20 @@ def test_clearing_a_schedule_time_the_client_already_saw_pass_does_not_send_the_
 
     assert sent(page, "drills") == {str(drill.pk)}
     assert sent(page, "media") == set()
+
+
+def test_a_step_picture_replaced_by_a_photo_already_public_does_not_send_that_photo_again(client):
+    old, shared = small_media(), small_media()
+    drill = make_drill(steps=["Lie face down."])
+    step = Step.objects.get(drill=drill)
+    step.media = old
+    step.save()
+    DrillMedia.objects.create(drill=make_drill(), media=shared)
+    _, token = full_sync(client)
+
+    step.media = shared
+    step.save()
+    page = get_sync(client, token)
+
+    assert sent(page, "drills") == {str(drill.pk)}
+    assert sent(page, "media") == set() and page["deleted"]["media"] == [str(old.pk)]
