@@ -33,6 +33,13 @@ class ChangeLog(models.Model):
     # Whether a client may already hold the object (it was public at some point), recorded
     # while the rows that tell are still there: a deleted drill, a detached photo.
     exposed = models.BooleanField(default=False)
+    # SHA-256 of the object as the public saw it just before this change (`sync.representation_digest`),
+    # empty when the public could not see it, null when not known: a delta compares it with the
+    # object now and sends the object only when a client's copy differs.
+    digest_before = models.CharField(max_length=64, null=True, blank=True)
+    # A publish or unpublish time that had passed and this change erased: a client whose copy is
+    # older cannot be told what that moment changed by the schedules stored now.
+    erased_moment = models.DateTimeField(null=True, blank=True)
     logged_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:

@@ -4,6 +4,8 @@
 """
 
 import uuid
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
 from django.conf import settings
@@ -17,6 +19,9 @@ from django.utils import timezone
 # The range a schedule may use; see Publishable._check_schedule_range.
 SCHEDULE_EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 SCHEDULE_LATEST = datetime(2201, 1, 1, tzinfo=UTC)
+
+# Set by `as_public_at()`: the moment ClockNow stands for instead of the present.
+_public_moment = ContextVar("runcms_public_moment", default=None)
 
 
 class ClockNow(models.Expression):
@@ -32,7 +37,22 @@ class ClockNow(models.Expression):
     output_field = models.DateTimeField()
 
     def as_sql(self, compiler, connection):
-        return compiler.compile(Value(timezone.now(), output_field=models.DateTimeField()))
+        now = _public_moment.get() or timezone.now()
+        return compiler.compile(Value(now, output_field=models.DateTimeField()))
+
+
+@contextmanager
+def as_public_at(moment):
+    """Evaluate `published()` (and all that shows only public items) as at `moment`, with today's rows.
+
+    Sync uses it to tell what an object looked like to a client that synced at `moment`
+    when nothing about the object has been saved since.
+    """
+    reset = _public_moment.set(moment)
+    try:
+        yield
+    finally:
+        _public_moment.reset(reset)
 
 
 class Status(models.TextChoices):
@@ -100,15 +120,28 @@ class Publishable(models.Model):
 
     def save(self, *args, **kwargs):
         # Once seen by the public, the first publication date never moves again; until then it
-        # follows the schedule, and a draft that never went out has none (sync tells apps to drop
-        # only what they may have seen).
-        if self.first_published_at is None or self.first_published_at > timezone.now():
-            due = (self.publish_at or timezone.now()) if self.status == Status.PUBLISHED else None
+        # follows the schedule, and an item the public will never see as it stands has none (sync
+        # tells apps to drop only what they may have seen).
+        now = timezone.now()
+        if self.first_published_at is None or self.first_published_at > now:
+            due = self.first_public_moment(now)
             if self.first_published_at != due:
                 self.first_published_at = due
                 if "update_fields" in kwargs and kwargs["update_fields"] is not None:
                     kwargs["update_fields"] = {*kwargs["update_fields"], "first_published_at"}
         super().save(*args, **kwargs)
+
+    def first_public_moment(self, now):
+        """When the public first sees this item as it stands, from `now` on: None if it never will.
+
+        Live now: from `publish_at` (a past one backdates it) or now. Scheduled: from `publish_at`,
+        unless it is withdrawn by then. A draft, or an item whose end has already come, is never seen.
+        """
+        if self.is_live_at(now):
+            return self.publish_at or now
+        if self.publish_at and self.publish_at > now and self.is_live_at(self.publish_at):
+            return self.publish_at
+        return None
 
     @property
     def published_at(self):

@@ -10,13 +10,23 @@ and after it, so an object that a change detaches (a photo removed from a drill)
 logged as well as the one it attaches. A sync token holds a position in that log and
 the time it was issued; scheduled publish and unpublish times that passed since the
 token count as changes too, although nothing was saved (rule 2).
+
+A logged object is sent only when it looks different from the client's copy. Each entry
+keeps the digest of the object as the public saw it just before the change
+(`representation_digests`: a hash of what the serializer returns); a delta compares the
+object now with the digest of its first entry past the token, or, for an object only a
+schedule changed, with the object as the public saw it when the token was issued. Where that
+copy is not known for sure (a change the client's last page may already have shown, a
+passed schedule time erased, rows added in bulk) the object is sent, as before.
 """
 
+import hashlib
+import json
 import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -27,7 +37,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.utils import timezone
 
 from runcms.models import ChangeLog
-from runcms.publishing import ClockNow, Publishable
+from runcms.publishing import ClockNow, Publishable, as_public_at
 
 TOKEN_SALT = "runcms.sync"
 DEFAULT_PAGE_SIZE = 500
@@ -114,7 +124,7 @@ def affected(model, pks, names=None):
 
 def touch(model, pks):
     """Log rows added behind the signals' back, e.g. by `bulk_create()`. For an update, see `changing`."""
-    _write(_snapshot(model, list(pks), lock=True))
+    _write(_snapshot(model, list(pks), lock=True))  # how things looked before is not known: all are sent
 
 
 @contextmanager
@@ -126,25 +136,69 @@ def changing(model, pks):
     """
     pks = list(pks)
     before = _snapshot(model, pks, lock=True, before=True)
+    if issubclass(model, Publishable):  # an update may erase passed schedules: see _erased_moment
+        before = _unknown(before)
     yield
     _write(_merge(before, _snapshot(model, pks)))
 
 
+# --- Representations -------------------------------------------------------------------------
+
+
+class _DigestRequest:
+    """Stands in for the request when a representation is hashed: links on one fixed host, so
+    the hash changes with the content, not with the host or scheme a client used."""
+
+    @staticmethod
+    def build_absolute_uri(path):
+        return "https://runcms.invalid" + path
+
+
+def representation_digests(collection, objects):
+    """{id: SHA-256 (hex) of each object as the API shows it}, for objects loaded by `collection.visible()`."""
+    objects = list(objects)
+    data = collection.serializer(objects, many=True, context={"request": _DigestRequest()}).data
+    return {
+        obj.pk: hashlib.sha256(
+            json.dumps(item, sort_keys=True, separators=(",", ":"), default=str).encode()
+        ).hexdigest()
+        for obj, item in zip(objects, data, strict=True)
+    }
+
+
+def public_digests(name, ids):
+    """{id: digest} of these ids of collection `name` as the public sees them now; "" for one it cannot see."""
+    collection = _collections[name]
+    ids = list(ids)
+    digests = dict.fromkeys(ids, "")
+    if ids:
+        digests.update(representation_digests(collection, collection.visible().filter(pk__in=ids)))
+    return digests
+
+
 # --- Recording --------------------------------------------------------------------------------
+
+# A snapshot maps (collection name, id) to (exposed, digest): whether a client may hold the object,
+# and, read before a change, how the public saw it ("" not at all; None when not known).
 
 
 def _snapshot(model, pks, *, lock=False, before=False):
-    """{(collection, id): exposed} for what depends on `pks` now.
+    """What depends on `pks` now: {(collection, id): (exposed, digest)}.
 
     `before` a change, whether a client may hold each object is read for every collection:
     the change may take the evidence away (a deleted row, a detached photo, a restored
-    revision that puts `first_published_at` back to None). After a change, scheduled
-    collections skip that query: a sync reads `first_published_at` from the row itself.
+    revision that puts `first_published_at` back to None), and so is how the public sees it.
+    After a change, scheduled collections skip the exposure query (a sync reads
+    `first_published_at` from the row itself) and nothing is hashed: the digest is of the before.
     """
     if lock:
         _lock_log(model)
+    return _observe(affected(model, pks), before=before)
+
+
+def _observe(found, *, before):
     result = {}
-    for name, ids in affected(model, pks).items():
+    for name, ids in found.items():
         collection = _collections.get(name)
         if collection is None or not ids:
             continue
@@ -153,23 +207,34 @@ def _snapshot(model, pks, *, lock=False, before=False):
             exposed = set()
         else:
             exposed = set(collection.exposed(ids).values_list("pk", flat=True))
-        result.update({(name, pk): pk in exposed for pk in ids})
+        digests = public_digests(name, ids) if before else {}
+        result.update({(name, pk): (pk in exposed, digests.get(pk)) for pk in ids})
     return result
 
 
-def _merge(before, after):
-    merged = dict(after)
-    for key, exposed in before.items():
-        merged[key] = merged.get(key, False) or exposed
+def _merge(first, second):
+    """Both snapshots in one: exposed if either says so, the digest of the first that has the object
+    (taken after a change, a snapshot has none)."""
+    merged = dict(second)
+    for key, (exposed, digest) in first.items():
+        merged[key] = (merged.get(key, (False, None))[0] or exposed, digest)
     return merged
 
 
-def _write(snapshot):
+def _unknown(snapshot):
+    """The snapshot with every digest unknown: a delta then always sends what the change touched."""
+    return {key: (exposed, None) for key, (exposed, _) in snapshot.items()}
+
+
+def _write(snapshot, erased=None):
     if snapshot:
         now = timezone.now()
         ChangeLog.objects.bulk_create(
-            ChangeLog(collection=name, object_id=pk, exposed=exposed, logged_at=now)
-            for (name, pk), exposed in snapshot.items()
+            ChangeLog(
+                collection=name, object_id=pk, exposed=exposed, digest_before=digest, erased_moment=erased,
+                logged_at=now,
+            )
+            for (name, pk), (exposed, digest) in snapshot.items()
         )
         changed = defaultdict(list)
         for name, pk in snapshot:
@@ -193,26 +258,65 @@ def _lock_log(model):
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOG_LOCK])
 
 
+_SCHEDULE = ("publish_at", "unpublish_at")
+
+
+def _erased_moment(model, instance, stored=None):
+    """The latest publish or unpublish time that has passed and this change erases (e.g. clears), or None.
+
+    A delta finds what schedules changed by the times stored now; one erased after it passed
+    leaves no trace, so a client whose copy is older than it is sent what the change touched.
+    """
+    if not issubclass(model, Publishable):
+        return None
+    now = timezone.now()
+    if stored is None:  # a deletion: every passed time goes
+        erased = [getattr(instance, f) for f in _SCHEDULE]
+    else:
+        erased = [stored[f] for f in _SCHEDULE if stored[f] != getattr(instance, f)]
+    return max((moment for moment in erased if moment and moment <= now), default=None)
+
+
+def _pointed_to(instance, known=()):
+    """The snapshot, before a save, of the API objects the row's links will point to: a new step's
+    picture, a replaced one (the trackers read the stored row, with the old links). `known` are skipped."""
+    found = defaultdict(set)
+    for link in instance._meta.concrete_fields:
+        if link.many_to_one or link.one_to_one:
+            name, value = collection_of(link.related_model), getattr(instance, link.attname)
+            if name and value is not None and (name, value) not in known:
+                found[name].add(value)
+    return _observe(found, before=True)
+
+
 def _before_save(sender, instance, raw=False, **kwargs):
     # A new row has nothing to look different before it exists; a restored revision (raw) may.
     if instance._state.adding and not raw:
         _lock_log(sender)
+        name = collection_of(sender)
+        unseen = {(name, instance.pk): (False, "")} if name and instance.pk is not None else {}
+        instance._sync_before = _merge(unseen, _pointed_to(instance))
         return
-    instance._sync_before = _snapshot(sender, [instance.pk], lock=True, before=True)
+    before = _snapshot(sender, [instance.pk], lock=True, before=True)
+    instance._sync_before = _merge(before, _pointed_to(instance, known=before))
+    if issubclass(sender, Publishable):
+        stored = sender._base_manager.filter(pk=instance.pk).values(*_SCHEDULE).first()
+        instance._sync_erased = _erased_moment(sender, instance, stored) if stored else None
 
 
 def _after_save(sender, instance, **kwargs):
     before = instance.__dict__.pop("_sync_before", {})
-    _write(_merge(before, _snapshot(sender, [instance.pk])))
+    _write(_merge(before, _snapshot(sender, [instance.pk])), erased=instance.__dict__.pop("_sync_erased", None))
 
 
 def _before_delete(sender, instance, **kwargs):
     # Django sends every pre_delete of a cascade before deleting anything: links are still there.
     instance._sync_before = _snapshot(sender, [instance.pk], lock=True, before=True)
+    instance._sync_erased = _erased_moment(sender, instance)
 
 
 def _after_delete(sender, instance, **kwargs):
-    _write(instance.__dict__.pop("_sync_before", {}))
+    _write(instance.__dict__.pop("_sync_before", {}), erased=instance.__dict__.pop("_sync_erased", None))
 
 
 def _m2m_snapshot(instance, model, reverse, pk_set, before=False):
@@ -253,10 +357,41 @@ class Cursor:
     # the (collection name, id) sent last.
     until: datetime | None = None
     after: tuple | None = None
+    # The delta's first position, while it is being paged: an object logged after it may have
+    # reached the client in an earlier page.
+    origin: int | None = None
+    # The log ranges (start, end] the earlier pages of this delta (or the previous response) named,
+    # each with the log's top when it was made: what a page named, it showed as it was then.
+    # `shown_from` starts the range of the page being made (make_token adds it). Pages may show
+    # objects no range names (schedules that passed, a full sync): `unlogged_top` is the log's top
+    # when the last of them was made, `showing_unlogged` says the page being made is one.
+    shown: tuple = ()
+    shown_from: int | None = None
+    unlogged_top: int | None = None
+    showing_unlogged: bool = False
+    # When the previous delta's last response (or the full sync) was made; kept while a delta is paged.
+    made_at: datetime | None = None
+
+
+# How many pages' log ranges a token remembers; an object shown before them is sent again.
+_SHOWN_PAGES = 40
 
 
 def make_token(cursor):
+    """The token of `cursor`. Make it once the response's objects are loaded: it records how far the log was."""
     payload = {"p": cursor.position, "t": cursor.since.isoformat(), "s": _stamp(cursor.position)}
+    top = last_position()  # a change logged up to here may be in what the response showed
+    payload["m"] = (cursor.made_at or timezone.now()).isoformat()
+    if cursor.origin is not None:
+        payload["o"] = cursor.origin
+    shown = list(cursor.shown)
+    if cursor.shown_from is not None:
+        shown.append((cursor.shown_from, cursor.position, max(top, cursor.position)))
+    if shown:
+        payload["g"] = [list(triple) for triple in shown[-_SHOWN_PAGES:]]
+    unlogged_top = max(cursor.unlogged_top or 0, top if cursor.showing_unlogged else 0)
+    if unlogged_top:
+        payload["w"] = unlogged_top
     if cursor.resume:
         payload["r"] = list(cursor.resume)
     if cursor.until:
@@ -284,6 +419,10 @@ def read_token(token):
             resume=(str(resume[0]), str(resume[1])) if resume else None,
             until=datetime.fromisoformat(data["u"]) if data.get("u") else None,
             after=(str(after[0]), str(after[1])) if after else None,
+            origin=int(data["o"]) if data.get("o") is not None else None,
+            shown=tuple((int(a), int(b), int(c)) for a, b, c in data.get("g", ())),
+            unlogged_top=int(data["w"]) if data.get("w") is not None else None,
+            made_at=datetime.fromisoformat(data["m"]) if data.get("m") else None,
         )
     except (KeyError, TypeError, ValueError, IndexError, AttributeError) as error:
         raise TokenInvalid("This sync token is malformed.") from error
@@ -335,6 +474,10 @@ def prune():
 # --- Pages ------------------------------------------------------------------------------------
 
 
+# In `held`: the client's copy is the object as it is now (the previous page showed it so).
+CURRENT = object()
+
+
 @dataclass
 class Page:
     cursor: Cursor  # for the client's next request
@@ -381,7 +524,7 @@ def _full_page(cursor, limit):
         upserted[collection.name] = objects
         limit -= len(objects)
         last_id = ""
-    return Page(Cursor(cursor.position, cursor.since), False, upserted, _empty())
+    return Page(Cursor(cursor.position, cursor.since, showing_unlogged=True), False, upserted, _empty())
 
 
 def _delta_page(cursor, limit):
@@ -389,21 +532,25 @@ def _delta_page(cursor, limit):
 
     The window of schedules closes at the first page that reaches it and is paged in
     (collection name, id) order; once it is through, the next window starts at its end.
+    An object that looks as it did in the client's copy is not sent (see `_held`).
     """
+    origin = cursor.position if cursor.origin is None else cursor.origin
     entries = list(
         ChangeLog.objects.filter(id__gt=cursor.position)
         .order_by("id")
-        .values_list("id", "collection", "object_id", "exposed")[: limit + 1]
+        .values_list("id", "collection", "object_id", "exposed", "digest_before", "erased_moment")[: limit + 1]
     )
     has_more = len(entries) > limit
     entries = entries[:limit]
     changed = defaultdict(dict)  # name -> {id: logged as exposed}
-    for _, name, pk, exposed in entries:
+    held = _held_in_log(cursor, origin, entries)
+    for _, name, pk, exposed, _, _ in entries:
         changed[name][pk] = changed[name].get(pk, False) or exposed
     position = entries[-1][0] if entries else cursor.position
 
     if has_more:  # the window waits for the log
-        next_cursor = Cursor(position, cursor.since, until=cursor.until, after=cursor.after)
+        next_cursor = Cursor(position, cursor.since, until=cursor.until, after=cursor.after, origin=origin)
+        windowed = False
     else:
         until = cursor.until or timezone.now()
         scheduled = sorted(
@@ -412,26 +559,129 @@ def _delta_page(cursor, limit):
         if cursor.after:
             scheduled = [key for key in scheduled if key > cursor.after]
         budget = limit - len(entries)
+        window = defaultdict(set)
         for name, pk in scheduled[:budget]:
-            changed[name].setdefault(uuid.UUID(pk), False)
+            pk = uuid.UUID(pk)
+            if pk in changed[name]:
+                held[name][pk] = None  # changed by a save and by a schedule: which came first is not known
+            else:
+                window[name].add(pk)
+            changed[name].setdefault(pk, False)
+        _held_at(cursor, origin, window, held)
+        windowed = bool(scheduled[:budget])
         if len(scheduled) > budget:
             has_more = True
             after = scheduled[budget - 1] if budget else cursor.after
-            next_cursor = Cursor(position, cursor.since, until=until, after=after)
+            next_cursor = Cursor(position, cursor.since, until=until, after=after, origin=origin)
         else:
             next_cursor = Cursor(position, until)
-    return Page(next_cursor, has_more, *_load(changed))
+    more = {"shown": cursor.shown, "unlogged_top": cursor.unlogged_top, "made_at": cursor.made_at} if has_more else {}
+    next_cursor = replace(next_cursor, shown_from=cursor.position, showing_unlogged=windowed, **more)
+    return Page(next_cursor, has_more, *_load(changed, held))
 
 
-def _load(changed):
-    """(upserted, deleted) for {name: {id: logged as exposed}}."""
+def _held_in_log(cursor, origin, entries):
+    """{name: {id: digest of the client's copy ("" none), CURRENT, or None when not known}} for logged objects.
+
+    The copy is how the object looked just before its first change logged after the copy was
+    made. An object an earlier page named was shown as it was then, with every change logged up
+    to that page's top; one no page named is as it was before its first change in this page.
+    """
+    held = defaultdict(dict)
+    if not entries:
+        return held
+    ids = {pk for _, _, pk, _, _, _ in entries}
+    starts = [start for start, _, _ in cursor.shown]
+    last_shown = _last_positions(min([origin, *starts]), cursor.position, ids)
+    by_object = defaultdict(list)
+    for position, name, pk, _, digest, erased in entries:
+        # A change that erased a schedule time which passed after the copy was made: not known.
+        by_object[(name, pk)].append((position, None if erased and erased > cursor.since else digest))
+    beyond = []
+    for (name, pk), logged in by_object.items():
+        last = last_shown.get((name, pk))
+        if cursor.unlogged_top is not None and logged[0][0] <= cursor.unlogged_top:
+            base = None  # a page that showed what no range names may have shown it, with this change
+        elif last is None:
+            base = 0
+        else:
+            base = next((page_top for start, end, page_top in cursor.shown if start < last <= end), None)
+        if base is None:
+            held[name][pk] = None
+            continue
+        later = [digest for position, digest in logged if position > base]
+        if later:
+            held[name][pk] = None if None in later else later[0]
+        else:
+            beyond.append((name, pk))
+    if beyond:
+        # Every change in this page was in the copy already: it is as it is now, unless changed after.
+        end = entries[-1][0]
+        rows = (
+            ChangeLog.objects.filter(id__gt=end, object_id__in={pk for _, pk in beyond})
+            .order_by("id")
+            .values_list("collection", "object_id", "digest_before")
+        )
+        first_after = {}
+        for name, pk, digest in rows:
+            first_after.setdefault((name, pk), digest)
+        for name, pk in beyond:
+            held[name][pk] = first_after.get((name, pk), CURRENT)
+    return held
+
+
+def _last_positions(start, end, ids):
+    """{(name, id): last position in (start, end]} for these object ids."""
+    if end <= start:
+        return {}
+    rows = (
+        ChangeLog.objects.filter(id__gt=start, id__lte=end, object_id__in=ids)
+        .values("collection", "object_id")
+        .annotate(last=Max("id"))
+        .order_by()
+        .values_list("collection", "object_id", "last")
+    )
+    return {(name, pk): last for name, pk, last in rows}
+
+
+def _held_at(cursor, origin, window, held):
+    """How objects changed only by a schedule looked to the client: {name: {id: digest or None}} into `held`.
+
+    Nothing about them was logged since the delta began, so today's rows, read as at a past
+    moment, are the rows the public saw then. The client's copy was made at `since`, or, if the
+    previous response showed the object, when that was made: where the two differ, it is not known.
+    """
+    for name, ids in window.items():
+        saved = set(
+            ChangeLog.objects.filter(collection=name, object_id__in=ids, id__gt=origin).values_list(
+                "object_id", flat=True
+            )
+        )
+        held[name].update(dict.fromkeys(ids & saved))
+        unsaved = ids - saved
+        if not unsaved or cursor.made_at is None:
+            held[name].update(dict.fromkeys(unsaved))
+            continue
+        with as_public_at(cursor.since):
+            then = public_digests(name, unsaved)
+        with as_public_at(max(cursor.made_at, cursor.since)):
+            shown = public_digests(name, unsaved)
+        held[name].update({pk: digest if shown[pk] == digest else None for pk, digest in then.items()})
+
+
+def _load(changed, held):
+    """(upserted, deleted) for {name: {id: logged as exposed}}; `held` as in `_delta_page`."""
     upserted, deleted = _empty(), {c.name: [] for c in collections()}
     for collection in collections():
         ids = changed.get(collection.name)
         if not ids:
             continue
         objects = list(collection.visible().filter(pk__in=list(ids)))
-        upserted[collection.name] = objects
+        copies = held.get(collection.name, {})
+        known = [obj for obj in objects if copies.get(obj.pk) and copies[obj.pk] is not CURRENT]
+        same = {pk for pk, digest in representation_digests(collection, known).items() if digest == copies[pk]}
+        same |= {obj.pk for obj in objects if copies.get(obj.pk) is CURRENT}
+        upserted[collection.name] = [obj for obj in objects if obj.pk not in same]
         gone = set(ids) - {obj.pk for obj in objects}
         if gone:
             # Only what a client may hold: a draft that never went out stays unmentioned (rule 1).

@@ -127,14 +127,14 @@ class SyncView(PublicApiMixin, APIView):
     def get(self, request):
         page = sync.next_page(self.cursor or sync.start())
         context = {"request": request}
+        upserted = {
+            c.name: c.serializer(page.upserted[c.name], many=True, context=context).data for c in sync.collections()
+        }
         return Response(
             {
-                "token": sync.make_token(page.cursor),
+                "token": sync.make_token(page.cursor),  # after the objects: it records how far the log was
                 "has_more": page.has_more,
-                "upserted": {
-                    c.name: c.serializer(page.upserted[c.name], many=True, context=context).data
-                    for c in sync.collections()
-                },
+                "upserted": upserted,
                 "deleted": {c.name: [str(pk) for pk in page.deleted[c.name]] for c in sync.collections()},
             }
         )

@@ -140,7 +140,7 @@ def test_media_of_an_expiring_drill_goes_with_it(client):
     assert page["deleted"]["media"] == [str(media.pk)]
 
 
-def test_media_still_used_elsewhere_is_not_deleted(client):
+def test_media_still_used_elsewhere_is_neither_deleted_nor_sent_again(client):
     media = small_media()
     first, second = make_drill(), make_drill()
     link = DrillMedia.objects.create(drill=first, media=media)
@@ -151,7 +151,8 @@ def test_media_still_used_elsewhere_is_not_deleted(client):
     page = get_sync(client, token)
 
     assert page["deleted"]["media"] == []
-    assert str(media.pk) in {m["id"] for m in page["upserted"]["media"]}
+    assert page["upserted"]["media"] == []
+    assert [d["media"] for d in page["upserted"]["drills"]] == [[]]
 
 
 def test_a_draft_that_never_went_out_is_never_mentioned(client):
@@ -536,3 +537,228 @@ def test_the_migration_marks_media_that_items_published_before_it_showed():
 
     first_public = dict(CueMedia.objects.values_list("file", "first_public_at"))
     assert first_public == {"media/gallery.jpg": published, "media/hero.jpg": published, "media/draft_only.jpg": None}
+
+
+
+def withdraw_scheduled_drill_now(drill):
+    drill.publish_at, drill.unpublish_at = None, timezone.now()
+    drill.save()
+
+
+def create_published_drill_already_ended(_):
+    make_drill(unpublish_at=timezone.now() - timedelta(hours=1))
+
+
+def publish_draft_whose_end_has_passed(drill):
+    drill.status, drill.publish_at, drill.unpublish_at = Status.PUBLISHED, None, timezone.now() - timedelta(hours=1)
+    drill.save()
+
+
+@pytest.mark.parametrize(
+    "make, edit",
+    [
+        (lambda: make_drill(publish_at=timezone.now() + timedelta(hours=1)), withdraw_scheduled_drill_now),
+        (lambda: None, create_published_drill_already_ended),
+        (lambda: make_drill(status=Status.DRAFT), publish_draft_whose_end_has_passed),
+    ],
+    ids=["scheduled-then-ended-now", "created-published-already-ended", "draft-published-already-ended"],
+)
+def test_a_drill_the_public_never_saw_is_never_named_in_deleted(client, make, edit):
+    drill = make()
+    _, token = full_sync(client)
+
+    edit(drill)
+    page = get_sync(client, token)
+
+    assert page["deleted"]["drills"] == []
+    assert not Drill.objects.filter(first_published_at__isnull=False).exists()
+
+
+def test_a_scheduled_drill_withdrawn_at_once_keeps_no_first_publication_date():
+    drill = make_drill(publish_at=timezone.now() + timedelta(hours=1))
+    assert drill.first_published_at == drill.publish_at
+
+    withdraw_scheduled_drill_now(drill)
+
+    drill.refresh_from_db()
+    assert drill.first_published_at is None
+
+
+def sent(page, name):
+    return {obj["id"] for obj in page["upserted"][name]}
+
+
+def test_editing_a_drills_summary_does_not_send_its_unchanged_media_again(client):
+    media = small_media()
+    drill = make_drill(steps=["Lie face down."])
+    DrillMedia.objects.create(drill=drill, media=media)
+    _, token = full_sync(client)
+
+    drill.summary = "Heel to hip, slowly."
+    drill.save()
+    page = get_sync(client, token)
+
+    assert sent(page, "drills") == {str(drill.pk)}
+    assert sent(page, "media") == set()
+
+
+def test_unpublishing_an_embedded_drill_does_not_send_the_articles_unchanged_hero_again(client):
+    hero = small_media()
+    drill = make_drill()
+    DrillMedia.objects.create(drill=drill, media=hero)  # the drill's photo is the article's hero as well
+    article = make_article(body=f"The pull.\n\n[[drill:{drill.slug}]]\n", hero=hero)
+    _, token = full_sync(client)
+
+    drill.status = Status.DRAFT
+    drill.save()
+    page = get_sync(client, token)
+
+    assert page["deleted"]["drills"] == [str(drill.pk)]
+    assert sent(page, "articles") == {str(article.pk)}
+    assert page["upserted"]["articles"][0]["related_drills"] == []
+    assert sent(page, "media") == set() and page["deleted"]["media"] == []
+
+
+def test_media_shared_with_another_published_drill_is_not_sent_again(client):
+    media = small_media()
+    first, second = make_drill(), make_drill()
+    DrillMedia.objects.create(drill=first, media=media)
+    _, token = full_sync(client)
+
+    DrillMedia.objects.create(drill=second, media=media)
+    page = get_sync(client, token)
+
+    assert sent(page, "drills") == {str(second.pk)}
+    assert sent(page, "media") == set()
+
+
+def test_media_that_becomes_public_with_a_newly_attached_drill_is_sent(client):
+    media = small_media()
+    drill = make_drill()
+    _, token = full_sync(client)
+
+    DrillMedia.objects.create(drill=drill, media=media)
+    page = get_sync(client, token)
+
+    assert sent(page, "media") == {str(media.pk)}
+
+
+def test_a_drill_going_live_by_schedule_does_not_send_media_that_was_already_public(client):
+    start = timezone.now()
+    shared, own = small_media(), small_media()
+    DrillMedia.objects.create(drill=make_drill(), media=shared)
+    scheduled = make_drill(publish_at=start + timedelta(hours=1))
+    DrillMedia.objects.create(drill=scheduled, media=shared)
+    DrillMedia.objects.create(drill=scheduled, media=own)
+    _, token = full_sync(client)
+
+    with time_machine.travel(start + timedelta(hours=2)):
+        page = get_sync(client, token)
+
+    assert sent(page, "drills") == {str(scheduled.pk)}
+    assert sent(page, "media") == {str(own.pk)}
+
+
+def test_a_drill_unpublished_and_republished_between_two_syncs_does_not_send_its_media_again(client):
+    media = small_media()
+    drill = make_drill()
+    DrillMedia.objects.create(drill=drill, media=media)
+    _, token = full_sync(client)
+
+    drill.status = Status.DRAFT
+    drill.save()
+    drill.status = Status.PUBLISHED
+    drill.save()
+    page = get_sync(client, token)
+
+    assert sent(page, "drills") == {str(drill.pk)}  # its updated_at moved
+    assert sent(page, "media") == set() and page["deleted"]["media"] == []
+
+
+def test_media_made_public_by_a_schedule_whose_time_is_then_cleared_still_arrives(client):
+    start = timezone.now()
+    media = small_media()
+    drill = make_drill(publish_at=start + timedelta(hours=1))
+    DrillMedia.objects.create(drill=drill, media=media)
+    replica, token = full_sync(client)
+
+    with time_machine.travel(start + timedelta(hours=2)):
+        drill.title = "Heel pull"  # logs the photo, as it looks now that the drill is live
+        drill.save()
+        drill.publish_at = None  # the schedule that made it public leaves no trace
+        drill.save()
+        delta_sync(client, replica, token)
+        fresh, _ = full_sync(client)
+
+    assert str(media.pk) in replica["media"]
+    assert replica == fresh
+
+
+def test_a_change_undone_while_a_large_delta_is_paged_is_not_lost(client, settings):
+    settings.RUNCMS_SYNC_PAGE_SIZE = 4
+    media = small_media()
+    drill = make_drill()
+    DrillMedia.objects.create(drill=drill, media=media)
+    replica, token = full_sync(client)
+    for alt_text in ("Heel to hip", "Heel to hip, lying"):  # each logs the photo and its drill: page one
+        media.alt_text = alt_text
+        media.save()
+    drill.status = Status.DRAFT  # logs both again: page two
+    drill.save()
+
+    page = get_sync(client, token)  # made after the unpublishing: drops the drill and its photo
+    replica_apply(replica, page)
+    drill.status = Status.PUBLISHED  # on page two as well: the photo is back as it was just before
+    drill.save()
+    delta_sync(client, replica, page["token"])
+
+    fresh, _ = full_sync(client)
+    assert str(media.pk) in replica["media"]
+    assert replica == fresh
+
+
+def test_a_drill_embedded_in_a_draft_article_and_withdrawn_before_it_went_live_is_never_named(client):
+    drill = make_drill(publish_at=timezone.now() + timedelta(hours=1))
+    article = make_article(body=f"[[drill:{drill.slug}]]", status=Status.DRAFT)
+    _, token = full_sync(client)
+
+    drill.publish_at, drill.unpublish_at = None, timezone.now()
+    drill.save()
+    page = get_sync(client, token)
+
+    assert str(drill.pk) not in str(page) and str(article.pk) not in str(page)
+
+
+def test_clearing_a_schedule_time_the_client_already_saw_pass_does_not_send_the_media_again(client):
+    start = timezone.now()
+    media = small_media()
+    drill = make_drill(publish_at=start + timedelta(hours=1))
+    DrillMedia.objects.create(drill=drill, media=media)
+    replica, token = full_sync(client)
+    with time_machine.travel(start + timedelta(hours=2)):
+        token, _ = delta_sync(client, replica, token)
+
+    with time_machine.travel(start + timedelta(hours=3)):
+        drill.publish_at = None
+        drill.save()
+        page = get_sync(client, token)
+
+    assert sent(page, "drills") == {str(drill.pk)}
+    assert sent(page, "media") == set()
+
+
+def test_a_step_picture_replaced_by_a_photo_already_public_does_not_send_that_photo_again(client):
+    old, shared = small_media(), small_media()
+    drill = make_drill(steps=["Lie face down."])
+    step = Step.objects.get(drill=drill)
+    step.media = old
+    step.save()
+    DrillMedia.objects.create(drill=make_drill(), media=shared)
+    _, token = full_sync(client)
+
+    step.media = shared
+    step.save()
+    page = get_sync(client, token)
+
+    assert sent(page, "drills") == {str(drill.pk)}
+    assert sent(page, "media") == set() and page["deleted"]["media"] == [str(old.pk)]
