@@ -12,7 +12,6 @@ from django.utils.dateparse import parse_date, parse_datetime
 from runcms import sync
 from runcms.search import search
 
-
 # A date, optionally with a time (seconds, fraction) and an offset: RFC 3339's date-time, and the
 # ISO 8601 forms it leaves out that the filter takes as well (a date alone, a time without offset).
 ISO_DATE_TIME = re.compile(
