@@ -2,21 +2,20 @@
 
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from articles.models import Article, Topic
 from drills.models import Drill, Program
+from runcms.links import public_base
 
 
 class PublicSitemap(Sitemap):
     def get_protocol(self, protocol=None):
-        base = urlsplit(settings.RUNCMS_PUBLIC_BASE_URL)
-        return base.scheme or super().get_protocol(protocol)
+        return urlsplit(public_base()).scheme or super().get_protocol(protocol)
 
     def get_domain(self, site=None):
-        return urlsplit(settings.RUNCMS_PUBLIC_BASE_URL).netloc or super().get_domain(site)
+        return urlsplit(public_base()).netloc or super().get_domain(site)
 
 
 class PublishedSitemap(PublicSitemap):

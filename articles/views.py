@@ -7,7 +7,6 @@ A page shows only what `published()` lets through (rule 1), plus the one draft a
 from functools import wraps
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
@@ -20,6 +19,7 @@ from articles.models import Article, Topic
 from articles.structured_data import article_data, drill_data
 from articles.templatetags.pages import picture_context
 from drills.models import Category, CueKind, Drill, Program
+from runcms.links import public_url
 from runcms.preview import remember_preview_for_media, visible_queryset
 from runcms.search import search
 from runcms.slugs import SlugMoved, get_by_slug
@@ -63,14 +63,6 @@ def conditional_get(view):
         return response
 
     return wrapper
-
-
-def public_url(path, request=None):
-    """An absolute URL on the public site: RUNCMS_PUBLIC_BASE_URL, else the request's host."""
-    base = settings.RUNCMS_PUBLIC_BASE_URL.rstrip("/")
-    if base and path.startswith("/"):
-        return base + path
-    return request.build_absolute_uri(path) if request is not None else path
 
 
 def public_page(view):
