@@ -4,6 +4,7 @@ from django.urls import path
 from articles import views
 from articles.feeds import LatestArticlesFeed
 from articles.sitemaps import SITEMAPS
+from runcms.pages import public_page
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,7 +14,6 @@ urlpatterns = [
     path("drills/<slug:slug>/", views.drill_detail, name="drill-detail"),
     path("programs/<slug:slug>/", views.program_detail, name="program-detail"),
     path("topics/<slug:slug>/", views.topic_detail, name="topic-detail"),
-    path("feed/", views.public_page(LatestArticlesFeed()), name="feed"),
-    path("sitemap.xml", views.public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
-    path("robots.txt", views.robots_txt, name="robots-txt"),
+    path("feed/", public_page(LatestArticlesFeed()), name="feed"),
+    path("sitemap.xml", public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
 ]

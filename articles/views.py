@@ -1,147 +1,26 @@
-"""The public site: home, article, drill, program and topic pages, and robots.txt.
+"""The public site: home, article, drill, program and topic pages.
 
 A page shows only what `published()` lets through (rule 1), plus the one draft a valid
 `?preview=` token opens; an old slug answers 301 to the current one (rule 5).
 """
 
-from functools import wraps
-from urllib.parse import urlencode
-
-from django.core.paginator import InvalidPage, Paginator
-from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
-from django.views.decorators.http import require_safe
 
 from articles.embeds import expand_body, in_embed_order
 from articles.models import Article, Topic
 from articles.structured_data import article_data, drill_data
-from articles.templatetags.pages import picture_context
 from drills.models import Category, CueKind, Drill, Program
-from runcms.links import public_url
-from runcms.preview import remember_preview_for_media, visible_queryset
+from drills.templatetags.pages import picture_context
+from runcms.pages import SITE_NAME, page_meta, paginate, public_page, search_text
+from runcms.preview import visible_queryset
 from runcms.search import search
-from runcms.slugs import SlugMoved, get_by_slug
+from runcms.slugs import get_by_slug
 
-SITE_NAME = "runcms"
 SITE_DESCRIPTION = "Running technique articles and the drills that teach it, with the cues a coach would give you."
-# Browsers and shared caches keep pages but revalidate them before every use, so after a
-# save "View on site" shows the new page at once; an unchanged page costs a 304 (ETag).
-PAGE_CACHING = {"public": True, "no_cache": True}
 ARTICLES_PER_PAGE = 12
 DRILLS_PER_PAGE = 24
 HOME_ITEMS = 6
-SEARCH_MAX_CHARS = 100
-
-
-
-def conditional_get(view):
-    """An ETag from the page's bytes, and 304 for a matching If-None-Match.
-
-    As Django's ConditionalGetMiddleware, for HEAD too: the view renders the whole page
-    either way (the server drops a HEAD's body), so its ETag is the GET's. No
-    Last-Modified: a page also changes when time alone takes an embedded drill offline.
-    """
-
-    def revalidate(request, response):
-        if response.status_code != 200 or response.streaming:
-            return response
-        if "no-store" in response.get("Cache-Control", ""):  # a preview: nothing to revalidate
-            return response
-        if not response.has_header("ETag"):
-            set_response_etag(response)
-        return get_conditional_response(request, etag=response["ETag"], response=response)
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        if getattr(response, "is_rendered", True):
-            return revalidate(request, response)
-        # A template response (the sitemap, the feed) gets its bytes later.
-        response.add_post_render_callback(lambda rendered: revalidate(request, rendered))
-        return response
-
-    return wrapper
-
-
-def public_page(view):
-    """GET/HEAD only, revalidated before every use, conditional GET; 301 for an old slug.
-
-    A preview is the editor's alone: never stored by a shared cache, never indexed.
-    """
-
-    @require_safe
-    @conditional_get
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            response = view(request, *args, **kwargs)
-        except SlugMoved as moved:
-            response = _redirect_to_current_slug(request, moved.obj)
-        if "preview" in request.GET:
-            patch_cache_control(response, private=True, no_store=True)
-            response["X-Robots-Tag"] = "noindex"
-            remember_preview_for_media(request, response)
-        else:
-            patch_cache_control(response, **PAGE_CACHING)
-        return response
-
-    return wrapper
-
-
-def _redirect_to_current_slug(request, obj):
-    url = obj.get_absolute_url()
-    if request.GET:
-        url += "?" + request.GET.urlencode()  # keeps ?preview= working across a rename
-    return HttpResponsePermanentRedirect(url)
-
-
-def page_meta(request, *, title, description, path, image=None, kind="website"):
-    """What <head> says about a page: title, description, canonical link, sharing cards."""
-    shared = picture_context(image)
-    return {
-        "title": title,
-        "document_title": f"{title} · {SITE_NAME}" if title != SITE_NAME else SITE_NAME,
-        "site_name": SITE_NAME,
-        "description": description,
-        "canonical": public_url(path, request),
-        "type": kind,
-        "image": (
-            {
-                "url": public_url(shared["src"], request),
-                "width": shared["width"],
-                "height": shared["height"],
-                "alt": shared["alt"],
-            }
-            if shared["src"]
-            else None
-        ),
-        # A preview is the editor's; search results are not pages of their own.
-        "noindex": "preview" in request.GET or bool(request.GET.get("q", "").strip()),
-    }
-
-
-def _search_text(request):
-    # Searched as the API searches (runcms.search): the same words find the same items.
-    return request.GET.get("q", "").strip()[:SEARCH_MAX_CHARS]
-
-
-def _paginate(request, queryset, per_page, path, **params):
-    """The requested page (404 for a page that does not exist) and what the templates need."""
-    try:
-        page = Paginator(queryset, per_page).page(request.GET.get("page", 1))
-    except InvalidPage as error:
-        raise Http404(f"There is no such page: {error}") from error
-    kept = {name: value for name, value in params.items() if value}
-    # The canonical address keeps what picks the content (a category), not a search.
-    chosen = {name: value for name, value in kept.items() if name != "q"}
-    canonical = urlencode({**chosen, "page": page.number} if page.number > 1 else chosen)
-    return {
-        "page_obj": page,
-        "page_query": f"{urlencode(kept)}&" if kept else "",
-        "canonical_path": f"{path}?{canonical}" if canonical else path,
-    }
 
 
 @public_page
@@ -158,9 +37,9 @@ def home(request):
 
 @public_page
 def article_list(request):
-    q = _search_text(request)
+    q = search_text(request)
     articles = search(Article.objects.published().for_cards(), q)
-    paging = _paginate(request, articles, ARTICLES_PER_PAGE, reverse("article-list"), q=q)
+    paging = paginate(request, articles, ARTICLES_PER_PAGE, reverse("article-list"), q=q)
     context = {
         **paging,
         "articles": paging["page_obj"].object_list,
@@ -185,7 +64,7 @@ def article_detail(request, slug):
         title=article.title,
         description=article.summary,
         path=article.get_absolute_url(),
-        image=article.hero,
+        image=picture_context(article.hero),
         kind="article",
     )
     context = {
@@ -209,16 +88,14 @@ def article_detail(request, slug):
 
 @public_page
 def drill_list(request):
-    q = _search_text(request)
+    q = search_text(request)
     category = None
     drills = Drill.objects.published().for_cards().order_by("title", "id")
     if request.GET.get("category"):
         category = get_object_or_404(Category.objects.public(), slug=request.GET["category"][:100])
         drills = drills.filter(category=category)
     drills = search(drills, q)
-    paging = _paginate(
-        request, drills, DRILLS_PER_PAGE, reverse("drill-list"), category=category and category.slug, q=q
-    )
+    paging = paginate(request, drills, DRILLS_PER_PAGE, reverse("drill-list"), category=category and category.slug, q=q)
     context = {
         **paging,
         "drills": paging["page_obj"].object_list,
@@ -247,7 +124,7 @@ def drill_detail(request, slug):
         title=drill.title,
         description=drill.summary,
         path=drill.get_absolute_url(),
-        image=first_picture,
+        image=picture_context(first_picture),
     )
     cues = list(drill.cues.all())
     context = {
@@ -291,7 +168,7 @@ def program_detail(request, slug):
             title=program.title,
             description=program.summary,
             path=program.get_absolute_url(),
-            image=program.cover,
+            image=picture_context(program.cover),
         ),
     }
     return render(request, "articles/program_detail.html", context)
@@ -301,7 +178,7 @@ def program_detail(request, slug):
 def topic_detail(request, slug):
     topic = get_object_or_404(Topic.objects.public(), slug=slug)
     articles = Article.objects.published().filter(topics=topic).for_cards()
-    paging = _paginate(request, articles, ARTICLES_PER_PAGE, topic.get_absolute_url())
+    paging = paginate(request, articles, ARTICLES_PER_PAGE, topic.get_absolute_url())
     context = {
         **paging,
         "topic": topic,
@@ -314,9 +191,3 @@ def topic_detail(request, slug):
         ),
     }
     return render(request, "articles/topic_detail.html", context)
-
-
-@public_page
-def robots_txt(request):
-    context = {"sitemap_url": public_url(reverse("sitemap"), request)}
-    return render(request, "articles/robots.txt", context, content_type="text/plain; charset=utf-8")

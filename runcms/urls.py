@@ -10,6 +10,7 @@ from runcms.api.errors import not_found
 from runcms.api.sync import SyncView
 from runcms.api.views import IndexView
 from runcms.health import healthz
+from runcms.pages import robots_txt
 
 
 class FaviconView(RedirectView):
@@ -43,6 +44,7 @@ handler500 = "runcms.api.errors.server_error"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),  # answered by runcms.health.HealthCheckMiddleware
     path("favicon.ico", FaviconView.as_view()),
+    path("robots.txt", robots_txt, name="robots-txt"),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),
     path("api/docs/", DocsView.as_view(url_name="api:schema"), name="api-docs"),

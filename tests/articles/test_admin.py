@@ -205,7 +205,7 @@ def test_markdown_preview_renders_the_public_page_body_with_embed_cards(client, 
     assert '<h2 id="section-why">Why</h2>' in result["html"]
     assert '<a href="/drills/heel-pull/">Heel pull on the box</a>' in result["html"]
     assert "10 reps per side" in result["html"]
-    assert '<link rel="stylesheet" href="/static/articles/site.css">' in result["html"]
+    assert '<link rel="stylesheet" href="/static/runcms/site.css">' in result["html"]
 
 
 def test_markdown_preview_lists_embed_problems(client, editor):
