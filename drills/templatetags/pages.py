@@ -61,13 +61,13 @@ def picture_context(media, *, sizes="100vw", thumb=False, eager=False):
     return {**context, "src": source.url, "width": media.width, "height": media.height}
 
 
-@register.inclusion_tag("articles/includes/picture.html")
+@register.inclusion_tag("drills/includes/picture.html")
 def picture(media, sizes="100vw", thumb=False, eager=False):
     """A responsive <picture>: WebP and JPEG/PNG srcsets, width and height, lazy loading."""
     return picture_context(media, sizes=sizes, thumb=thumb, eager=eager)
 
 
-@register.inclusion_tag("articles/includes/media_figure.html")
+@register.inclusion_tag("drills/includes/media_figure.html")
 def media_figure(media, sizes="(min-width: 46rem) 42rem, 100vw"):
     """A figure for any kind of media: picture, video with poster, or audio, with caption and credit."""
     context = {"media": media, "kind": media.kind, "sizes": sizes}
