@@ -1,9 +1,7 @@
-from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
 from articles import views
 from articles.feeds import LatestArticlesFeed
-from articles.sitemaps import SITEMAPS
 from runcms.pages import public_page
 
 urlpatterns = [
@@ -12,5 +10,4 @@ urlpatterns = [
     path("articles/<slug:slug>/", views.article_detail, name="article-detail"),
     path("topics/<slug:slug>/", views.topic_detail, name="topic-detail"),
     path("feed/", public_page(LatestArticlesFeed()), name="feed"),
-    path("sitemap.xml", public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
 ]
