@@ -11,15 +11,12 @@ from articles.models import Article
 from runcms.publishing import Status
 from tests.admin_forms import admin_form_data
 from tests.factories import make_article, make_author, make_drill, make_media
+from tests.helpers.pages import change_url
 
 pytestmark = pytest.mark.django_db
 
 ADD_URL = "/admin/articles/article/add/"
 PREVIEW_URL = "/admin/articles/article/markdown-preview/"
-
-
-def change_url(article):
-    return f"/admin/articles/article/{article.pk}/change/"
 
 
 def new_article_form(client, editor, **fields):
