@@ -10,3 +10,8 @@ class ArticlesConfig(AppConfig):
         from articles.api import changes
 
         changes.register()
+
+        # sitemap.xml learns the article pages and sections.
+        from articles import sitemaps
+
+        sitemaps.register()

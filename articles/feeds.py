@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from articles.models import Article
-from articles.views import public_url
+from runcms.links import public_url
 
 FEED_ITEMS = 20
 
@@ -22,11 +22,12 @@ class LatestArticlesFeed(Feed):
         del response["Last-Modified"]
         return response
 
+    # Without RUNCMS_PUBLIC_BASE_URL the paths stay relative and syndication adds the request's host.
     def link(self):
-        return _public(reverse("home"))
+        return public_url(reverse("home"))
 
     def feed_url(self):
-        return _public(reverse("feed"))
+        return public_url(reverse("feed"))
 
     def items(self):
         return (
@@ -43,7 +44,7 @@ class LatestArticlesFeed(Feed):
         return item.summary
 
     def item_link(self, item):
-        return _public(item.get_absolute_url())
+        return public_url(item.get_absolute_url())
 
     def item_guid(self, item):
         # The id, not the URL: a renamed article is not a new entry for feed readers.
@@ -63,7 +64,3 @@ class LatestArticlesFeed(Feed):
     def item_categories(self, item):
         return [topic.name for topic in item.topics.all()]
 
-
-def _public(path):
-    # Without RUNCMS_PUBLIC_BASE_URL the path stays relative and syndication adds the request's host.
-    return public_url(path)

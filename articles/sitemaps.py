@@ -1,44 +1,7 @@
-"""sitemap.xml: every published article, drill and program, the topics with published articles."""
-
-from urllib.parse import urlsplit
-
-from django.conf import settings
-from django.contrib.sitemaps import Sitemap
-from django.urls import reverse
+"""The article side of sitemap.xml: home and article list, published articles, topics with articles."""
 
 from articles.models import Article, Topic
-from drills.models import Drill, Program
-
-
-class PublicSitemap(Sitemap):
-    def get_protocol(self, protocol=None):
-        base = urlsplit(settings.RUNCMS_PUBLIC_BASE_URL)
-        return base.scheme or super().get_protocol(protocol)
-
-    def get_domain(self, site=None):
-        return urlsplit(settings.RUNCMS_PUBLIC_BASE_URL).netloc or super().get_domain(site)
-
-
-class PublishedSitemap(PublicSitemap):
-    model = None
-
-    def items(self):
-        return self.model.objects.published().only("slug", "updated_at").order_by("slug")
-
-    def lastmod(self, item):
-        return item.updated_at
-
-
-class ArticleSitemap(PublishedSitemap):
-    model = Article
-
-
-class DrillSitemap(PublishedSitemap):
-    model = Drill
-
-
-class ProgramSitemap(PublishedSitemap):
-    model = Program
+from runcms.sitemaps import PublicSitemap, published_sitemap, register_page, register_sitemap
 
 
 class TopicSitemap(PublicSitemap):
@@ -46,18 +9,8 @@ class TopicSitemap(PublicSitemap):
         return Topic.objects.public().order_by("slug")
 
 
-class PagesSitemap(PublicSitemap):
-    def items(self):
-        return ["home", "article-list", "drill-list"]
-
-    def location(self, item):
-        return reverse(item)
-
-
-SITEMAPS = {
-    "pages": PagesSitemap,
-    "articles": ArticleSitemap,
-    "drills": DrillSitemap,
-    "programs": ProgramSitemap,
-    "topics": TopicSitemap,
-}
+def register():
+    register_page("home")
+    register_page("article-list")
+    register_sitemap("articles", published_sitemap(Article))
+    register_sitemap("topics", TopicSitemap)

@@ -1,6 +1,6 @@
-"""schema.org JSON-LD for search engines: `Article` for articles, `HowTo` for drills."""
+"""schema.org JSON-LD for search engines: `Article` for articles."""
 
-CONTEXT = "https://schema.org"
+from drills.structured_data import CONTEXT
 
 
 def article_data(article, *, url, image_url, sources, topics):
@@ -32,22 +32,3 @@ def _citation(source):
     if source.url:
         citation["url"] = source.url
     return citation
-
-
-def drill_data(drill, *, url, image_url, steps, equipment):
-    data = {
-        "@context": CONTEXT,
-        "@type": "HowTo",
-        "name": drill.title,
-        "description": drill.summary,
-        "url": url,
-        "step": [
-            {"@type": "HowToStep", "position": number, "text": step.text, "url": f"{url}#step-{number}"}
-            for number, step in enumerate(steps, start=1)
-        ],
-    }
-    if image_url:
-        data["image"] = image_url
-    if equipment:
-        data["tool"] = [{"@type": "HowToTool", "name": item.name} for item in equipment]
-    return data

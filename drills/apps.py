@@ -10,3 +10,8 @@ class DrillsConfig(AppConfig):
         from drills.api import changes
 
         changes.register()
+
+        # sitemap.xml learns the drill-side pages and sections.
+        from drills import sitemaps
+
+        sitemaps.register()

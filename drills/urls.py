@@ -1,11 +1,15 @@
 import re
 
 from django.conf import settings
-from django.urls import re_path
+from django.urls import path, re_path
 
-from drills import views
+from drills import pages, views
 
-urlpatterns = []
+urlpatterns = [
+    path("drills/", pages.drill_list, name="drill-list"),
+    path("drills/<slug:slug>/", pages.drill_detail, name="drill-detail"),
+    path("programs/<slug:slug>/", pages.program_detail, name="program-detail"),
+]
 if settings.MEDIA_URL.startswith("/"):
     # Local storage: the app serves media itself, so it can refuse the files of drafts.
     # An absolute MEDIA_URL (a bucket or CDN) serves them without the app.

@@ -26,7 +26,7 @@ from django.utils.text import capfirst
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from runcms.api.fields import absolute_url
+from runcms.links import public_url
 from runcms.models import OldSlug
 from runcms.preview import make_preview_token
 from runcms.publishing import ClockNow, Status
@@ -344,7 +344,7 @@ class PublishableAdmin(ConcurrencyAdminMixin, SafeAutocompleteMixin, VersionAdmi
 
         "View on site" is a 404 for a draft or a scheduled item; this link is not.
         """
-        url = absolute_url(request, obj.get_absolute_url())
+        url = public_url(obj.get_absolute_url(), request)
         return {
             "preview_url": f"{url}?{urlencode({'preview': make_preview_token(obj)})}",
             "preview_expires": timezone.now() + timedelta(seconds=settings.RUNCMS_PREVIEW_MAX_AGE),

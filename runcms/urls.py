@@ -10,6 +10,8 @@ from runcms.api.errors import not_found
 from runcms.api.sync import SyncView
 from runcms.api.views import IndexView
 from runcms.health import healthz
+from runcms.pages import public_page, robots_txt
+from runcms.sitemaps import sitemap_view
 
 
 class FaviconView(RedirectView):
@@ -43,6 +45,8 @@ handler500 = "runcms.api.errors.server_error"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),  # answered by runcms.health.HealthCheckMiddleware
     path("favicon.ico", FaviconView.as_view()),
+    path("robots.txt", robots_txt, name="robots-txt"),
+    path("sitemap.xml", public_page(sitemap_view), name="sitemap"),  # the sections the apps register
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),
     path("api/docs/", DocsView.as_view(url_name="api:schema"), name="api-docs"),

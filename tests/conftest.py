@@ -2,6 +2,8 @@ import shutil
 
 import pytest
 
+from tests.helpers.site import build_site
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
@@ -67,3 +69,9 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def site():
+    """A small published site with every kind of content (tests.helpers.site), for page tests."""
+    return build_site()

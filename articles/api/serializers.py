@@ -18,7 +18,8 @@ from drills.api.serializers import (
     MediaSerializer,
     drill_links,
 )
-from runcms.api.fields import AlwaysNullField, PageUrlField, StableIdField, absolute_url
+from runcms.api.fields import AlwaysNullField, PageUrlField, StableIdField
+from runcms.links import public_url
 
 
 @extend_schema_serializer(examples=examples.TOPIC_EXAMPLES)
@@ -59,7 +60,7 @@ class AuthorSerializer(serializers.ModelSerializer):
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, author):
         path = reverse("api:article-list") + "?" + urlencode({"author": author.slug})
-        return absolute_url(self.context["request"], path)
+        return public_url(path, self.context["request"])
 
 
 # A link or nothing. Not drf-spectacular's `oneOf` of a URI and an empty string: a validator that

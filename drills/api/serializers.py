@@ -9,7 +9,8 @@ from rest_framework import serializers
 
 from drills.api import examples
 from drills.models import Category, CueMedia, Drill, Equipment, Muscle, Program, Rendition
-from runcms.api.fields import AlwaysNullField, FileUrlField, PageUrlField, StableIdField, absolute_url
+from runcms.api.fields import AlwaysNullField, FileUrlField, PageUrlField, StableIdField
+from runcms.links import public_url
 
 ID = "Stable id (UUID): it never changes, whatever else does."
 UPDATED = "When this item was last saved."
@@ -40,7 +41,7 @@ class TermSerializer(serializers.ModelSerializer):
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, term):
         path = reverse("api:drill-list") + "?" + urlencode({self.filter_name: term.slug})
-        return absolute_url(self.context["request"], path)
+        return public_url(path, self.context["request"])
 
 
 @extend_schema_serializer(examples=examples.CATEGORY_EXAMPLES)

@@ -18,7 +18,7 @@ from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 
 from runcms import sync
-from runcms.api.fields import public_base
+from runcms.links import public_base
 from runcms.models import ChangeLog
 
 # Part of every ETag: raise it with a deploy that changes how objects look, so no client keeps

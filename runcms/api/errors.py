@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from runcms.api.caching import NotModified
-from runcms.api.fields import absolute_url
+from runcms.links import public_url
 
 
 def exception_handler(exc, context):
@@ -44,7 +44,7 @@ def not_found(request, *args, **kwargs):
         except Resolver404:
             match = None
         if match is not None and match.func is not not_found:
-            location = absolute_url(request, request.get_full_path(force_append_slash=True))
+            location = public_url(request.get_full_path(force_append_slash=True), request)
             return JsonResponse({"detail": f"Moved to {location}"}, status=301, headers={"Location": location})
     return JsonResponse(
         {

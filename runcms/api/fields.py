@@ -3,33 +3,17 @@
 import uuid
 from urllib.parse import urlencode, urlsplit
 
-from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from runcms.links import public_url
+
 # Names the ids of rows that have an integer key (taxonomy terms, authors), see StableIdField.
 ID_NAMESPACE = uuid.UUID("6f0c1c7e-2f7d-4a53-9d0e-6a8f3b1d2c41")
 # Serializer context key: the preview token of the draft being shown (see FileUrlField).
 PREVIEW_TOKEN = "preview_token"
-
-
-def absolute_url(request, path):
-    """`path` made absolute: on RUNCMS_PUBLIC_BASE_URL when set, else on the request's host."""
-    if not path:
-        return None
-    if urlsplit(path).scheme:  # already absolute, e.g. a file in a bucket behind a CDN
-        return path
-    base = settings.RUNCMS_PUBLIC_BASE_URL
-    if base:
-        return base.rstrip("/") + "/" + path.lstrip("/")
-    return request.build_absolute_uri(path)
-
-
-def public_base(request):
-    """What every absolute URL in a response starts with (scheme and host), for the ETag."""
-    return absolute_url(request, "/")
 
 
 @extend_schema_field(OpenApiTypes.URI)
@@ -40,7 +24,7 @@ class PageUrlField(serializers.Field):
         super().__init__(source="*", read_only=True, **kwargs)
 
     def to_representation(self, obj):
-        return absolute_url(self.context["request"], obj.get_absolute_url())
+        return public_url(obj.get_absolute_url(), self.context["request"])
 
 
 @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
@@ -62,7 +46,7 @@ class FileUrlField(serializers.Field):
     def to_representation(self, file):
         if not file:
             return None
-        url = absolute_url(self.context["request"], file.url)
+        url = public_url(file.url, self.context["request"])
         token = self.context.get(PREVIEW_TOKEN)
         if token and isinstance(file.storage, FileSystemStorage):
             url += ("&" if urlsplit(url).query else "?") + urlencode({"preview": token})

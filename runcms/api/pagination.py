@@ -2,7 +2,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from runcms.api.fields import absolute_url
+from runcms.links import public_url
 
 
 def whole_number(request, name, allowed):
@@ -56,7 +56,7 @@ class Pagination(PageNumberPagination):
         return replace_query_param(self._url(), self.page_query_param, number)
 
     def _url(self):
-        return absolute_url(self.request, self.request.get_full_path())
+        return public_url(self.request.get_full_path(), self.request)
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)

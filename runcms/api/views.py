@@ -9,10 +9,11 @@ from rest_framework.views import APIView
 
 from runcms.api.caching import ConditionalGetMixin
 from runcms.api.errors import exception_handler
-from runcms.api.fields import PREVIEW_TOKEN, absolute_url
+from runcms.api.fields import PREVIEW_TOKEN
 from runcms.api.pagination import Pagination
 from runcms.api.schema import ApiSchema
 from runcms.api.throttling import AnonymousRateThrottle
+from runcms.links import public_url
 from runcms.preview import preview_allows, visible_queryset
 from runcms.slugs import SlugMoved, get_by_slug
 
@@ -69,7 +70,7 @@ class ContentViewSet(PublicApiMixin, mixins.ListModelMixin, mixins.RetrieveModel
     def moved(self, request, slug):
         path = reverse(f"api:{self.basename}-detail", kwargs={self.lookup_field: slug})
         query = request.META.get("QUERY_STRING")
-        location = absolute_url(request, path + (f"?{query}" if query else ""))
+        location = public_url(path + (f"?{query}" if query else ""), request)
         return Response({"detail": f"Moved to {location}"}, status=301, headers={"Location": location})
 
 
@@ -81,7 +82,7 @@ class IndexView(PublicApiMixin, APIView):
     @extend_schema(exclude=True)
     def get(self, request):
         def absolute(name):
-            return absolute_url(request, reverse(name))
+            return public_url(reverse(name), request)
 
         links = {prefix: absolute(f"api:{basename}-list") for prefix, basename in self.routes}
         links.update(sync=absolute("api:sync"), schema=absolute("api:schema"), docs=absolute("api-docs"))

@@ -11,15 +11,12 @@ from articles.models import Article
 from runcms.publishing import Status
 from tests.admin_forms import admin_form_data
 from tests.factories import make_article, make_author, make_drill, make_media
+from tests.helpers.pages import change_url
 
 pytestmark = pytest.mark.django_db
 
 ADD_URL = "/admin/articles/article/add/"
 PREVIEW_URL = "/admin/articles/article/markdown-preview/"
-
-
-def change_url(article):
-    return f"/admin/articles/article/{article.pk}/change/"
 
 
 def new_article_form(client, editor, **fields):
@@ -205,7 +202,7 @@ def test_markdown_preview_renders_the_public_page_body_with_embed_cards(client, 
     assert '<h2 id="section-why">Why</h2>' in result["html"]
     assert '<a href="/drills/heel-pull/">Heel pull on the box</a>' in result["html"]
     assert "10 reps per side" in result["html"]
-    assert '<link rel="stylesheet" href="/static/articles/site.css">' in result["html"]
+    assert '<link rel="stylesheet" href="/static/runcms/site.css">' in result["html"]
 
 
 def test_markdown_preview_lists_embed_problems(client, editor):

@@ -8,7 +8,8 @@ from django.conf import settings
 from django.core import serializers
 from django.core.management import CommandError, call_command
 
-from articles import demo, demo_figures
+from articles.demo import content as demo
+from articles.demo import figures as demo_figures
 from articles.models import Article, Author, Topic
 from drills.models import Category, CueKind, CueMedia, Drill, Equipment, Muscle, Program, Rendition
 from tests.drills.corpus import truncated_png

@@ -6,7 +6,6 @@ from django.template.loader import render_to_string
 
 from runcms.preview import make_preview_token
 from runcms.publishing import Status
-from tests.articles.site import build_site
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
@@ -30,11 +29,6 @@ PAGES = [
 def parse(content):
     # strict: the first parse error raises, naming the line and what is wrong.
     return html5lib.HTMLParser(strict=True, namespaceHTMLElements=False).parse(content)
-
-
-@pytest.fixture
-def site():
-    return build_site()
 
 
 @pytest.mark.parametrize("url", PAGES)

@@ -7,33 +7,15 @@ from django.utils import timezone
 
 from runcms.preview import make_preview_token
 from runcms.publishing import Status
-from tests.articles.site import build_site
 from tests.factories import (
     make_article,
-    make_category,
     make_drill,
-    make_equipment,
     make_media,
-    make_muscle,
-    make_program,
     make_topic,
 )
+from tests.helpers.pages import json_ld, text_of
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def site():
-    return build_site()
-
-
-def text_of(response):
-    return response.content.decode()
-
-
-def json_ld(response):
-    match = re.search(r'<script type="application/ld\+json">(.*?)</script>', text_of(response), re.DOTALL)
-    return json.loads(match[1])
 
 
 def test_article_page_shows_the_body_with_its_drill_card_and_media_figures(client, site):
@@ -110,66 +92,6 @@ def test_json_ld_cannot_be_closed_by_a_title(client):
     assert "<script>window" not in page
 
 
-def test_drill_page_shows_steps_cues_by_kind_prescription_equipment_and_muscles(client, site):
-    page = text_of(client.get("/drills/heel-pull-on-box/"))
-
-    assert '<ol class="steps"><li id="step-1"><p>Stand tall on the box.</p></li>' in page
-    assert "<strong>How much:</strong> 2 sets of 10 reps per side, rest 1 min. Change feet after 10" in page
-    assert re.search(r'<ul class="cues cues--cue"><li>Keep your hips and back level <audio controls', page)
-    assert '<ul class="cues cues--mistake"><li>Kicking the heel backwards</li></ul>' in page
-    assert '<ul class="cues cues--safety"><li>Stop if the hamstring cramps</li></ul>' in page
-    assert "<dt>Equipment</dt><dd>Box</dd>" in page
-    assert "<dt>Main muscles</dt><dd>Hamstrings</dd>" in page
-    assert "<dt>Also works</dt><dd>Glutes</dd>" in page
-    assert "Hold a post if you lose balance." in page
-    assert "Do a few box bounces or a short run afterwards." in page
-
-
-def test_drill_page_links_easier_drills_its_articles_and_shows_its_gallery(client, site):
-    page = text_of(client.get("/drills/heel-pull-on-box/"))
-
-    assert '<a href="/drills/heel-pull-lying/">Heel pull, lying</a>' in page
-    assert '<a href="/articles/the-pull/">The pull: bring the foot back under the hip</a>' in page
-    gallery = page[page.index('id="gallery"') :]
-    assert gallery.count("<figure") == 2
-    assert "<picture>" in gallery and "<video" in gallery
-
-
-def test_drill_page_describes_itself_as_a_howto_with_steps(client, site):
-    data = json_ld(client.get("/drills/heel-pull-on-box/"))
-
-    assert data["@type"] == "HowTo"
-    assert [step["text"] for step in data["step"]] == [
-        "Stand tall on the box.",
-        "Pull the heel straight up under the hip.",
-    ]
-    assert data["step"][0] == {
-        "@type": "HowToStep",
-        "position": 1,
-        "text": "Stand tall on the box.",
-        "url": "http://testserver/drills/heel-pull-on-box/#step-1",
-    }
-    assert data["tool"] == [{"@type": "HowToTool", "name": "Box"}]
-
-
-def test_program_page_lists_its_drills_in_order_with_their_effective_prescription(client, site):
-    page = text_of(client.get("/programs/pull-basics/"))
-
-    first, second = page.index("Heel pull on the box"), page.index("Heel pull, lying")
-    assert first < second
-    assert "2 sets of 15 reps per side, rest 1 min. Change feet after 10" in page
-    assert "10 reps per side" in page[second:]
-
-
-def test_program_page_leaves_out_unpublished_drills(client):
-    hidden = make_drill(title="Secret drill", status=Status.DRAFT)
-    make_program(slug="mixed", drills=[make_drill(), hidden])
-
-    page = text_of(client.get("/programs/mixed/"))
-
-    assert "Secret drill" not in page
-
-
 def test_home_page_shows_latest_articles_featured_programs_and_new_drills(client, site):
     page = text_of(client.get("/"))
 
@@ -207,14 +129,6 @@ def test_a_topic_no_published_article_uses_is_a_404(client):
     assert [response.status_code for response in responses] == [404, 404]
 
 
-def test_a_category_only_drafts_use_is_a_404_on_the_drill_list(client):
-    make_drill(status=Status.DRAFT, category=make_category(slug="secret-category"))
-
-    response = client.get("/drills/?category=secret-category")
-
-    assert response.status_code == 404
-
-
 def test_article_list_is_paginated(client):
     for number in range(14):
         make_article(title=f"Article number {number:02}")
@@ -239,33 +153,6 @@ def test_article_search_finds_by_title_and_summary_words(client):
     assert "Cadence" not in page
 
 
-def test_drill_search_on_the_site_finds_what_the_api_finds(client):
-    curl = make_drill(title="Heel curl", summary="Lie face down.", cues=["Keep your hips and back level"])
-    curl.primary_muscles.add(make_muscle(name="Hamstrings"))
-    curl.equipment.add(make_equipment(name="Elastic band"))
-    make_drill(title="Leg swing", summary="Swing the leg.")
-
-    for words in ("hamstring", "elastic", "hips level"):
-        page = text_of(client.get("/drills/", {"q": words}))
-        api = client.get("/api/v1/drills/", {"search": words}).json()["results"]
-
-        assert "Heel curl" in page and "Leg swing" not in page, words
-        assert [drill["title"] for drill in api] == ["Heel curl"]
-
-
-def test_drill_search_on_the_site_puts_the_best_match_first_on_postgresql(client):
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        pytest.skip("ranking is PostgreSQL's full-text search")
-    make_drill(title="Alpha", summary="A drill.", steps=["Finish with a few box bounces."])
-    make_drill(title="Zulu box bounces", summary="A drill.")
-
-    page = text_of(client.get("/drills/", {"q": "box bounces"}))
-
-    assert page.index("Zulu box bounces") < page.index("Alpha")
-
-
 def test_article_search_on_the_site_looks_in_the_body(client):
     make_article(title="The pull", body="Bring the support foot back under the hip with the hamstrings.")
     make_article(title="Cadence", body="Count your steps per minute.")
@@ -285,77 +172,6 @@ def test_pagination_keeps_the_search(client):
     assert '<a rel="next" href="?q=pull&amp;page=2">' in page
 
 
-def test_drill_list_filters_by_category(client, site):
-    make_drill(title="Falling forward")
-
-    page = text_of(client.get("/drills/?category=pull"))
-
-    assert "<h1>Pull drills</h1>" in page
-    assert "Heel pull on the box" in page
-    assert "Falling forward" not in page
-
-
-def test_a_filtered_drill_list_is_its_own_canonical_page_and_a_search_is_not_indexed(client):
-    pull = make_category(slug="pull", name="Pull")
-    for number in range(25):
-        make_drill(title=f"Pull drill {number:02}", category=pull)
-
-    second = text_of(client.get("/drills/?category=pull&page=2"))
-    searched = text_of(client.get("/drills/?category=pull&q=drill"))
-
-    assert '<link rel="canonical" href="http://testserver/drills/?category=pull&amp;page=2">' in second
-    assert '<meta name="robots" content="noindex">' not in second
-    assert '<link rel="canonical" href="http://testserver/drills/?category=pull">' in searched
-    assert '<meta name="robots" content="noindex">' in searched
-
-
-@pytest.mark.parametrize(
-    "url",
-    [
-        "/articles/?page=abc",
-        "/articles/?page=0",
-        "/articles/?page=99",
-        "/articles/?page=1.5",
-        "/drills/?page=-1",
-        "/drills/?category=no-such-category",
-        "/drills/?category=%3Cscript%3E",
-        "/topics/no-such-topic/",
-        "/articles/no-such-article/",
-        "/drills/no-such-drill/",
-        "/programs/no-such-program/",
-        "/topics/pose-method/?page=7",
-    ],
-)
-def test_bad_addresses_get_the_helpful_404_page(client, site, url):
-    response = client.get(url)
-
-    assert response.status_code == 404
-    assert "We could not find that page" in text_of(response)
-
-
-def test_hostile_search_text_is_shown_escaped_and_cut_short(client, site):
-    response = client.get("/articles/", {"q": '"><script>alert(1)</script>' + "x" * 500})
-
-    page = text_of(response)
-    assert response.status_code == 200
-    assert "<script>alert(1)" not in page
-    assert "&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    assert "x" * 101 not in page
-
-
-@pytest.mark.parametrize("url", ["/", "/articles/", "/articles/the-pull/", "/drills/heel-pull-on-box/"])
-def test_pages_refuse_posts(client, site, url):
-    assert client.post(url).status_code == 405
-
-
-def test_404_page_offers_search_prefilled_from_the_address_and_links(client):
-    page = text_of(client.get("/drills/heel-pull-on-bxo/"))
-
-    assert 'name="q" value="heel pull on bxo"' in page
-    assert '<a href="/drills/">All drills</a>' in page
-    assert '<a href="/articles/">All articles</a>' in page
-
-
 def test_old_article_slug_redirects_permanently(client, site):
     site.article.slug = "pull-under-the-hip"
     site.article.save()
@@ -364,25 +180,6 @@ def test_old_article_slug_redirects_permanently(client, site):
 
     assert response.status_code == 301
     assert response["Location"] == "/articles/pull-under-the-hip/"
-
-
-def test_old_drill_slug_redirects_permanently(client, site):
-    site.drill.slug = "box-heel-pull"
-    site.drill.save()
-
-    response = client.get("/drills/heel-pull-on-box/")
-
-    assert response.status_code == 301
-    assert response["Location"] == "/drills/box-heel-pull/"
-
-
-def test_old_program_slug_redirects_permanently(client, site):
-    site.program.slug = "pull-starter"
-    site.program.save()
-
-    response = client.get("/programs/pull-basics/")
-
-    assert (response.status_code, response["Location"]) == (301, "/programs/pull-starter/")
 
 
 def test_embed_of_a_renamed_drill_still_shows_its_card(client, site):
@@ -410,26 +207,6 @@ def test_old_slug_of_a_draft_still_404s(client):
     drill.save()
 
     assert client.get("/drills/old-name/").status_code == 404
-
-
-def test_pages_answer_304_when_unchanged(client, site):
-    first = client.get("/articles/the-pull/")
-
-    second = client.get("/articles/the-pull/", headers={"if-none-match": first["ETag"]})
-
-    assert first["Cache-Control"] == "public, no-cache"
-    assert second.status_code == 304
-    assert second.content == b""
-
-
-def test_head_answers_with_the_etag_of_the_get_and_304_when_unchanged(client, site):
-    etag = client.get("/articles/the-pull/")["ETag"]
-
-    head = client.head("/articles/the-pull/")
-    revalidated = client.head("/articles/the-pull/", headers={"if-none-match": etag})
-
-    assert (head.status_code, head["ETag"]) == (200, etag)
-    assert revalidated.status_code == 304
 
 
 def test_etag_changes_when_the_article_changes(client, site):
@@ -507,14 +284,6 @@ def test_preview_survives_a_slug_change(client):
     assert client.get(response["Location"]).status_code == 200
 
 
-def test_drill_and_program_drafts_open_with_their_preview_token(client):
-    drill = make_drill(slug="draft-drill", status=Status.DRAFT)
-    program = make_program(slug="draft-program", status=Status.DRAFT)
-
-    assert client.get(f"/drills/draft-drill/?preview={make_preview_token(drill)}").status_code == 200
-    assert client.get(f"/programs/draft-program/?preview={make_preview_token(program)}").status_code == 200
-
-
 def test_absolute_urls_use_the_public_base_url_when_set(client, site, settings):
     settings.RUNCMS_PUBLIC_BASE_URL = "https://cms.example.com/"
 
@@ -541,11 +310,3 @@ def test_media_without_renditions_shows_the_original(client):
 
     hero = re.search(r'<figure class="figure hero">.*?</figure>', page, re.DOTALL)[0]
     assert re.search(r'<img src="/media/media/[^"]+\.jpeg" width="800" height="600" alt="Runner', hero)
-
-
-def test_robots_txt_points_at_the_sitemap(client):
-    response = client.get("/robots.txt")
-
-    assert response["Content-Type"] == "text/plain; charset=utf-8"
-    assert "Sitemap: http://testserver/sitemap.xml" in text_of(response)
-    assert "Disallow: /admin/" in text_of(response)

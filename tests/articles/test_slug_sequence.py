@@ -12,14 +12,11 @@ from runcms.models import OldSlug
 from tests.admin_forms import admin_form_data
 from tests.api.replica import full_sync
 from tests.factories import make_article, make_category, make_drill
+from tests.helpers.pages import change_url
 
 pytestmark = pytest.mark.django_db
 
 OLD_SLUGS = "runcms-oldslug-content_type-object_id"
-
-
-def change_url(drill):
-    return f"/admin/drills/drill/{drill.pk}/change/"
 
 
 def rename_in_admin(client, drill, slug):

@@ -1,6 +1,7 @@
 import pytest
 
-from articles.templatetags.pages import json_ld, path_words, picture_context, prescription
+from drills.templatetags.pages import picture_context, prescription
+from runcms.templatetags.site import json_ld, path_words
 from tests.factories import make_drill, make_media, make_program
 
 

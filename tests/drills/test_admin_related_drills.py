@@ -4,12 +4,9 @@ import pytest
 
 from tests.admin_forms import admin_form_data
 from tests.factories import make_drill
+from tests.helpers.pages import change_url
 
 pytestmark = pytest.mark.django_db
-
-
-def change_url(drill):
-    return f"/admin/drills/drill/{drill.pk}/change/"
 
 
 @pytest.mark.parametrize("field, word", [("progressions", "progression"), ("regressions", "regression")])

@@ -5,6 +5,7 @@ import pytest
 from runcms.publishing import Status
 from tests.admin_forms import admin_form_data
 from tests.factories import make_drill
+from tests.helpers.pages import change_url
 
 pytestmark = pytest.mark.django_db
 
@@ -13,10 +14,6 @@ pytestmark = pytest.mark.django_db
 def new_york(settings):
     # Far dates overflow when converted from a local time zone to UTC.
     settings.TIME_ZONE = "America/New_York"
-
-
-def change_url(drill):
-    return f"/admin/drills/drill/{drill.pk}/change/"
 
 
 @pytest.mark.parametrize(

@@ -16,8 +16,8 @@ import pytest
 
 from runcms.preview import make_preview_token
 from runcms.publishing import Status
-from tests.articles.site import build_site
 from tests.factories import make_article
+from tests.helpers.site import build_site
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.articles.site import build_site
+from tests.helpers.site import build_site
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

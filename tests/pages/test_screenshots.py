@@ -13,7 +13,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from articles.demo import ARTICLE, DRILLS
+from articles.demo.content import ARTICLE, DRILLS
 from drills.models import Drill
 
 SCREENSHOTS = settings.BASE_DIR / "docs" / "screenshots"

@@ -12,7 +12,8 @@ from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from articles import demo, demo_figures
+from articles.demo import content as demo
+from articles.demo import figures as demo_figures
 from articles.models import Article, Author, Source, Topic
 from articles.services import save_article
 from drills.models import Category, Cue, Drill, DrillMedia, Equipment, Muscle, Program, ProgramItem, Step

@@ -2,7 +2,7 @@ import os
 import secrets
 
 from django.contrib.auth import get_user_model
-from django.core.management import call_command, get_commands
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 
@@ -24,11 +24,7 @@ class Command(BaseCommand):
         username, password = self.ensure_admin()
 
         self.stdout.write(self.style.MIGRATE_HEADING("3/3 Demo content"))
-        # The demo command arrives with the demo content; until then this step is skipped.
-        if "demo" in get_commands():
-            call_command("demo", stdout=self.stdout)
-        else:
-            self.stdout.write("  No demo content available yet: skipped.")
+        call_command("demo", stdout=self.stdout)
 
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS("runcms is ready."))

@@ -3,7 +3,7 @@
 Written by our editors from the seed text (a rough machine translation of a
 running-technique post, its sentences out of order, with an advert line we leave out).
 It lives here as data so that `manage.py demo` works on any clone, with nothing read
-from outside the project. Each picture is named by the diagram `articles.demo_figures`
+from outside the project. Each picture is named by the diagram `articles.demo.figures`
 draws for it.
 """
 

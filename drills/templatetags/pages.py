@@ -1,13 +1,6 @@
-"""Template tags for the public pages: responsive pictures, media figures, prescriptions, JSON-LD."""
-
-import json
-import re
-from urllib.parse import unquote
+"""Template tags for pages that show drills and media: responsive pictures, media figures, prescriptions."""
 
 from django import template
-from django.core.serializers.json import DjangoJSONEncoder
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 
 from drills.models import MediaKind, Prescription
 
@@ -16,9 +9,6 @@ register = template.Library()
 # The picture a browser without srcset support gets, and the size shared links use.
 DEFAULT_WIDTH = 1024
 FALLBACK_FORMATS = ("jpeg", "png")
-# Inside a <script> element only these can end it or open a comment; escaped as in
-# django.utils.html.json_script.
-_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
 def _renditions(media, name_filter):
@@ -71,13 +61,13 @@ def picture_context(media, *, sizes="100vw", thumb=False, eager=False):
     return {**context, "src": source.url, "width": media.width, "height": media.height}
 
 
-@register.inclusion_tag("articles/includes/picture.html")
+@register.inclusion_tag("drills/includes/picture.html")
 def picture(media, sizes="100vw", thumb=False, eager=False):
     """A responsive <picture>: WebP and JPEG/PNG srcsets, width and height, lazy loading."""
     return picture_context(media, sizes=sizes, thumb=thumb, eager=eager)
 
 
-@register.inclusion_tag("articles/includes/media_figure.html")
+@register.inclusion_tag("drills/includes/media_figure.html")
 def media_figure(media, sizes="(min-width: 46rem) 42rem, 100vw"):
     """A figure for any kind of media: picture, video with poster, or audio, with caption and credit."""
     context = {"media": media, "kind": media.kind, "sizes": sizes}
@@ -141,23 +131,3 @@ def _duration(seconds):
     if not minutes:
         return f"{seconds} s"
     return f"{minutes} min {seconds} s" if seconds else f"{minutes} min"
-
-
-@register.simple_tag
-def json_ld(data):
-    """A JSON-LD data block; the escaping keeps any text inside from closing the element."""
-    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_JSON_SCRIPT_ESCAPES)
-    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
-
-
-@register.filter
-def is_web_url(url):
-    """Only http(s) links are shown as links; anything else stored by other means stays text."""
-    return str(url).lower().startswith(("http://", "https://"))
-
-
-@register.filter
-def path_words(path):
-    """Words from the last part of a URL path, to prefill a search: "/drills/heel-pull/" -> "heel pull"."""
-    last = next((part for part in reversed(unquote(str(path)).split("/")) if part), "")
-    return " ".join(re.findall(r"[^\W_]+", last)[:8])[:100]
