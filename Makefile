@@ -18,7 +18,7 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 
 benchmark: $(VENV)/.installed-dev
-	$(BIN)/python -m drills.benchmark_renditions
+	$(BIN)/python -m benchmarks.renditions
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)

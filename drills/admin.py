@@ -14,8 +14,8 @@ from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 
-from drills import kept_uploads, services
-from drills.media import verify_poster, verify_upload
+from drills.media import kept_uploads, storage
+from drills.media.verify import verify_poster, verify_upload
 from drills.models import (
     VISUAL_KINDS,
     Category,
@@ -197,7 +197,7 @@ class DrillAdmin(PublishableAdmin):
 
 
 class KeptFileWidget(AdminFileWidget):
-    """The admin's file input, plus the file kept from the last try (see drills.kept_uploads):
+    """The admin's file input, plus the file kept from the last try (see drills.media.kept_uploads):
     a hidden signed reference and a line naming it. Submitted without a new file, its value
     is the kept file."""
 
@@ -264,7 +264,7 @@ class ProgramAdmin(PublishableAdmin):
 
 
 class CueMediaForm(ConcurrencyForm):
-    """Checks new files by their bytes (services.check_media) before anything is stored, so a
+    """Checks new files by their bytes (storage.check_media) before anything is stored, so a
     refusal is a form error next to the file and leaves storage untouched."""
 
     class Meta:
@@ -287,7 +287,7 @@ class CueMediaForm(ConcurrencyForm):
         self.media_check = self.new_file = self.new_poster = None
 
     def keep_uploads(self):
-        """Keep each new file that passed its checks (see drills.kept_uploads), for the form shown
+        """Keep each new file that passed its checks (see drills.media.kept_uploads), for the form shown
         again with errors, so the editor need not choose it twice; say
         plainly which must be chosen again. Kept files this form no longer needs are deleted."""
         cleaned = getattr(self, "cleaned_data", {})
@@ -331,7 +331,7 @@ class CueMediaForm(ConcurrencyForm):
         self.new_file = cleaned.get("file") if "file" in self.changed_data else None
         self.new_poster = cleaned.get("poster") if "poster" in self.changed_data else None
         try:
-            self.media_check = services.check_media(self.instance, file=self.new_file, poster=self.new_poster)
+            self.media_check = storage.check_media(self.instance, file=self.new_file, poster=self.new_poster)
         except ValidationError as error:
             self.add_error(None, error)
         return cleaned
@@ -441,22 +441,22 @@ class CueMediaAdmin(ConcurrencyAdminMixin, admin.ModelAdmin):
                 "role": use.role,
                 # A gallery item is named after its media, which says nothing here.
                 "item": use.item if str(use.item) != str(obj) else "",
-                "item_url": services.admin_url(use.item),
+                "item_url": storage.admin_url(use.item),
                 "owners": [
-                    {"object": owner, "kind": owner._meta.verbose_name, "url": services.admin_url(owner), "live": live}
+                    {"object": owner, "kind": owner._meta.verbose_name, "url": storage.admin_url(owner), "live": live}
                     for owner, live in use.owners
                     if owner != use.item
                 ],
                 "live": next((live for owner, live in use.owners if owner == use.item), None),
             }
-            for use in services.media_uses(obj)
+            for use in storage.media_uses(obj)
         ]
         return render_to_string("admin/drills/cuemedia/used_by.html", {"uses": uses})
 
     def changeform_view(self, request, *args, **kwargs):
         # Anything failing after the files are stored (the change log, a revision) rolls the
         # database back; this deletes the new files with it.
-        with services.discard_files_on_error():
+        with storage.discard_files_on_error():
             return super().changeform_view(request, *args, **kwargs)
 
     def render_change_form(self, request, context, *args, **kwargs):
@@ -486,14 +486,14 @@ class CueMediaAdmin(ConcurrencyAdminMixin, admin.ModelAdmin):
         return response
 
     def save_model(self, request, obj, form, change):
-        services.save_media(obj, file=form.new_file, poster=form.new_poster, check=form.media_check)
+        storage.save_media(obj, file=form.new_file, poster=form.new_poster, check=form.media_check)
         for kept in form.kept_files_used():
             transaction.on_commit(partial(kept_uploads.discard, kept))
 
     def delete_model(self, request, obj):
-        services.delete_media(obj)
+        storage.delete_media(obj)
 
     def delete_queryset(self, request, queryset):
         with transaction.atomic():
             for media in queryset:
-                services.delete_media(media)
+                storage.delete_media(media)

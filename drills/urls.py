@@ -3,7 +3,7 @@ import re
 from django.conf import settings
 from django.urls import re_path
 
-from drills import views
+from drills.media import views
 
 urlpatterns = []
 if settings.MEDIA_URL.startswith("/"):

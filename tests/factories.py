@@ -73,7 +73,7 @@ def image_upload(name="photo.jpg", **kwargs):
 
 def upload_media(content=None, filename="photo.jpg", poster=None, **fields):
     """Cue media made the way an editor's upload makes it: verified, stored and rendered."""
-    from drills.services import create_media
+    from drills.media.storage import create_media
 
     fields.setdefault("alt_text", "Runner lying face down pulling one heel to the hip")
     content = image_bytes(size=(800, 600)) if content is None else content

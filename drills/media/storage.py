@@ -23,11 +23,11 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 
-from drills.media import VerifiedMedia, verify_poster, verify_upload
-from drills.metadata import strip_metadata
+from drills.media.metadata import strip_metadata
+from drills.media.rendition_slots import rendition_slot
+from drills.media.renditions import build_renditions
+from drills.media.verify import VerifiedMedia, verify_poster, verify_upload
 from drills.models import MEDIA_USES, CueMedia, MediaKind, Rendition
-from drills.rendition_slots import rendition_slot
-from drills.renditions import build_renditions
 
 logger = logging.getLogger(__name__)
 

@@ -34,7 +34,7 @@ PREVIEW_CACHING = "private, no-store"
 
 _RENDITION_TYPES = {"webp": "image/webp", "jpeg": "image/jpeg", "png": "image/png"}
 # Poster names end with the extension that verification found in the bytes (see
-# services.save_media), never with one the uploader chose.
+# storage.save_media), never with one the uploader chose.
 _POSTER_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
 _RANGE = re.compile(r"bytes=(\d{0,18})-(\d{0,18})")
 _CHUNK = 256 * 1024
