@@ -412,10 +412,12 @@ class CueMediaAdmin(ConcurrencyAdminMixin, admin.ModelAdmin):
     @admin.display(description="preview")
     def preview(self, obj):
         stored = not obj._state.adding and bool(obj.file)
-        renditions = obj.renditions.exclude(name="thumb") if stored else []
-        renditions = sorted(renditions, key=lambda r: (r.width, r.format != "webp"))
-        # The smallest rendition at least 640 wide: sharp enough to aim at, light to load.
-        picture = next((r for r in renditions if r.width >= 640), renditions[-1] if renditions else None)
+        renditions = obj.sized_renditions() if stored else []
+        # The smallest WebP at least 640 wide: sharp enough to aim at, light to load; for a
+        # smaller image, its largest JPEG or PNG.
+        picture = next((r for r in renditions if r.format == "webp" and r.width >= 640), None) or next(
+            (r for r in reversed(renditions) if r.format != "webp"), None
+        )
         return render_to_string(
             "admin/drills/cuemedia/preview.html",
             {
