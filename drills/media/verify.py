@@ -83,7 +83,9 @@ _MARKUP = (
 )
 # Longer than any match above: kept from each read to the next, so a match split between two is found.
 _MARKUP_OVERLAP = 512
-_CHUNK = 1024 * 1024
+# How much of an upload is read at once while it is hashed and scanned for markup. Public so
+# a test can make a match fall across two reads; any value above _MARKUP_OVERLAP works.
+SCAN_CHUNK_BYTES = 1024 * 1024
 # How far the media may stop short of the length its header declares (see _refuse_if_cut_short).
 _CUT_SLACK_MIN_SECONDS = 0.1
 _CUT_SLACK_MAX_SECONDS = 0.25
@@ -186,7 +188,7 @@ def _scan(file, max_bytes):
     """Hash the whole file and look for markup, without holding it all in memory."""
     digest, size, tail, has_markup = hashlib.sha256(), 0, b"", False
     file.seek(0)
-    while chunk := file.read(_CHUNK):
+    while chunk := file.read(SCAN_CHUNK_BYTES):
         size += len(chunk)
         # The declared size may be wrong for a plain file object; the bytes decide.
         _check_size(size, max_bytes)

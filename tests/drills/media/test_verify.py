@@ -300,7 +300,7 @@ def test_verification_refuses_to_run_if_truncated_images_are_allowed(monkeypatch
 
 def test_script_split_across_two_reads_is_still_found(monkeypatch):
     content = corpus.jpeg_with_script_in_comment()
-    monkeypatch.setattr(verify, "_CHUNK", content.index(b"<script") + 3)
+    monkeypatch.setattr(verify, "SCAN_CHUNK_BYTES", content.index(b"<script") + 3)
 
     with pytest.raises(ValidationError) as refusal:
         verify_upload(io.BytesIO(content))
@@ -310,7 +310,7 @@ def test_script_split_across_two_reads_is_still_found(monkeypatch):
 
 def test_a_long_tag_split_across_two_reads_is_still_found(monkeypatch):
     content = corpus.png_with_text('<div class="caption" title="Heel pull, ten times" onmouseover="alert(1)">')
-    monkeypatch.setattr(verify, "_CHUNK", content.index(b"onmouseover"))
+    monkeypatch.setattr(verify, "SCAN_CHUNK_BYTES", content.index(b"onmouseover"))
 
     with pytest.raises(ValidationError) as refusal:
         verify_upload(io.BytesIO(content))
