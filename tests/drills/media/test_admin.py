@@ -4,14 +4,13 @@ import re
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.admin.options import ModelAdmin
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from articles.models import Article, Author
 from drills.models import Cue, CueMedia, DrillMedia, Rendition, Step
 from runcms.publishing import Status
 from tests.admin_forms import admin_form_data
 from tests.drills.media.corpus import CORPUS
-from tests.factories import image_bytes, make_drill, make_program, stored_files, upload_media
+from tests.factories import image_bytes, make_drill, make_program, referenced_files, stored_files, upload, upload_media
 
 pytestmark = pytest.mark.django_db
 
@@ -24,24 +23,12 @@ def change_url(media):
     return f"/admin/drills/cuemedia/{media.pk}/change/"
 
 
-def upload(content, name="upload.jpg"):
-    # Whatever the editor's browser claims; the bytes decide.
-    return SimpleUploadedFile(name, content, content_type="image/jpeg")
-
-
 def database_state():
     return (
         sorted(CueMedia.objects.values_list("pk", "file", "poster", "focal_x", "focal_y", "kind")),
         sorted(Rendition.objects.values_list("pk", "file")),
         LogEntry.objects.count(),
     )
-
-
-def referenced_files():
-    names = set(Rendition.objects.values_list("file", flat=True))
-    for file, poster in CueMedia.objects.values_list("file", "poster"):
-        names |= {file, poster}
-    return sorted(name for name in names if name)
 
 
 def kept_files(media_root):

@@ -5,7 +5,6 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import ProtectedError
@@ -15,21 +14,9 @@ from drills.media import storage
 from drills.media.renditions import PLACEHOLDER_MAX_CHARS, RENDITION_WIDTHS
 from drills.models import CueMedia, DrillMedia, Rendition
 from tests.drills.media import corpus
-from tests.factories import image_bytes, make_drill, stored_files, upload_media
+from tests.factories import image_bytes, make_drill, referenced_files, stored_files, upload, upload_media
 
 pytestmark = pytest.mark.django_db
-
-
-def upload(content, name="upload.bin"):
-    return SimpleUploadedFile(name, content, content_type="image/jpeg")
-
-
-def referenced_files():
-    """Every name the database points at: what storage should hold, no more, no less."""
-    names = set(Rendition.objects.values_list("file", flat=True))
-    for file, poster in CueMedia.objects.values_list("file", "poster"):
-        names |= {file, poster}
-    return sorted(name for name in names if name)
 
 
 def read(name):
