@@ -18,7 +18,7 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 
 benchmark: $(VENV)/.installed-dev
-	$(BIN)/python -m drills.benchmark_renditions
+	$(BIN)/python -m benchmarks.renditions
 
 # The API benchmark (README, "Benchmarks"): PostgreSQL and wrk needed; options in BENCH_ARGS.
 .PHONY: benchmark-api

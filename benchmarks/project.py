@@ -23,7 +23,7 @@ def models():
 
 def create_media(file, **fields):
     """Verify and store an uploaded image and make its real renditions (the admin's own path)."""
-    from drills.services import create_media, discard_files_on_error
+    from drills.media.storage import create_media, discard_files_on_error
 
     with discard_files_on_error():
         return create_media(file, **fields)

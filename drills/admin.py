@@ -1,23 +1,11 @@
-import logging
-from functools import partial
-
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.contrib.admin.widgets import AdminFileWidget
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Q
 from django.forms.models import BaseInlineFormSet
-from django.http import FileResponse, Http404
-from django.template.defaultfilters import filesizeformat
-from django.template.loader import render_to_string
-from django.urls import path, reverse
 
-from drills import kept_uploads, services
-from drills.media import verify_poster, verify_upload
 from drills.models import (
-    VISUAL_KINDS,
     Category,
     Cue,
     CueMedia,
@@ -27,7 +15,6 @@ from drills.models import (
     Muscle,
     Program,
     ProgramItem,
-    Rendition,
     Step,
 )
 from runcms.editing import (
@@ -38,10 +25,7 @@ from runcms.editing import (
     WorkflowFilter,
 )
 
-logger = logging.getLogger(__name__)
-
 POSITION_MAX = 9999
-KEPT_PICTURE_TYPES = ("image/jpeg", "image/png", "image/webp", "image/gif")
 
 
 class TaxonomyAdmin(ConcurrencyAdminMixin, admin.ModelAdmin):
@@ -196,39 +180,6 @@ class DrillAdmin(PublishableAdmin):
         return [f"program “{program}”" for program in programs] + [f"article “{article}”" for article in articles]
 
 
-class KeptFileWidget(AdminFileWidget):
-    """The admin's file input, plus the file kept from the last try (see drills.kept_uploads):
-    a hidden signed reference and a line naming it. Submitted without a new file, its value
-    is the kept file."""
-
-    template_name = "admin/drills/cuemedia/kept_file_input.html"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs)
-        self.kept = None  # the KeptUpload shown with the form
-        self.submitted_token = ""
-
-    def use_required_attribute(self, initial):
-        return super().use_required_attribute(initial) and self.kept is None
-
-    def kept_name(self, name):
-        return f"{name}-kept"
-
-    def value_from_datadict(self, data, files, name):
-        value = super().value_from_datadict(data, files, name)
-        self.submitted_token = data.get(self.kept_name(name)) or ""
-        if value is not None:  # a new file, or False: "clear" ticked
-            return value
-        if self.kept is None or self.kept.token != self.submitted_token:
-            self.kept = kept_uploads.open_kept(self.submitted_token)
-        return self.kept
-
-    def get_context(self, name, value, attrs):
-        context = super().get_context(name, value, attrs)
-        context["widget"].update(kept=self.kept, kept_name=self.kept_name(name))
-        return context
-
-
 class ProgramItemForm(forms.ModelForm):
     class Meta:
         # Short column headings, so a program row fits the page; the help icons say the rest.
@@ -261,239 +212,3 @@ class ProgramAdmin(PublishableAdmin):
         (None, {"fields": ("title", "slug", "summary", "description", "cover", "featured")}),
         PublishableAdmin.workflow_fieldset,
     )
-
-
-class CueMediaForm(ConcurrencyForm):
-    """Checks new files by their bytes (services.check_media) before anything is stored, so a
-    refusal is a form error next to the file and leaves storage untouched."""
-
-    class Meta:
-        model = CueMedia
-        fields = ("file", "poster", "title", "alt_text", "caption", "credit", "licence", "focal_x", "focal_y")
-        widgets = {"file": KeptFileWidget, "poster": KeptFileWidget}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name in ("file", "poster"):
-            # Files are stored under a random name; the length of the uploader's name does not matter.
-            self.fields[name].max_length = None
-            self.fields[name].error_messages["empty"] = "This file is empty (0 bytes). Choose the file again."
-        self.fields["file"].error_messages["required"] = "Choose a photo, animation, video or audio file to upload."
-        if self.is_bound and self.data.get("file-kept") and not kept_uploads.open_kept(self.data["file-kept"]):
-            hours = kept_uploads.max_age() / 3600
-            self.fields["file"].error_messages["required"] = (
-                f"The file chosen before is no longer kept (files are kept for {hours:g} hours). Choose it again."
-            )
-        self.media_check = self.new_file = self.new_poster = None
-
-    def keep_uploads(self):
-        """Keep each new file that passed its checks (see drills.kept_uploads), for the form shown
-        again with errors, so the editor need not choose it twice; say
-        plainly which must be chosen again. Kept files this form no longer needs are deleted."""
-        cleaned = getattr(self, "cleaned_data", {})
-        for name in ("file", "poster"):
-            widget = self.fields[name].widget
-            before = kept_uploads.open_kept(widget.submitted_token)
-            value = cleaned.get(name) if name not in self.errors else None
-            widget.kept = None
-            if isinstance(value, kept_uploads.KeptUpload):
-                widget.kept = value if self._verified(name, value) else None
-            elif value and name in self.changed_data:
-                verified = self._verified(name, value)
-                try:
-                    widget.kept = kept_uploads.keep(value, verified.mime_type) if verified else None
-                except OSError:
-                    logger.exception("Could not keep an upload for the media form")
-                if widget.kept is None and name not in self.errors:
-                    self.add_error(name, "This file could not be kept. Choose it again.")
-            if before and (widget.kept is None or widget.kept.stored_name != before.stored_name):
-                kept_uploads.discard(before)
-
-    def _verified(self, name, value):
-        found = getattr(self.media_check, name, None)
-        if found is not None and value is (self.new_file if name == "file" else self.new_poster):
-            return found
-        try:
-            return (verify_upload if name == "file" else verify_poster)(value)
-        except ValidationError:
-            return None
-
-    def kept_files_used(self):
-        """Kept files this form submitted: no longer needed once it is saved."""
-        return [kept for name in ("file", "poster") if (kept := kept_uploads.open_kept(
-            self.fields[name].widget.submitted_token
-        ))]
-
-    def clean(self):
-        cleaned = super().clean()
-        if "file" in self._errors or "poster" in self._errors:
-            return cleaned
-        self.new_file = cleaned.get("file") if "file" in self.changed_data else None
-        self.new_poster = cleaned.get("poster") if "poster" in self.changed_data else None
-        try:
-            self.media_check = services.check_media(self.instance, file=self.new_file, poster=self.new_poster)
-        except ValidationError as error:
-            self.add_error(None, error)
-        return cleaned
-
-
-@admin.register(CueMedia)
-class CueMediaAdmin(ConcurrencyAdminMixin, admin.ModelAdmin):
-    form = CueMediaForm
-    list_display = ("thumbnail", "__str__", "kind", "dimensions", "duration", "file_size", "updated_at")
-    list_display_links = ("thumbnail", "__str__")
-    list_filter = ("kind",)
-    search_fields = ("title", "alt_text", "caption", "credit")
-    list_per_page = 50
-    readonly_fields = ("preview", "kind", "details", "rendition_list", "used_by")
-
-    fieldsets = (
-        (None, {"fields": ("file", "poster")}),
-        ("Describe it", {"fields": ("title", "alt_text", "caption", "credit", "licence")}),
-        (
-            "Preview and focal point",
-            {
-                "fields": ("preview", ("focal_x", "focal_y")),
-                "description": "Click the picture on the part that must stay in view when it is "
-                "cropped, e.g. the runner’s knee. Phones show square crops around that point.",
-            },
-        ),
-    )
-
-    class Media:
-        js = ("drills/admin/focal-point.js",)
-        css = {"all": ("drills/admin/media-library.css",)}
-
-    def get_fieldsets(self, request, obj=None):
-        fieldsets = list(super().get_fieldsets(request, obj))
-        if obj is not None:
-            fieldsets += [
-                ("Details", {"fields": ("kind", "details", "rendition_list"), "classes": ("collapse",)}),
-                ("Used by", {"fields": ("used_by",)}),
-            ]
-        return fieldsets
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related(
-            Prefetch("renditions", queryset=Rendition.objects.filter(name="thumb"), to_attr="thumbnails")
-        )
-
-    # Kinds each media picker offers, by the field it fills: Django's autocomplete names the field
-    # in its query. (A cue's audio and a program's cover say so on the field, with limit_choices_to.)
-    autocomplete_kinds = {("drillmedia", "media"): VISUAL_KINDS, ("step", "media"): VISUAL_KINDS}
-
-    def get_search_results(self, request, queryset, search_term):
-        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        field = (request.GET.get("model_name"), request.GET.get("field_name"))
-        if request.GET.get("app_label") == "drills" and field in self.autocomplete_kinds:
-            queryset = queryset.filter(kind__in=self.autocomplete_kinds[field])
-        return queryset, may_have_duplicates
-
-    @admin.display(description="")
-    def thumbnail(self, obj):
-        thumbnails = {rendition.format: rendition for rendition in getattr(obj, "thumbnails", [])}
-        return render_to_string(
-            "admin/drills/cuemedia/thumbnail.html",
-            {"media": obj, "webp": thumbnails.pop("webp", None), "fallback": next(iter(thumbnails.values()), None)},
-        )
-
-    @admin.display(description="pixels")
-    def dimensions(self, obj):
-        return f"{obj.width} × {obj.height}" if obj.width else "–"
-
-    @admin.display(description="duration", ordering="duration_seconds")
-    def duration(self, obj):
-        return f"{obj.duration_seconds:.1f} s" if obj.duration_seconds else "–"
-
-    @admin.display(description="size", ordering="size_bytes")
-    def file_size(self, obj):
-        return filesizeformat(obj.size_bytes)
-
-    @admin.display(description="preview")
-    def preview(self, obj):
-        stored = not obj._state.adding and bool(obj.file)
-        renditions = obj.renditions.exclude(name="thumb") if stored else []
-        renditions = sorted(renditions, key=lambda r: (r.width, r.format != "webp"))
-        # The smallest rendition at least 640 wide: sharp enough to aim at, light to load.
-        picture = next((r for r in renditions if r.width >= 640), renditions[-1] if renditions else None)
-        return render_to_string(
-            "admin/drills/cuemedia/preview.html",
-            {
-                "media": obj, "stored": stored, "picture": picture, "is_timed": obj.kind in ("video", "audio"),
-                "kept_picture_url": getattr(obj, "kept_picture_url", ""),
-            },
-        )
-
-    @admin.display(description="file")
-    def details(self, obj):
-        return render_to_string("admin/drills/cuemedia/details.html", {"media": obj})
-
-    @admin.display(description="renditions")
-    def rendition_list(self, obj):
-        return render_to_string(
-            "admin/drills/cuemedia/renditions.html", {"renditions": obj.renditions.order_by("name", "format")}
-        )
-
-    @admin.display(description="used by")
-    def used_by(self, obj):
-        uses = [
-            {
-                "role": use.role,
-                # A gallery item is named after its media, which says nothing here.
-                "item": use.item if str(use.item) != str(obj) else "",
-                "item_url": services.admin_url(use.item),
-                "owners": [
-                    {"object": owner, "kind": owner._meta.verbose_name, "url": services.admin_url(owner), "live": live}
-                    for owner, live in use.owners
-                    if owner != use.item
-                ],
-                "live": next((live for owner, live in use.owners if owner == use.item), None),
-            }
-            for use in services.media_uses(obj)
-        ]
-        return render_to_string("admin/drills/cuemedia/used_by.html", {"uses": uses})
-
-    def changeform_view(self, request, *args, **kwargs):
-        # Anything failing after the files are stored (the change log, a revision) rolls the
-        # database back; this deletes the new files with it.
-        with services.discard_files_on_error():
-            return super().changeform_view(request, *args, **kwargs)
-
-    def render_change_form(self, request, context, *args, **kwargs):
-        form = context["adminform"].form
-        if form.is_bound and form.errors:
-            form.keep_uploads()
-            # The focal-point picker shows the kept picture (a video's poster before the video).
-            pictures = [form.fields[name].widget.kept for name in ("poster", "file")]
-            picture = next((kept for kept in pictures if kept and kept.mime_type in KEPT_PICTURE_TYPES), None)
-            if picture:
-                form.instance.kept_picture_url = reverse("admin:drills_cuemedia_kept", args=[picture.token])
-        return super().render_change_form(request, context, *args, **kwargs)
-
-    def get_urls(self):
-        kept = path("kept/<str:token>/", self.admin_site.admin_view(self.kept_picture), name="drills_cuemedia_kept")
-        return [kept, *super().get_urls()]
-
-    def kept_picture(self, request, token):
-        """A picture kept for a form shown again, for its focal-point picker; never served publicly."""
-        kept = kept_uploads.open_kept(token)
-        if not (self.has_add_permission(request) or self.has_change_permission(request)):
-            raise PermissionDenied
-        if kept is None or kept.mime_type not in KEPT_PICTURE_TYPES:
-            raise Http404("This kept file is gone; choose the file again.")
-        response = FileResponse(kept.file, content_type=kept.mime_type)
-        response["Cache-Control"] = "private, no-store"
-        return response
-
-    def save_model(self, request, obj, form, change):
-        services.save_media(obj, file=form.new_file, poster=form.new_poster, check=form.media_check)
-        for kept in form.kept_files_used():
-            transaction.on_commit(partial(kept_uploads.discard, kept))
-
-    def delete_model(self, request, obj):
-        services.delete_media(obj)
-
-    def delete_queryset(self, request, queryset):
-        with transaction.atomic():
-            for media in queryset:
-                services.delete_media(media)

@@ -92,7 +92,8 @@ class CueMediaQuerySet(models.QuerySet):
         return self.filter(condition)
 
     def with_renditions(self):
-        return self.prefetch_related(Prefetch("renditions", queryset=Rendition.objects.order_by("width", "format")))
+        # The order is chosen by CueMedia.sized_renditions(), whoever prefetched them and how.
+        return self.prefetch_related("renditions")
 
 
 @deconstructible
@@ -192,6 +193,20 @@ class CueMedia(models.Model):
     def focal_point(self):
         return {"x": self.focal_x, "y": self.focal_y}
 
+    def sized_renditions(self, *, thumb=False, formats=None):
+        """The renditions to pick from, narrowest first: the one order the API, pages and admin use.
+
+        `thumb` False leaves out the square thumbnails, True keeps only them, None keeps all.
+        Reads the prefetched renditions when the queryset has them (`with_renditions()`).
+        """
+        chosen = [
+            rendition
+            for rendition in self.renditions.all()
+            if (thumb is None or (rendition.name == "thumb") == thumb)
+            and (formats is None or rendition.format in formats)
+        ]
+        return sorted(chosen, key=lambda rendition: (rendition.width, rendition.format, rendition.name))
+
 
 class Rendition(models.Model):
     """A resized, re-encoded, metadata-free copy of a media item's image (or a video's poster)."""
@@ -284,9 +299,7 @@ class DrillQuerySet(PublishableQuerySet):
         return self.select_related("category").prefetch_related(
             Prefetch(
                 "media_links",
-                queryset=DrillMedia.objects.select_related("media").prefetch_related(
-                    Prefetch("media__renditions", queryset=Rendition.objects.order_by("width", "format"))
-                ),
+                queryset=DrillMedia.objects.select_related("media").prefetch_related("media__renditions"),
             )
         )
 

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "axes",
     "runcms",
     "drills",
+    "drills.media",
     "articles",
 ]
 

@@ -71,9 +71,14 @@ def image_upload(name="photo.jpg", **kwargs):
     return SimpleUploadedFile(name, content, content_type="image/jpeg")
 
 
+def upload(content, name="upload.jpg"):
+    """An uploaded file as an editor's browser sends it; the type it claims does not matter, the bytes decide."""
+    return SimpleUploadedFile(name, content, content_type="image/jpeg")
+
+
 def upload_media(content=None, filename="photo.jpg", poster=None, **fields):
     """Cue media made the way an editor's upload makes it: verified, stored and rendered."""
-    from drills.services import create_media
+    from drills.media.storage import create_media
 
     fields.setdefault("alt_text", "Runner lying face down pulling one heel to the hip")
     content = image_bytes(size=(800, 600)) if content is None else content
@@ -81,6 +86,16 @@ def upload_media(content=None, filename="photo.jpg", poster=None, **fields):
         poster = SimpleUploadedFile("poster.jpg", poster, content_type="image/jpeg")
     return create_media(SimpleUploadedFile(filename, content, content_type="application/octet-stream"),
                         poster=poster, **fields)
+
+
+def referenced_files():
+    """Every name the database points at: what storage should hold, no more, no less."""
+    from drills.models import CueMedia, Rendition
+
+    names = set(Rendition.objects.values_list("file", flat=True))
+    for file, poster in CueMedia.objects.values_list("file", "poster"):
+        names |= {file, poster}
+    return sorted(name for name in names if name)
 
 
 def stored_files(root):

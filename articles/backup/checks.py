@@ -35,7 +35,7 @@ from articles.backup.archive import (
     _check_signature,
     _NoProgress,
 )
-from drills.media import verify_poster, verify_upload
+from drills.media.verify import verify_poster, verify_upload
 from drills.models import CueMedia
 
 # How far a duration measured now may differ from the recorded one (decoder versions round differently).

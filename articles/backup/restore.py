@@ -34,9 +34,9 @@ from articles.backup.archive import (
 )
 from articles.backup.checks import _check_archive, _check_free_space
 from articles.backup.export import _serialize_content
+from drills.media.renditions import build_renditions
+from drills.media.storage import rendition_source, renditions_missing
 from drills.models import CueMedia, Rendition
-from drills.renditions import build_renditions
-from drills.services import rendition_source, renditions_missing
 from runcms.models import ChangeLog
 from runcms.publishing import Publishable
 

@@ -136,8 +136,7 @@ class MediaSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(RenditionSerializer(many=True))
     def get_renditions(self, media):
-        renditions = sorted(media.renditions.all(), key=lambda r: (r.width, r.format, r.name))
-        return RenditionSerializer(renditions, many=True, context=self.context).data
+        return RenditionSerializer(media.sized_renditions(thumb=None), many=True, context=self.context).data
 
     @extend_schema_field({"type": "string", "nullable": True})
     def get_placeholder(self, media):

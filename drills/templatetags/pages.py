@@ -11,11 +11,10 @@ DEFAULT_WIDTH = 1024
 FALLBACK_FORMATS = ("jpeg", "png")
 
 
-def _renditions(media, name_filter):
-    chosen = [r for r in media.renditions.all() if name_filter(r.name)]
-    webp = sorted((r for r in chosen if r.format == "webp"), key=lambda r: r.width)
-    fallback = sorted((r for r in chosen if r.format in FALLBACK_FORMATS), key=lambda r: r.width)
-    return webp, fallback
+def _renditions(media, thumb):
+    return media.sized_renditions(thumb=thumb, formats=("webp",)), media.sized_renditions(
+        thumb=thumb, formats=FALLBACK_FORMATS
+    )
 
 
 def _default(renditions):
@@ -31,10 +30,7 @@ def picture_context(media, *, sizes="100vw", thumb=False, eager=False):
     """What the picture template needs; `src` is empty when there is nothing to show."""
     if media is None:
         return {"src": ""}
-    if thumb:
-        webp, fallback = _renditions(media, lambda name: name == "thumb")
-    else:
-        webp, fallback = _renditions(media, lambda name: name != "thumb")
+    webp, fallback = _renditions(media, thumb)
     context = {"alt": media.alt_text, "sizes": sizes, "eager": eager, "placeholder": ""}
     if fallback:
         default = _default(fallback)

@@ -16,7 +16,7 @@ from articles.backup import CONTENT_MODELS, JOURNAL_MODELS, checks, sign_manifes
 from drills.models import Cue, CueMedia, Drill, DrillMedia, Rendition
 from runcms.models import ChangeLog, OldSlug
 from runcms.publishing import Status
-from tests.drills.corpus import html_page, mp3, mp4_h264, wav
+from tests.drills.media.corpus import html_page, mp3, mp4_h264, wav
 from tests.factories import (
     image_bytes,
     make_article,

@@ -12,7 +12,7 @@ from articles.demo import content as demo
 from articles.demo import figures as demo_figures
 from articles.models import Article, Author, Topic
 from drills.models import Category, CueKind, CueMedia, Drill, Equipment, Muscle, Program, Rendition
-from tests.drills.corpus import truncated_png
+from tests.drills.media.corpus import truncated_png
 from tests.factories import stored_files
 
 SEED = Path(settings.BASE_DIR).parent / "shared" / "seed" / "000_dd6ff8c19aa8151d.txt"

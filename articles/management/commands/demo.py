@@ -16,8 +16,8 @@ from articles.demo import content as demo
 from articles.demo import figures as demo_figures
 from articles.models import Article, Author, Source, Topic
 from articles.services import save_article
+from drills.media.storage import create_media, discard_files_on_error
 from drills.models import Category, Cue, Drill, DrillMedia, Equipment, Muscle, Program, ProgramItem, Step
-from drills.services import create_media, discard_files_on_error
 from runcms.models import OldSlug
 from runcms.publishing import Status
 

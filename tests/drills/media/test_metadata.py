@@ -24,12 +24,12 @@ from mutagen.oggopus import OggOpus
 from mutagen.wave import WAVE
 from PIL import ExifTags, Image, ImageDraw, PngImagePlugin
 
-from drills import services
-from drills.media import verify_upload
+from drills.media import storage
+from drills.media.verify import verify_upload
 from drills.models import Cue, CueMedia, DrillMedia
 from tests.admin_forms import admin_form_data
 from tests.api.replica import delta_sync, full_sync
-from tests.drills import corpus
+from tests.drills.media import corpus
 from tests.factories import make_drill, stored_files, upload_media
 
 pytestmark = pytest.mark.django_db
@@ -454,7 +454,7 @@ def stored_before_cleaning(content, poster=None, **fields):
     if poster:
         media.poster.save("poster.jpg", ContentFile(poster), save=False)
     media.save()
-    services.make_renditions(media)
+    storage.make_renditions(media)
     return media
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from drills.models import Cue, DrillMedia
 from runcms.preview import make_preview_token
 from runcms.publishing import Status
-from tests.drills import corpus
+from tests.drills.media import corpus
 from tests.factories import image_bytes, make_drill, make_program, upload_media
 
 pytestmark = pytest.mark.django_db

@@ -8,15 +8,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image, JpegImagePlugin
 
-from drills.media import verify_upload
-from drills.renditions import (
+from drills.media.renditions import (
     RENDITION_WIDTHS,
     THUMBNAIL_SIZE,
     WEBP_MAX_SIDE,
     build_renditions,
     image_size_after_orientation,
 )
-from tests.drills import corpus
+from drills.media.verify import verify_upload
+from tests.drills.media import corpus
 
 MAGENTA = (255, 0, 255)
 
@@ -329,7 +329,7 @@ def test_a_large_png_costs_at_most_two_and_a_half_times_its_pixels_in_memory():
     Each full-size copy of the pixels used to add a buffer's worth (4 or 5 in all)."""
     import multiprocessing
 
-    from drills.benchmark_renditions import measure, photo_like
+    from benchmarks.renditions import measure, photo_like
 
     size = (4000, 4000)
     spawn = multiprocessing.get_context("spawn")

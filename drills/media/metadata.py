@@ -7,8 +7,8 @@ block), the colour profile, transparency, animation and playback structure. Pixe
 samples are never decoded or encoded again: images are rewritten block by block, audio
 tags are removed with mutagen, and video is copied packet by packet into a new container.
 
-Every function here is given bytes that `drills.media` has verified, and its output is
-verified again before it is stored (see `services.check_media`).
+Every function here is given bytes that `drills.media.verify` has verified, and its output is
+verified again before it is stored (see `storage.check_media`).
 """
 
 import io

@@ -21,13 +21,12 @@ from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.urls import NoReverseMatch, reverse
 
-from drills.media import VerifiedMedia, verify_poster, verify_upload
-from drills.metadata import strip_metadata
-from drills.models import MEDIA_USES, CueMedia, MediaKind, Rendition
-from drills.rendition_slots import rendition_slot
-from drills.renditions import build_renditions
+from drills.media.metadata import strip_metadata
+from drills.media.rendition_slots import rendition_slot
+from drills.media.renditions import build_renditions
+from drills.media.verify import VerifiedMedia, verify_poster, verify_upload
+from drills.models import CueMedia, MediaKind, Rendition
 
 logger = logging.getLogger(__name__)
 
@@ -59,13 +58,6 @@ class MediaCheck:
     # What is stored: the upload without its private metadata (None: the upload as it is).
     clean_file: File | None = None
     clean_poster: File | None = None
-
-
-@dataclass(frozen=True)
-class MediaUse:
-    role: str  # e.g. "gallery item", "step", "program cover"
-    item: object  # the row that points at the media: a gallery item, a step, a program, an author...
-    owners: tuple  # (publishable item, is it live now) for each item that row makes the media public with
 
 
 # --- Checks: nothing is written ---------------------------------------------------------------
@@ -397,74 +389,3 @@ def _delete_now(names):
         except Exception:
             # The database no longer points at the file: a leftover wastes space but serves nothing.
             logger.exception("Could not delete media file %s from storage", name)
-
-
-# --- Where media is used --------------------------------------------------------------------
-
-
-def media_uses(media):
-    """Every row that uses `media` (gallery items, steps, cues, covers, and whatever other apps
-    registered with `register_media_use`), each with the publishable items it belongs to."""
-    owner_paths = {}
-    for path, _ in MEDIA_USES:
-        accessor, _, rest = path.partition("__")
-        owner_paths.setdefault(accessor, []).append(rest)
-    found = []
-    for relation in CueMedia._meta.related_objects:
-        if relation.related_model is Rendition:
-            continue
-        if relation.many_to_many and not relation.through._meta.auto_created:
-            continue  # listed through its link model's own foreign key (a gallery item)
-        accessor = relation.get_accessor_name()
-        paths = [rest for rest in owner_paths.get(accessor, []) if rest]
-        rows = getattr(media, accessor).all().prefetch_related(*paths)
-        model = relation.related_model._meta
-        field = relation.field
-        role = model.verbose_name if field.name == "media" else f"{model.verbose_name} {field.verbose_name}"
-        for row in rows:
-            owners = [owner for rest in paths for owner in _follow(row, rest)]
-            if accessor in owner_paths and not paths:
-                owners = [row]
-            found.append((role, row, owners))
-    live = _live_owners([owner for _, _, owners in found for owner in owners])
-    return [
-        MediaUse(role, row, tuple((owner, live.get((type(owner), owner.pk))) for owner in owners))
-        for role, row, owners in found
-    ]
-
-
-def _follow(obj, path):
-    objects = [obj]
-    for attribute in path.split("__"):
-        following = []
-        for current in objects:
-            value = getattr(current, attribute)
-            if hasattr(value, "all"):  # a to-many relation: an author's articles
-                following.extend(value.all())
-            elif value is not None:
-                following.append(value)
-        objects = following
-    return objects
-
-
-def _live_owners(owners):
-    """{(model, pk): is it published now} for owners with a publishing workflow, one query per model."""
-    by_model = {}
-    for owner in owners:
-        by_model.setdefault(type(owner), set()).add(owner.pk)
-    live = {}
-    for model, pks in by_model.items():
-        if not hasattr(model.objects, "published"):
-            continue
-        published = set(model.objects.published().filter(pk__in=pks).values_list("pk", flat=True))
-        live.update({(model, pk): pk in published for pk in pks})
-    return live
-
-
-def admin_url(obj):
-    """The admin change page of `obj`, or "" when its model has none."""
-    meta = obj._meta
-    try:
-        return reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk])
-    except NoReverseMatch:
-        return ""

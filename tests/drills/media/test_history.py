@@ -5,10 +5,10 @@ import html
 import pytest
 from reversion.models import Version
 
-from drills import services
+from drills.media import storage
 from drills.models import Cue, CueMedia, DrillMedia, Step
 from tests.admin_forms import admin_form_data
-from tests.drills import corpus
+from tests.drills.media import corpus
 from tests.factories import make_drill, make_program, upload_media
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +49,7 @@ def drill_whose_first_version_used_deleted_media(client, editor):
         "title": "Heel pull, renamed", "media_links-0-DELETE": "on", "steps-0-media": "", "cues-0-audio": "",
     })
     for media in (photo, step_picture, audio):
-        services.delete_media(media)
+        storage.delete_media(media)
     return drill
 
 

@@ -12,10 +12,10 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from PIL import ImageFile
 
-from drills import media
-from drills.media import verify_poster, verify_upload
-from tests.drills import corpus
-from tests.drills.corpus import CORPUS
+from drills.media import verify
+from drills.media.verify import verify_poster, verify_upload
+from tests.drills.media import corpus
+from tests.drills.media.corpus import CORPUS
 
 ACCEPTED = [case for case in CORPUS if case.expected_kind]
 REFUSED = [case for case in CORPUS if case.expected_kind is None]
@@ -205,7 +205,7 @@ def test_pixel_limit_counts_every_frame_of_an_animation():
 
 def test_animation_exactly_at_the_pixel_limit_is_accepted():
     # Its 64 x 48 frames are below the least area a frame counts for.
-    at_limit = media.MIN_FRAME_SIDE**2 * len(corpus.ANIMATION_DURATIONS)
+    at_limit = verify.MIN_FRAME_SIDE**2 * len(corpus.ANIMATION_DURATIONS)
 
     found = verify_upload(io.BytesIO(corpus.animated_gif()), max_pixels=at_limit)
 
@@ -242,7 +242,7 @@ def test_frame_limit_comes_from_settings():
 
 
 def test_frames_are_counted_no_further_than_one_past_the_limit():
-    counted = media._frame_extents(corpus.gif_with_120000_tiny_frames(), "gif", 1000)
+    counted = verify._frame_extents(corpus.gif_with_120000_tiny_frames(), "gif", 1000)
 
     assert len(counted) == 1001
 
@@ -251,7 +251,7 @@ def test_animation_over_the_frame_limit_is_refused_before_pillow_reads_it(monkey
     def pillow_must_not_open(*args, **kwargs):
         raise AssertionError("Pillow opened a file that its frame count already refuses")
 
-    monkeypatch.setattr(media.Image, "open", pillow_must_not_open)
+    monkeypatch.setattr(verify.Image, "open", pillow_must_not_open)
 
     with pytest.raises(ValidationError) as refusal:
         verify_upload(io.BytesIO(corpus.gif_with_120000_tiny_frames()))
@@ -300,7 +300,7 @@ def test_verification_refuses_to_run_if_truncated_images_are_allowed(monkeypatch
 
 def test_script_split_across_two_reads_is_still_found(monkeypatch):
     content = corpus.jpeg_with_script_in_comment()
-    monkeypatch.setattr(media, "_CHUNK", content.index(b"<script") + 3)
+    monkeypatch.setattr(verify, "SCAN_CHUNK_BYTES", content.index(b"<script") + 3)
 
     with pytest.raises(ValidationError) as refusal:
         verify_upload(io.BytesIO(content))
@@ -310,7 +310,7 @@ def test_script_split_across_two_reads_is_still_found(monkeypatch):
 
 def test_a_long_tag_split_across_two_reads_is_still_found(monkeypatch):
     content = corpus.png_with_text('<div class="caption" title="Heel pull, ten times" onmouseover="alert(1)">')
-    monkeypatch.setattr(media, "_CHUNK", content.index(b"onmouseover"))
+    monkeypatch.setattr(verify, "SCAN_CHUNK_BYTES", content.index(b"onmouseover"))
 
     with pytest.raises(ValidationError) as refusal:
         verify_upload(io.BytesIO(content))

@@ -1,7 +1,7 @@
 """At most RUNCMS_RENDITION_JOBS rendition builds at once on one machine, across every worker.
 
 Building renditions of the largest picture allowed holds a few hundred MB while it runs
-(see drills.renditions and `make benchmark`). Each gunicorn worker is its own process, so
+(see drills.media.renditions and `make benchmark`). Each gunicorn worker is its own process, so
 a lock inside one would not stop four workers from doing it together: the slots are
 files, locked with flock(2) by whoever is building. The kernel releases a lock when its
 holder exits or dies, so a crashed worker never keeps a slot. A build waits, polling,

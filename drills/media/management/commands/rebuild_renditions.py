@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from drills import services
+from drills.media import storage
 from drills.models import CueMedia, MediaKind
 
 
@@ -23,12 +23,12 @@ class Command(BaseCommand):
         media = CueMedia.objects.exclude(kind=MediaKind.AUDIO).order_by("created_at", "pk").prefetch_related(
             "renditions"
         )
-        media = [item for item in media if not missing_only or services.renditions_missing(item)]
+        media = [item for item in media if not missing_only or storage.renditions_missing(item)]
         failures = []
         for item in tqdm(media, desc="Renditions", unit="media", disable=verbosity == 0):
             try:
-                with services.discard_files_on_error():
-                    services.make_renditions(item)
+                with storage.discard_files_on_error():
+                    storage.make_renditions(item)
             except Exception as error:
                 # One damaged file must not stop the others; the summary names it.
                 failures.append(f"{item.pk} ({item}): {error}")

@@ -4,14 +4,13 @@ import re
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.admin.options import ModelAdmin
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from articles.models import Article, Author
 from drills.models import Cue, CueMedia, DrillMedia, Rendition, Step
 from runcms.publishing import Status
 from tests.admin_forms import admin_form_data
-from tests.drills.corpus import CORPUS
-from tests.factories import image_bytes, make_drill, make_program, stored_files, upload_media
+from tests.drills.media.corpus import CORPUS
+from tests.factories import image_bytes, make_drill, make_program, referenced_files, stored_files, upload, upload_media
 
 pytestmark = pytest.mark.django_db
 
@@ -24,24 +23,12 @@ def change_url(media):
     return f"/admin/drills/cuemedia/{media.pk}/change/"
 
 
-def upload(content, name="upload.jpg"):
-    # Whatever the editor's browser claims; the bytes decide.
-    return SimpleUploadedFile(name, content, content_type="image/jpeg")
-
-
 def database_state():
     return (
         sorted(CueMedia.objects.values_list("pk", "file", "poster", "focal_x", "focal_y", "kind")),
         sorted(Rendition.objects.values_list("pk", "file")),
         LogEntry.objects.count(),
     )
-
-
-def referenced_files():
-    names = set(Rendition.objects.values_list("file", flat=True))
-    for file, poster in CueMedia.objects.values_list("file", "poster"):
-        names |= {file, poster}
-    return sorted(name for name in names if name)
 
 
 def kept_files(media_root):
@@ -94,7 +81,7 @@ def test_every_corpus_file_uploaded_through_the_admin_is_accepted_or_refused_wit
 
 
 def test_video_without_a_poster_is_refused_by_the_admin_with_nothing_left_behind(signed_in, media_root):
-    from tests.drills import corpus
+    from tests.drills.media import corpus
 
     before = database_state()
 
@@ -162,7 +149,7 @@ def test_an_upload_spooled_to_a_temporary_file_is_verified_and_stored_the_same_w
 
 
 def test_uploading_a_poster_and_ticking_clear_at_once_is_refused(signed_in, media_root):
-    from tests.drills import corpus
+    from tests.drills.media import corpus
 
     media = upload_media(corpus.mp4_h264(), filename="clip.mp4", poster=POSTER)
     form = admin_form_data(signed_in.get(change_url(media)))
@@ -176,7 +163,7 @@ def test_uploading_a_poster_and_ticking_clear_at_once_is_refused(signed_in, medi
 
 
 def test_clearing_the_poster_of_a_video_is_refused(signed_in, media_root):
-    from tests.drills import corpus
+    from tests.drills.media import corpus
 
     media = upload_media(corpus.mp4_h264(), filename="clip.mp4", poster=POSTER)
     form = admin_form_data(signed_in.get(change_url(media)))
@@ -259,7 +246,7 @@ def test_deleting_in_the_admin_removes_every_file(signed_in, media_root, django_
 def test_deleting_several_from_the_library_removes_every_file(
     signed_in, media_root, django_capture_on_commit_callbacks
 ):
-    from tests.drills import corpus
+    from tests.drills.media import corpus
 
     chosen = [upload_media(), upload_media(corpus.mp3(), filename="cue.mp3")]
     kept = upload_media()
@@ -299,7 +286,7 @@ def test_library_lists_each_item_with_its_thumbnail(signed_in):
 
 
 def test_library_filters_by_kind(signed_in):
-    from tests.drills import corpus
+    from tests.drills.media import corpus
 
     upload_media(title="A photo")
     upload_media(corpus.mp3(), filename="cue.mp3", title="A spoken cue")
@@ -344,7 +331,7 @@ def test_image_form_shows_the_picture_with_the_focal_point_picker(signed_in):
 
 
 def test_video_form_has_a_player_with_its_poster(signed_in):
-    from tests.drills import corpus
+    from tests.drills.media import corpus
 
     media = upload_media(corpus.mp4_h264(), filename="clip.mp4", poster=POSTER)
 
@@ -355,7 +342,7 @@ def test_video_form_has_a_player_with_its_poster(signed_in):
 
 
 def test_audio_form_has_a_player(signed_in):
-    from tests.drills import corpus
+    from tests.drills.media import corpus
 
     media = upload_media(corpus.mp3(), filename="cue.mp3")
 
@@ -419,7 +406,7 @@ def test_media_added_in_a_popup_is_handed_back_to_the_drill_form(signed_in, medi
 
 
 def test_cue_audio_autocomplete_offers_only_audio(signed_in):
-    from tests.drills import corpus
+    from tests.drills.media import corpus
 
     upload_media(title="Pull photo")
     audio = upload_media(corpus.mp3(), filename="cue.mp3", title="Pull spoken")
@@ -440,7 +427,7 @@ def autocomplete(client, model_name, field_name, term=""):
 
 
 def one_of_each_kind():
-    from tests.drills import corpus
+    from tests.drills.media import corpus
 
     return {
         "image": upload_media(title="Pull photo"),
@@ -468,7 +455,7 @@ def test_the_library_search_still_finds_every_kind(signed_in):
 
 
 def test_audio_chosen_for_the_gallery_is_refused_with_a_message_on_the_row(signed_in):
-    from tests.drills import corpus
+    from tests.drills.media import corpus
 
     audio = upload_media(corpus.mp3(), filename="cue.mp3", title="Spoken cue")
     drill = make_drill(title="Heel pull")
@@ -586,7 +573,7 @@ def test_the_kept_picture_is_shown_to_editors_only(signed_in, client, media_root
 
 
 def test_a_file_just_over_the_size_limit_is_refused_with_two_different_sizes(signed_in, media_root, settings):
-    from tests.drills import corpus
+    from tests.drills.media import corpus
 
     content = corpus.noisy_jpeg()  # some tens of KB: rounded to 0.1 KB, one byte less reads the same
     settings.RUNCMS_MEDIA_MAX_BYTES = len(content) - 1

@@ -5,31 +5,18 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import ProtectedError
 from PIL import Image
 
-from drills import services
+from drills.media import storage
+from drills.media.renditions import PLACEHOLDER_MAX_CHARS, RENDITION_WIDTHS
 from drills.models import CueMedia, DrillMedia, Rendition
-from drills.renditions import PLACEHOLDER_MAX_CHARS, RENDITION_WIDTHS
-from tests.drills import corpus
-from tests.factories import image_bytes, make_drill, stored_files, upload_media
+from tests.drills.media import corpus
+from tests.factories import image_bytes, make_drill, referenced_files, stored_files, upload, upload_media
 
 pytestmark = pytest.mark.django_db
-
-
-def upload(content, name="upload.bin"):
-    return SimpleUploadedFile(name, content, content_type="image/jpeg")
-
-
-def referenced_files():
-    """Every name the database points at: what storage should hold, no more, no less."""
-    names = set(Rendition.objects.values_list("file", flat=True))
-    for file, poster in CueMedia.objects.values_list("file", "poster"):
-        names |= {file, poster}
-    return sorted(name for name in names if name)
 
 
 def read(name):
@@ -160,7 +147,7 @@ def test_audio_has_no_renditions(media_root):
 
 def assert_refused(media_root, field, reason, **kwargs):
     with pytest.raises(ValidationError) as refusal:
-        services.create_media(**kwargs)
+        storage.create_media(**kwargs)
     assert reason in " ".join(refusal.value.message_dict[field])
     assert stored_files(media_root) == []
     assert CueMedia.objects.count() == Rendition.objects.count() == 0
@@ -230,7 +217,7 @@ def test_replacing_the_file_removes_the_old_file_and_its_renditions(media_root, 
     old_files = stored_files(media_root)
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.replace_media_file(media, upload(image_bytes(size=(400, 300), format="PNG")))
+        storage.replace_media_file(media, upload(image_bytes(size=(400, 300), format="PNG")))
 
     assert stored_files(media_root) == referenced_files()
     assert not set(old_files) & set(stored_files(media_root))
@@ -249,10 +236,10 @@ def test_replacement_rolled_back_by_a_later_failure_keeps_the_live_files(
     with (
         django_capture_on_commit_callbacks(execute=True),
         pytest.raises(RuntimeError),
-        services.discard_files_on_error(),
+        storage.discard_files_on_error(),
         transaction.atomic(),
     ):
-        services.replace_media_file(media, upload(image_bytes(size=(400, 300))))
+        storage.replace_media_file(media, upload(image_bytes(size=(400, 300))))
         raise RuntimeError("the change log could not be written")
 
     assert stored_files(media_root) == before == referenced_files()
@@ -266,7 +253,7 @@ def test_replacing_a_picture_with_audio_is_refused_and_changes_nothing(media_roo
     before = stored_files(media_root)
 
     with pytest.raises(ValidationError) as refusal:
-        services.replace_media_file(media, upload(corpus.mp3()))
+        storage.replace_media_file(media, upload(corpus.mp3()))
 
     assert "Upload an image or animation here" in refusal.value.message_dict["file"][0]
     assert stored_files(media_root) == before
@@ -281,7 +268,7 @@ def test_replacing_a_video_poster_remakes_its_renditions_and_removes_the_old_pos
     old_poster = media.poster.name
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.save_media(media, poster=upload(image_bytes(size=(480, 640))))
+        storage.save_media(media, poster=upload(image_bytes(size=(480, 640))))
 
     assert old_poster not in stored_files(media_root)
     assert stored_files(media_root) == referenced_files()
@@ -298,7 +285,7 @@ def test_moving_the_focal_point_remakes_the_crops(media_root, django_capture_on_
 
     media.focal_x = 1.0
     with django_capture_on_commit_callbacks(execute=True):
-        services.save_media(media)
+        storage.save_media(media)
 
     right_thumb = media.renditions.get(name="thumb", format="jpeg")
     red, green, blue = Image.open(io.BytesIO(read(right_thumb.file.name))).getpixel((160, 160))
@@ -312,7 +299,7 @@ def test_editing_only_the_text_keeps_the_renditions():
     renditions = set(media.renditions.values_list("pk", "file"))
 
     media.caption = "Keep the hips level"
-    services.save_media(media)
+    storage.save_media(media)
 
     assert set(media.renditions.values_list("pk", "file")) == renditions
 
@@ -321,7 +308,7 @@ def test_deleting_media_removes_its_file_and_every_rendition(media_root, django_
     media = upload_media(corpus.mp4_h264(), filename="clip.mp4", poster=image_bytes())
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.delete_media(media)
+        storage.delete_media(media)
 
     assert stored_files(media_root) == []
     assert CueMedia.objects.count() == Rendition.objects.count() == 0
@@ -333,7 +320,7 @@ def test_media_in_a_gallery_cannot_be_deleted_and_keeps_its_files(media_root, dj
     before = stored_files(media_root)
 
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(ProtectedError):
-        services.delete_media(media)
+        storage.delete_media(media)
 
     assert stored_files(media_root) == before
 
@@ -345,7 +332,7 @@ def test_making_renditions_again_gives_the_same_set_and_leaves_no_old_file(
     first = {key: (r.width, r.height, r.sha256) for key, r in rendition_map(media).items()}
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.make_renditions(media)
+        storage.make_renditions(media)
 
     assert {key: (r.width, r.height, r.sha256) for key, r in rendition_map(media).items()} == first
     assert stored_files(media_root) == referenced_files()
@@ -357,11 +344,11 @@ def test_renditions_built_from_a_file_replaced_meanwhile_are_thrown_away(
     media = upload_media(image_bytes(size=(800, 600)))
     stale = CueMedia.objects.get(pk=media.pk)  # what a long rebuild loaded before the editor saved
     with django_capture_on_commit_callbacks(execute=True):
-        services.replace_media_file(media, upload(image_bytes(size=(500, 400))))
+        storage.replace_media_file(media, upload(image_bytes(size=(500, 400))))
     current = set(media.renditions.values_list("file", flat=True))
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.make_renditions(stale)
+        storage.make_renditions(stale)
 
     assert set(media.renditions.values_list("file", flat=True)) == current
     assert stored_files(media_root) == referenced_files()
@@ -418,7 +405,7 @@ def test_rebuild_reports_a_broken_source_and_still_rebuilds_the_others(media_roo
 def test_a_rendition_build_waits_while_every_slot_is_taken(settings):
     import threading
 
-    from drills.rendition_slots import rendition_slot
+    from drills.media.rendition_slots import rendition_slot
 
     settings.RUNCMS_RENDITION_JOBS = 1
     media = upload_media(image_bytes(size=(120, 90)))
@@ -434,7 +421,7 @@ def test_a_rendition_build_waits_while_every_slot_is_taken(settings):
     worker = threading.Thread(target=another_worker_building)
     worker.start()
     holding.wait()
-    services.make_renditions(media)
+    storage.make_renditions(media)
     finished_after_the_release = released.is_set()
     worker.join()
 
@@ -446,7 +433,7 @@ def test_a_rendition_build_waits_while_every_slot_is_taken(settings):
 def test_as_many_builds_as_slots_run_together(settings):
     import threading
 
-    from drills.rendition_slots import rendition_slot
+    from drills.media.rendition_slots import rendition_slot
 
     settings.RUNCMS_RENDITION_JOBS = 2
     inside = threading.Barrier(2, timeout=5)

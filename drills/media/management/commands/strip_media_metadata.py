@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from drills import services
+from drills.media import storage
 from drills.models import CueMedia
 
 
@@ -25,7 +25,7 @@ class Command(BaseCommand):
         changed, failures = [], []
         for item in tqdm(media, desc="Metadata", unit="media", disable=verbosity == 0):
             try:
-                fields = services.strip_stored_metadata(item, dry_run=dry_run)
+                fields = storage.strip_stored_metadata(item, dry_run=dry_run)
             except Exception as error:
                 # One unreadable file must not stop the others; the summary names it.
                 failures.append(f"{item.pk} ({item}): {_reason(error)}")

@@ -1,4 +1,4 @@
-"""Time and weigh an upload's image work: python -m drills.benchmark_renditions
+"""Time and weigh an upload's image work: python -m benchmarks.renditions
 
 For each case (a 12-megapixel photo, and the largest photo and PNG the default limits
 allow) it runs, in a fresh process, what a worker does with an upload: `verify_upload()`
@@ -82,8 +82,8 @@ def _proc_status():
 
 def measure(data, runs):
     """In a fresh process: verify and render `data` `runs` times; the seconds and the peak RSS."""
-    from drills.media import verify_upload
-    from drills.renditions import build_renditions
+    from drills.media.renditions import build_renditions
+    from drills.media.verify import verify_upload
 
     rss_before = rss_megabytes()
     seconds = []

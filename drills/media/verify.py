@@ -83,7 +83,9 @@ _MARKUP = (
 )
 # Longer than any match above: kept from each read to the next, so a match split between two is found.
 _MARKUP_OVERLAP = 512
-_CHUNK = 1024 * 1024
+# How much of an upload is read at once while it is hashed and scanned for markup. Public so
+# a test can make a match fall across two reads; any value above _MARKUP_OVERLAP works.
+SCAN_CHUNK_BYTES = 1024 * 1024
 # How far the media may stop short of the length its header declares (see _refuse_if_cut_short).
 _CUT_SLACK_MIN_SECONDS = 0.1
 _CUT_SLACK_MAX_SECONDS = 0.25
@@ -186,7 +188,7 @@ def _scan(file, max_bytes):
     """Hash the whole file and look for markup, without holding it all in memory."""
     digest, size, tail, has_markup = hashlib.sha256(), 0, b"", False
     file.seek(0)
-    while chunk := file.read(_CHUNK):
+    while chunk := file.read(SCAN_CHUNK_BYTES):
         size += len(chunk)
         # The declared size may be wrong for a plain file object; the bytes decide.
         _check_size(size, max_bytes)
@@ -564,13 +566,7 @@ def _is_cover_art(stream):
 
 def _inspect_video(media, container, max_pixels):
     stream = next(s for s in media.streams.video if not _is_cover_art(s))
-    codec = stream.codec_context.name
-    if codec not in _VIDEO_CODECS[container]:
-        _refuse(
-            f"The video uses the {codec} codec, which web browsers cannot play. "
-            "Export it as MP4 (H.264) and re-upload.",
-            code="unsupported_codec",
-        )
+    _refuse_unplayable_codec("video", stream, _VIDEO_CODECS[container], "Export it as MP4 (H.264)")
     width, height = stream.codec_context.width, stream.codec_context.height
     if width * height > max_pixels:
         _refuse(
@@ -608,13 +604,7 @@ def _inspect_audio(file, container):
             if not media.streams.audio:
                 _refuse(f"This file has no sound or pictures that can be played. {ACCEPTED}", "corrupt")
             stream = media.streams.audio[0]
-            codec = stream.codec_context.name
-            if codec not in _AUDIO_CODECS[container]:
-                _refuse(
-                    f"The audio uses the {codec} codec, which web browsers cannot play. "
-                    "Export it as MP3 or AAC (M4A) and re-upload.",
-                    code="unsupported_codec",
-                )
+            _refuse_unplayable_codec("audio", stream, _AUDIO_CODECS[container], "Export it as MP3 or AAC (M4A)")
             frame, seconds = _read_to_the_end(media, stream)
             if frame is None:
                 _refuse("The audio has no sound that can be decoded. Export it again and re-upload.", "corrupt")
@@ -630,6 +620,15 @@ def _inspect_audio(file, container):
         "duration_seconds": seconds,
         "frame_count": None,
     }
+
+
+def _refuse_unplayable_codec(kind, stream, playable, export_as):
+    codec = stream.codec_context.name
+    if codec not in playable:
+        _refuse(
+            f"The {kind} uses the {codec} codec, which web browsers cannot play. {export_as} and re-upload.",
+            code="unsupported_codec",
+        )
 
 
 def _read_to_the_end(media, stream):

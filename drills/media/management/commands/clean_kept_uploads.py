@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from drills import kept_uploads
+from drills.media import kept_uploads
 
 
 class Command(BaseCommand):
