@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 
 from articles.embeds import expand_body
-from articles.markdown import BodyTooComplex, render_markdown
+from articles.markdown import BodyTooComplex, one_parse_per_body, render_markdown
 from articles.models import Article, Author, Source, Topic
 from articles.services import check_embeds, embed_problems, link_embeds, linked_html, render_body
 from drills.admin import OrderedInline, TaxonomyAdmin
@@ -137,6 +137,11 @@ class ArticleAdmin(PublishableAdmin):
     def related_drill_list(self, obj):
         drills = obj.related_drills.all() if obj.pk else []
         return format_html_join(", ", "{}", ((drill.title,) for drill in drills)) or "Embed drills in the body."
+
+    def changeform_view(self, request, *args, **kwargs):
+        # The form renders the body while checking it; the save reuses that parse.
+        with one_parse_per_body():
+            return super().changeform_view(request, *args, **kwargs)
 
     def save_model(self, request, obj, form, change):
         render_body(obj, getattr(form, "rendered_body", None))

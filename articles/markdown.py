@@ -53,6 +53,8 @@ where it ran out. A long article of ordinary Markdown uses a small part of it.
 import math
 import re
 from collections.abc import Callable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from urllib.parse import unquote
 
@@ -169,21 +171,50 @@ def render_markdown(source: str) -> RenderedBody:
     word_count = _count_words(" ".join(_block_texts(tokens)))
     reading_minutes = max(1, math.ceil(word_count / WORDS_PER_MINUTE)) if source.strip() else 0
     problems = _malformed_embeds(tokens) + _images(env)
+    parsed = _PARSED_SPANS.get()
+    if parsed is not None:
+        parsed[source] = _spans_in(tokens)
     return RenderedBody(html, _embeds_in(tokens), word_count, reading_minutes, problems)
 
 
 def embed_spans(source: str) -> list[tuple[Embed, int]]:
     """Every embed in the body, in order, with the column its line's embed starts at.
 
-    Embeds are blocks, so this parses blocks only (no inline work), in linear time.
+    Embeds are blocks, so this parses blocks only (no inline work), in linear time. Inside
+    `one_parse_per_body()`, a body `render_markdown()` parsed there is not parsed again.
     """
-    spans = []
+    known = (_PARSED_SPANS.get() or {}).get(source)
+    if known is not None:
+        return list(known)
     tokens = _BLOCKS.parse(source)
     body_parsed.send(sender=RenderedBody, source=source, blocks_only=True)
-    for token in tokens:
-        if token.type == "embed":
-            spans.append((Embed(token.meta["kind"], token.meta["ref"], line=token.map[0] + 1), token.meta["column"]))
-    return spans
+    return _spans_in(tokens)
+
+
+# {body: its embed spans} of the bodies rendered inside one_parse_per_body(), else None.
+_PARSED_SPANS: ContextVar[dict[str, list[tuple[Embed, int]]] | None] = ContextVar("parsed_spans", default=None)
+
+
+@contextmanager
+def one_parse_per_body():
+    """Within it, what `render_markdown()` parses is reused by `embed_spans()` (one save, one parse).
+
+    A save renders the body, and the sync then records the API's view of the article, which
+    needs the embeds' places in the same body.
+    """
+    token = _PARSED_SPANS.set({})
+    try:
+        yield
+    finally:
+        _PARSED_SPANS.reset(token)
+
+
+def _spans_in(tokens: list[Token]) -> list[tuple[Embed, int]]:
+    return [
+        (Embed(token.meta["kind"], token.meta["ref"], line=token.map[0] + 1), token.meta["column"])
+        for token in tokens
+        if token.type == "embed"
+    ]
 
 
 @dataclass(frozen=True)

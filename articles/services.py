@@ -18,7 +18,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from articles.markdown import BodyTooComplex, RenderedBody, expand_placeholders, link_drills, render_markdown
+from articles.markdown import (
+    BodyTooComplex,
+    RenderedBody,
+    expand_placeholders,
+    link_drills,
+    one_parse_per_body,
+    render_markdown,
+)
 from drills.models import CueMedia, Drill
 from runcms.models import OldSlug
 from runcms.publishing import Status
@@ -65,14 +72,15 @@ def link_embeds(article):
 
 
 def save_article(article):
-    try:
-        rendered = render_markdown(article.body)
-    except BodyTooComplex as error:
-        raise ValidationError({"body": str(error)}) from error
-    with transaction.atomic():
-        render_body(article, rendered)
-        article.save()
-        link_embeds(article)
+    with one_parse_per_body():
+        try:
+            rendered = render_markdown(article.body)
+        except BodyTooComplex as error:
+            raise ValidationError({"body": str(error)}) from error
+        with transaction.atomic():
+            render_body(article, rendered)
+            article.save()
+            link_embeds(article)
     return article
 
 
