@@ -6,7 +6,22 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Articles"
 
     def ready(self):
-        # The offline sync learns the article collection and what each row change affects.
-        from articles.api import changes
+        self.register_changes()
 
-        changes.register()
+    def register_changes(self):
+        """The change journal learns the article collection and what each row change affects."""
+        from articles import changes
+        from articles.api.serializers import ArticleSerializer
+        from articles.models import Article, Author, Source, Topic
+        from drills.models import Drill
+        from runcms import changelog
+
+        changelog.register("articles", Article, ArticleSerializer)
+        changelog.track(Article, lambda pks: {"articles": pks, "media": changes.media_used_by(Article, pks)})
+        changelog.track(
+            Source, lambda pks: {"articles": changes.ids(Source.objects.filter(pk__in=pks), "article_id")}
+        )
+        changelog.track(Author, changes.author_changes)
+        changelog.track(Topic, lambda pks: {"articles": changes.ids(Article.objects.filter(topics__in=pks))})
+        # Articles list the drills they embed, with their titles, while the drills are published.
+        changelog.track(Drill, lambda pks: {"articles": changes.ids(Article.objects.filter(related_drills__in=pks))})

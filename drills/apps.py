@@ -6,7 +6,49 @@ class DrillsConfig(AppConfig):
     verbose_name = "Drills, programs and media"
 
     def ready(self):
-        # The offline sync learns the drill-side collections and what each row change affects.
-        from drills.api import changes
+        self.register_changes()
 
-        changes.register()
+    def register_changes(self):
+        """The change journal learns the drill-side collections and what each row change affects."""
+        from drills import changes
+        from drills.api.serializers import DrillSerializer, MediaSerializer, ProgramSerializer
+        from drills.models import (
+            Category,
+            Cue,
+            CueMedia,
+            Drill,
+            DrillMedia,
+            Equipment,
+            Muscle,
+            Program,
+            ProgramItem,
+            Rendition,
+            Step,
+        )
+        from runcms import changelog
+
+        changelog.register("drills", Drill, DrillSerializer)
+        changelog.register("programs", Program, ProgramSerializer)
+        changelog.register(
+            "media",
+            CueMedia,
+            MediaSerializer,
+            visible=changes.public_media,
+            exposed=changes.exposed_media,
+            changed=changes.record_first_public,
+        )
+        changelog.track(Drill, changes.drill_changes)
+        changelog.track(Step, lambda pks: changes.links(Step, pks, "drill_id", "media_id"))
+        changelog.track(Cue, lambda pks: changes.links(Cue, pks, "drill_id", "audio_id"))
+        changelog.track(DrillMedia, lambda pks: changes.links(DrillMedia, pks, "drill_id", "media_id"))
+        changelog.track(Program, lambda pks: {"programs": pks, "media": changes.media_used_by(Program, pks)})
+        changelog.track(
+            ProgramItem, lambda pks: {"programs": changes.ids(ProgramItem.objects.filter(pk__in=pks), "program_id")}
+        )
+        changelog.track(CueMedia, changes.media_changes)
+        changelog.track(
+            Rendition, lambda pks: changes.media_changes(changes.ids(Rendition.objects.filter(pk__in=pks), "media_id"))
+        )
+        changelog.track(Category, lambda pks: {"drills": changes.ids(Drill.objects.filter(category__in=pks))})
+        changelog.track(Equipment, lambda pks: {"drills": changes.ids(Drill.objects.filter(equipment__in=pks))})
+        changelog.track(Muscle, changes.muscle_changes)
