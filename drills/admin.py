@@ -30,7 +30,7 @@ from drills.models import (
     Rendition,
     Step,
 )
-from runcms.editing import (
+from runcms.admin import (
     ConcurrencyAdminMixin,
     ConcurrencyForm,
     PublishableAdmin,
