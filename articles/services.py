@@ -21,7 +21,7 @@ from django.utils import timezone
 from articles.markdown import BodyTooComplex, RenderedBody, expand_placeholders, link_drills, render_markdown
 from drills.models import CueMedia, Drill
 from runcms.models import OldSlug
-from runcms.publishing import Status
+from runcms.publishing import WorkflowState
 
 
 def render_body(article, rendered: RenderedBody | None = None) -> RenderedBody:
@@ -166,10 +166,11 @@ def _local(moment):
 
 
 def _why_hidden(drill, moment):
-    if drill.status == Status.DRAFT:
-        state = "is a draft"
-    elif drill.publish_at and drill.publish_at > moment:
-        state = f"is scheduled for {_local(drill.publish_at)}"
+    state = drill.workflow_state(moment)
+    if state == WorkflowState.DRAFT:
+        why = "is a draft"
+    elif state == WorkflowState.SCHEDULED:
+        why = f"is scheduled for {_local(drill.publish_at)}"
     else:
-        state = f"was unpublished at {_local(drill.unpublish_at)}"
-    return f"{state}, so readers would not see it"
+        why = f"was unpublished at {_local(drill.unpublish_at)}"
+    return f"{why}, so readers would not see it"

@@ -88,7 +88,7 @@ def record_first_public(ids):
     first = dict.fromkeys(stored)
     first.update(dict.fromkeys(pending.public().values_list("pk", flat=True), now))
     for path, model in MEDIA_USES:
-        due = model.objects.published(at=F("publish_at")).filter(publish_at__gt=now).values("pk")
+        due = model.objects.published(at=F("publish_at")).scheduled(at=now).values("pk")
         later = pending.exclude(pk__in=[pk for pk, at in first.items() if at == now]).annotate(
             due_at=Min(f"{path}__publish_at", filter=Q(**{f"{path}__in": due}))
         )

@@ -11,7 +11,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.html import format_html
@@ -24,7 +24,7 @@ from runcms.admin.slugs import OldSlugInline
 from runcms.admin.widgets import SafeAutocompleteMixin
 from runcms.api.fields import absolute_url
 from runcms.preview import make_preview_token
-from runcms.publishing import ClockNow, Status
+from runcms.publishing import Status, WorkflowState
 from runcms.slugs import retired_by_another
 
 
@@ -47,19 +47,17 @@ class WorkflowFilter(admin.SimpleListFilter):
     parameter_name = "workflow"
 
     def lookups(self, request, model_admin):
-        return [("draft", "Draft"), ("live", "Live"), ("scheduled", "Scheduled"), ("expired", "Expired")]
+        return WorkflowState.choices
 
     def queryset(self, request, queryset):
-        now = ClockNow()
-        published = queryset.filter(status=Status.PUBLISHED)
-        if self.value() == "draft":
+        if self.value() == WorkflowState.DRAFT:
             return queryset.drafts()
-        if self.value() == "live":
+        if self.value() == WorkflowState.LIVE:
             return queryset.published()
-        if self.value() == "scheduled":
-            return published.filter(publish_at__gt=now)
-        if self.value() == "expired":
-            return published.filter(Q(publish_at__isnull=True) | Q(publish_at__lte=now), unpublish_at__lte=now)
+        if self.value() == WorkflowState.SCHEDULED:
+            return queryset.scheduled()
+        if self.value() == WorkflowState.EXPIRED:
+            return queryset.expired()
         return queryset
 
 
@@ -88,19 +86,15 @@ class PublishableAdmin(ConcurrencyAdminMixin, SafeAutocompleteMixin, VersionAdmi
 
     @admin.display(description="status", ordering="status")
     def status_badge(self, obj):
-        now = timezone.now()
+        state = obj.workflow_state(timezone.now())
         when = ""
-        if obj.status == Status.DRAFT:
-            label = "Draft"
-        elif obj.publish_at and obj.publish_at > now:
-            label, when = "Scheduled", f"Goes live {timezone.localtime(obj.publish_at):%Y-%m-%d %H:%M}"
-        elif obj.unpublish_at and obj.unpublish_at <= now:
-            label, when = "Expired", f"Gone since {timezone.localtime(obj.unpublish_at):%Y-%m-%d %H:%M}"
-        else:
-            label = "Live"
+        if state == WorkflowState.SCHEDULED:
+            when = f"Goes live {timezone.localtime(obj.publish_at):%Y-%m-%d %H:%M}"
+        elif state == WorkflowState.EXPIRED:
+            when = f"Gone since {timezone.localtime(obj.unpublish_at):%Y-%m-%d %H:%M}"
         # The times are in their own columns; the badge repeats them on hover.
         return format_html(
-            '<span class="runcms-status runcms-status-{}" title="{}">{}</span>', label.lower(), when, label
+            '<span class="runcms-status runcms-status-{}" title="{}">{}</span>', state.value, when, state.label
         )
 
     def get_inlines(self, request, obj):
