@@ -12,8 +12,8 @@ from django.utils import timezone
 from PIL import UnidentifiedImageError
 from reversion.models import Version
 
-from articles.backup import CONTENT_MODELS, JOURNAL_MODELS, checks, sign_manifest
 from drills.models import Cue, CueMedia, Drill, DrillMedia, Rendition
+from runcms.backup import CONTENT_MODELS, JOURNAL_MODELS, checks, sign_manifest
 from runcms.models import ChangeLog, OldSlug
 from runcms.publishing import Status
 from tests.drills.corpus import html_page, mp3, mp4_h264, wav
@@ -513,7 +513,7 @@ def test_a_failure_while_making_renditions_is_a_clear_error_and_nothing_is_writt
     def unreadable(*args, **kwargs):
         raise UnidentifiedImageError("cannot identify image file")
 
-    monkeypatch.setattr("articles.backup.restore.build_renditions", unreadable)
+    monkeypatch.setattr("runcms.backup.restore.build_renditions", unreadable)
 
     with pytest.raises(CommandError, match=r"renditions of media \S+ could not be made .*UnidentifiedImageError"):
         import_(small_archive)

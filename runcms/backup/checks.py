@@ -17,7 +17,9 @@ from django.contrib.auth import get_user_model
 from django.core import serializers
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
-from articles.backup.archive import (
+from drills.media import verify_poster, verify_upload
+from drills.models import CueMedia
+from runcms.backup.archive import (
     _BY_LABEL,
     _CHUNK,
     _MEDIA_NAME,
@@ -35,8 +37,6 @@ from articles.backup.archive import (
     _check_signature,
     _NoProgress,
 )
-from drills.media import verify_poster, verify_upload
-from drills.models import CueMedia
 
 # How far a duration measured now may differ from the recorded one (decoder versions round differently).
 _DURATION_TOLERANCE = 0.01

@@ -21,7 +21,10 @@ from django.core.management.color import no_style
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Max
 
-from articles.backup.archive import (
+from drills.models import CueMedia, Rendition
+from drills.renditions import build_renditions
+from drills.services import rendition_source, renditions_missing
+from runcms.backup.archive import (
     _BY_LABEL,
     _CHUNK,
     _RENDITION_NAME,
@@ -32,11 +35,8 @@ from articles.backup.archive import (
     _NoProgress,
     describe_counts,
 )
-from articles.backup.checks import _check_archive, _check_free_space
-from articles.backup.export import _serialize_content
-from drills.models import CueMedia, Rendition
-from drills.renditions import build_renditions
-from drills.services import rendition_source, renditions_missing
+from runcms.backup.checks import _check_archive, _check_free_space
+from runcms.backup.export import _serialize_content
 from runcms.models import ChangeLog
 from runcms.publishing import Publishable
 

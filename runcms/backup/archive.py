@@ -49,6 +49,7 @@ FILES = "files/"
 _SIGNATURE = b"runcms-backup manifest hmac-sha256="
 _COMMENT = re.compile(rb"^runcms-backup manifest hmac-sha256=([0-9a-f]{64})$")
 _UNSIGNED_COMMENT = re.compile(rb"^runcms-backup manifest sha256=[0-9a-f]{64}$")
+# Named when backup lived in articles; kept, so archives signed before the move still import.
 _SIGNING_SALT = "articles.backup.manifest"
 # Stored names exactly as the upload fields make them (drills.models.UnguessableName, with the
 # extension that verification found): nothing that could climb out of the media folder, land

@@ -14,7 +14,8 @@ from django.db import connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
-from articles.backup.archive import (
+from drills.models import CueMedia, Rendition
+from runcms.backup.archive import (
     _CHUNK,
     CONTENT,
     CONTENT_MODELS,
@@ -28,7 +29,6 @@ from articles.backup.archive import (
     _NoProgress,
     sign_manifest,
 )
-from drills.models import CueMedia, Rendition
 
 
 def export_content(destination, *, progress=_NoProgress):
