@@ -7,6 +7,7 @@ class ArticlesConfig(AppConfig):
 
     def ready(self):
         self.register_changes()
+        self.register_backup()
 
     def register_changes(self):
         """The change journal learns the article collection and what each row change affects."""
@@ -25,3 +26,12 @@ class ArticlesConfig(AppConfig):
         changelog.track(Topic, lambda pks: {"articles": changes.ids(Article.objects.filter(topics__in=pks))})
         # Articles list the drills they embed, with their titles, while the drills are published.
         changelog.track(Drill, lambda pks: {"articles": changes.ids(Article.objects.filter(related_drills__in=pks))})
+
+    def register_backup(self):
+        from articles.models import Article, Author, Source, Topic
+        from runcms import backup
+
+        backup.register(Topic)
+        backup.register(Author)
+        backup.register(Article)
+        backup.register(Source)

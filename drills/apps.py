@@ -7,6 +7,7 @@ class DrillsConfig(AppConfig):
 
     def ready(self):
         self.register_changes()
+        self.register_backup()
 
     def register_changes(self):
         """The change journal learns the drill-side collections and what each row change affects."""
@@ -52,3 +53,31 @@ class DrillsConfig(AppConfig):
         changelog.track(Category, lambda pks: {"drills": changes.ids(Drill.objects.filter(category__in=pks))})
         changelog.track(Equipment, lambda pks: {"drills": changes.ids(Drill.objects.filter(equipment__in=pks))})
         changelog.track(Muscle, changes.muscle_changes)
+
+    def register_backup(self):
+        from drills.models import (
+            Category,
+            Cue,
+            CueMedia,
+            Drill,
+            DrillMedia,
+            Equipment,
+            Muscle,
+            Program,
+            ProgramItem,
+            Rendition,
+            Step,
+        )
+        from runcms import backup
+
+        backup.register(Category)
+        backup.register(Muscle)
+        backup.register(Equipment)
+        backup.register(CueMedia)
+        backup.register(Drill)
+        backup.register(Step)
+        backup.register(Cue)
+        backup.register(DrillMedia)
+        backup.register(Program)
+        backup.register(ProgramItem)
+        backup.exclude(Rendition, "derived: made again from the originals on import")

@@ -25,20 +25,7 @@ from uuid import UUID
 from django.conf import settings
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from articles.models import Article, Author, Source, Topic
-from drills.models import (
-    Category,
-    Cue,
-    CueMedia,
-    Drill,
-    DrillMedia,
-    Equipment,
-    Muscle,
-    Program,
-    ProgramItem,
-    Step,
-)
-from runcms.models import ChangeLog, OldSlug
+from runcms.backup.registry import models_by_label
 
 FORMAT = "runcms-backup"
 VERSION = 1
@@ -65,31 +52,6 @@ _MEMBER_NAME = re.compile(r"^files/(?:media|posters)/[0-9a-f]{32}\.[a-z0-9]{2,4}
 # How much of a file is read or written at a time.
 _CHUNK = 1024 * 1024
 
-# Every content model, in an order where each one's foreign keys point backwards.
-# Renditions are not in the archive: they are derived, and made again on import.
-CONTENT_MODELS = (
-    Category,
-    Muscle,
-    Equipment,
-    Topic,
-    CueMedia,
-    Author,
-    Drill,
-    Step,
-    Cue,
-    DrillMedia,
-    Program,
-    ProgramItem,
-    Article,
-    Source,
-    OldSlug,
-)
-# The sync journal travels too, with its positions: an app's sync token from before the
-# backup then still gets every change since, deletions included, from the restored site.
-JOURNAL_MODELS = (ChangeLog,)
-_BY_LABEL = {model._meta.label_lower: model for model in (*CONTENT_MODELS, *JOURNAL_MODELS)}
-
-
 class BackupError(Exception):
     """An archive that cannot be written or restored; the message says why and what to do."""
 
@@ -109,7 +71,7 @@ def describe_counts(counts):
     """{model label: count} in words, e.g. "5 drills, 1 program", leaving out the zeros."""
     parts = []
     for label, count in counts.items():
-        model = _BY_LABEL.get(label)
+        model = models_by_label().get(label)
         if model is not None and count:
             parts.append(f"{count} {model._meta.verbose_name if count == 1 else model._meta.verbose_name_plural}")
     return ", ".join(parts) or "no content"

@@ -20,7 +20,6 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from drills.media import verify_poster, verify_upload
 from drills.models import CueMedia
 from runcms.backup.archive import (
-    _BY_LABEL,
     _CHUNK,
     _MEDIA_NAME,
     _MEMBER_NAME,
@@ -37,6 +36,7 @@ from runcms.backup.archive import (
     _check_signature,
     _NoProgress,
 )
+from runcms.backup.registry import models_by_label
 
 # How far a duration measured now may differ from the recorded one (decoder versions round differently).
 _DURATION_TOLERANCE = 0.01
@@ -90,7 +90,7 @@ def _check_archive(path, scratch, progress):
     _check_references(rows)
     _validate(objects)
     files = _check_media_files(rows, extracted, entries)
-    counts = dict.fromkeys(_BY_LABEL, 0)
+    counts = dict.fromkeys(models_by_label(), 0)
     for row in rows:
         counts[row["model"]] += 1
     return _Checked(objects, rows, renditions, files, counts, unknown_editors)
@@ -263,7 +263,7 @@ def _check_content_shape(content):
         for row in content["objects"]:
             if not (isinstance(row, dict) and isinstance(row.get("fields"), dict) and "pk" in row):
                 problem = "an object has no pk or fields"
-            elif row.get("model") not in _BY_LABEL:
+            elif row.get("model") not in models_by_label():
                 problem = f"it holds objects of type {row.get('model')!r}, which this runcms does not back up"
             if problem:
                 break
@@ -317,13 +317,14 @@ def _deserialize(rows):
 def _check_references(rows):
     """Every foreign key and many-to-many value must point at a row in the archive."""
     present = {(row["model"], str(row["pk"])) for row in rows}
+    by_label = models_by_label()
     for row in rows:
-        model = _BY_LABEL[row["model"]]
+        model = by_label[row["model"]]
         for model_field in model._meta.get_fields():
             if not (model_field.concrete and model_field.is_relation) or model_field.name not in row["fields"]:
                 continue
             target = model_field.related_model._meta.label_lower
-            if target not in _BY_LABEL:
+            if target not in by_label:
                 continue
             value = row["fields"][model_field.name]
             values = value if model_field.many_to_many else [value]

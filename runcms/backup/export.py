@@ -18,10 +18,8 @@ from drills.models import CueMedia, Rendition
 from runcms.backup.archive import (
     _CHUNK,
     CONTENT,
-    CONTENT_MODELS,
     FILES,
     FORMAT,
-    JOURNAL_MODELS,
     MANIFEST,
     VERSION,
     BackupError,
@@ -29,6 +27,7 @@ from runcms.backup.archive import (
     _NoProgress,
     sign_manifest,
 )
+from runcms.backup.registry import content_models, journal_models
 
 
 def export_content(destination, *, progress=_NoProgress):
@@ -47,7 +46,7 @@ def export_content(destination, *, progress=_NoProgress):
             # One snapshot for every table, so an editor saving meanwhile cannot split the backup.
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        content, counts = _serialize_content((*CONTENT_MODELS, *JOURNAL_MODELS))
+        content, counts = _serialize_content((*content_models(), *journal_models()))
         media_files = _media_file_names(content["objects"])
     body = _encode(content)
 

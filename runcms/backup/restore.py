@@ -25,11 +25,8 @@ from drills.models import CueMedia, Rendition
 from drills.renditions import build_renditions
 from drills.services import rendition_source, renditions_missing
 from runcms.backup.archive import (
-    _BY_LABEL,
     _CHUNK,
     _RENDITION_NAME,
-    CONTENT_MODELS,
-    JOURNAL_MODELS,
     BackupError,
     _encode,
     _NoProgress,
@@ -37,6 +34,7 @@ from runcms.backup.archive import (
 )
 from runcms.backup.checks import _check_archive, _check_free_space
 from runcms.backup.export import _serialize_content
+from runcms.backup.registry import content_models, journal_models, models_by_label
 from runcms.models import ChangeLog
 from runcms.publishing import Publishable
 
@@ -62,7 +60,7 @@ def import_content(source, *, progress=_NoProgress):
             if _current_rows() != _comparable(_content_rows(checked.rows)):
                 raise BackupError(_not_empty_message())
             return _repair(checked, progress)
-        if any(model._default_manager.exists() for model in JOURNAL_MODELS):
+        if any(model._default_manager.exists() for model in journal_models()):
             # Its apps hold sync tokens that the archive's journal would contradict.
             raise BackupError(
                 "This site has no content now, but it had some: apps have synced with it, and its sync journal "
@@ -90,11 +88,11 @@ def _make_media_folder(folder):
 
 
 def _site_has_content():
-    return any(model._default_manager.exists() for model in CONTENT_MODELS)
+    return any(model._default_manager.exists() for model in content_models())
 
 
 def _not_empty_message():
-    counts = describe_counts({model._meta.label_lower: model._default_manager.count() for model in CONTENT_MODELS})
+    counts = describe_counts({model._meta.label_lower: model._default_manager.count() for model in content_models()})
     return (
         f"This site already has content ({counts}) that differs from the archive, and an import only "
         "restores into an empty site. Nothing was changed. Restore into a new, empty database: point "
@@ -104,12 +102,12 @@ def _not_empty_message():
 
 
 def _current_rows():
-    content, _ = _serialize_content(CONTENT_MODELS)
+    content, _ = _serialize_content(content_models())
     return _comparable(content["objects"])
 
 
 def _content_rows(rows):
-    journal = {model._meta.label_lower for model in JOURNAL_MODELS}
+    journal = {model._meta.label_lower for model in journal_models()}
     return [row for row in rows if row["model"] not in journal]
 
 
@@ -117,7 +115,7 @@ def _comparable(rows):
     """Rows as JSON data keyed by (model, pk), with many-to-many lists in a fixed order."""
     rows = json.loads(_encode(rows))
     many = {
-        label: {f.name for f in model._meta.many_to_many} for label, model in _BY_LABEL.items()
+        label: {f.name for f in model._meta.many_to_many} for label, model in models_by_label().items()
     }
     return {
         (row["model"], str(row["pk"])): {
@@ -160,8 +158,8 @@ def _restore(checked, progress):
 def _write(checked, progress):
     with _removed_on_error() as written, transaction.atomic():
         _put_files(checked.files, written, progress)
-        journal = [item for item in checked.objects if type(item.object) in JOURNAL_MODELS]
-        content = [item for item in checked.objects if type(item.object) not in JOURNAL_MODELS]
+        journal = [item for item in checked.objects if type(item.object) in journal_models()]
+        content = [item for item in checked.objects if type(item.object) not in journal_models()]
         # The journal first, so the entries that saving the content logs come after it.
         _restore_journal(journal)
         journal_end = ChangeLog.objects.aggregate(end=Max("id"))["end"] or 0
@@ -173,7 +171,7 @@ def _write(checked, progress):
         for instance, m2m in links:
             for name, values in m2m.items():
                 getattr(instance, name).set(values)
-        _reset_sequences(CONTENT_MODELS)
+        _reset_sequences(content_models())
         made = _remake_renditions(checked, written, progress)
         _record_revisions(content)
         # Saving the rows logged them again; the restored journal already tells their story,
@@ -239,7 +237,7 @@ def _restore_journal(journal):
     """Put back the sync journal with its positions (the site's own is empty: checked before)."""
     for item in journal:
         item.save()
-    _reset_sequences(JOURNAL_MODELS)
+    _reset_sequences(journal_models())
 
 
 def _reset_sequences(models):
