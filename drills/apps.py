@@ -55,6 +55,7 @@ class DrillsConfig(AppConfig):
         changelog.track(Muscle, changes.muscle_changes)
 
     def register_backup(self):
+        from drills import backup as media_backup
         from drills.models import (
             Category,
             Cue,
@@ -73,7 +74,18 @@ class DrillsConfig(AppConfig):
         backup.register(Category)
         backup.register(Muscle)
         backup.register(Equipment)
-        backup.register(CueMedia)
+        backup.register(
+            CueMedia,
+            files=backup.StoredFiles(
+                names=media_backup.file_names,
+                allowed=media_backup.allowed_name,
+                check=media_backup.check_media_files,
+                derived=media_backup.archived_renditions,
+                check_derived=media_backup.check_archived_renditions,
+                remake=media_backup.remake_renditions,
+                put_back=media_backup.put_back_renditions,
+            ),
+        )
         backup.register(Drill)
         backup.register(Step)
         backup.register(Cue)

@@ -7,12 +7,13 @@ the models the apps register for backup in their `AppConfig.ready()`.
 
 from runcms.backup.archive import BackupError, describe_counts, sign_manifest
 from runcms.backup.export import export_content
-from runcms.backup.registry import content_models, exclude, journal_models, register
+from runcms.backup.registry import StoredFiles, content_models, exclude, journal_models, register
 from runcms.backup.restore import ImportResult, import_content
 
 __all__ = [
     "BackupError",
     "ImportResult",
+    "StoredFiles",
     "content_models",
     "describe_counts",
     "exclude",

@@ -38,17 +38,6 @@ _COMMENT = re.compile(rb"^runcms-backup manifest hmac-sha256=([0-9a-f]{64})$")
 _UNSIGNED_COMMENT = re.compile(rb"^runcms-backup manifest sha256=[0-9a-f]{64}$")
 # Named when backup lived in articles; kept, so archives signed before the move still import.
 _SIGNING_SALT = "articles.backup.manifest"
-# Stored names exactly as the upload fields make them (drills.models.UnguessableName, with the
-# extension that verification found): nothing that could climb out of the media folder, land
-# among the renditions, or make a web server read the file as a page or a configuration.
-_MEDIA_NAME = re.compile(r"^media/[0-9a-f]{32}\.([a-z0-9]{2,4})$")
-_POSTER_NAME = re.compile(r"^posters/[0-9a-f]{32}\.([a-z0-9]{2,4})$")
-# Rendition names as `Rendition.file`'s upload_to makes them, by format.
-_RENDITION_NAME = re.compile(r"^renditions/[0-9a-f]{32}\.(webp|jpg|png)$")
-_RENDITION_EXTENSIONS = {"webp": "webp", "jpeg": "jpg", "png": "png"}
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
-# The media files' member names: those names under FILES.
-_MEMBER_NAME = re.compile(r"^files/(?:media|posters)/[0-9a-f]{32}\.[a-z0-9]{2,4}$")
 # How much of a file is read or written at a time.
 _CHUNK = 1024 * 1024
 

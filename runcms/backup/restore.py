@@ -15,18 +15,13 @@ from pathlib import Path
 import reversion
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.management.color import no_style
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Max
 
-from drills.models import CueMedia, Rendition
-from drills.renditions import build_renditions
-from drills.services import rendition_source, renditions_missing
 from runcms.backup.archive import (
     _CHUNK,
-    _RENDITION_NAME,
     BackupError,
     _encode,
     _NoProgress,
@@ -34,7 +29,7 @@ from runcms.backup.archive import (
 )
 from runcms.backup.checks import _check_archive, _check_free_space
 from runcms.backup.export import _serialize_content
-from runcms.backup.registry import content_models, journal_models, models_by_label
+from runcms.backup.registry import content_models, journal_models, models_by_label, stored_files
 from runcms.models import ChangeLog
 from runcms.publishing import Publishable
 
@@ -172,7 +167,7 @@ def _write(checked, progress):
             for name, values in m2m.items():
                 getattr(instance, name).set(values)
         _reset_sequences(content_models())
-        made = _remake_renditions(checked, written, progress)
+        made = sum(files.remake(checked.renditions, written, progress) for _, files in stored_files())
         _record_revisions(content)
         # Saving the rows logged them again; the restored journal already tells their story,
         # and a journal that ends where the backup's ended lets newer tokens be told apart.
@@ -189,15 +184,7 @@ def _repair(checked, progress):
     _check_storage_is_free({n: v for n, v in checked.files.items() if n not in missing})
     with _removed_on_error() as written, transaction.atomic():
         _put_files(missing, written, progress)
-        media = [m for m in CueMedia.objects.prefetch_related("renditions") if renditions_missing(m)]
-        bar = progress(total=len(media), desc="Making renditions", unit="media")
-        try:
-            made = 0
-            for item in media:
-                made += _put_back_renditions(item, written)
-                bar.update(1)
-        finally:
-            bar.close()
+        made = sum(files.put_back(written, progress) for _, files in stored_files())
     return ImportResult(False, checked.counts, len(missing), made, checked.unknown_editors)
 
 
@@ -246,91 +233,6 @@ def _reset_sequences(models):
     with connection.cursor() as cursor:
         for statement in statements:
             cursor.execute(statement)
-
-
-def _remake_renditions(checked, written, progress):
-    """Make the renditions again, under their old names (and URLs) where the bytes come out the same."""
-    archived = {(r["media"], r["name"], r["format"]): r for r in checked.renditions}
-    media = list(CueMedia.objects.all())
-    made = 0
-    bar = progress(total=len(media), desc="Making renditions", unit="media")
-    try:
-        for item in media:
-            rows = []
-            for rendition in _build_renditions(item):
-                old = archived.get((str(item.pk), rendition.name, rendition.format))
-                same = old is not None and old["sha256"] == rendition.sha256
-                rows.append(_store_rendition(Rendition(media=item), rendition, old["file"] if same else None, written))
-            Rendition.objects.bulk_create(rows)
-            made += len(rows)
-            bar.update(1)
-    finally:
-        bar.close()
-    return made
-
-
-def _put_back_renditions(media, written):
-    """Write the rendition files of `media` that storage lost, under the names its rows record.
-
-    Only the lost files are written and only their rows can change (when the bytes made
-    now differ from the recorded ones, the file gets a new name); every other rendition
-    keeps its file and URL. The placeholder and dominant colour stay as they are.
-    """
-    rows = list(media.renditions.all())
-    lost = [row for row in rows if not default_storage.exists(row.file.name)] if rows else None
-    made = {(rendition.name, rendition.format): rendition for rendition in _build_renditions(media)}
-    if lost is None:  # none were ever recorded
-        fresh = [_store_rendition(Rendition(media=media), rendition, None, written) for rendition in made.values()]
-        Rendition.objects.bulk_create(fresh)
-        return len(fresh)
-    for row in lost:
-        rendition = made.get((row.name, row.format))
-        if rendition is None:
-            raise BackupError(
-                f"The {row.name} {row.format} rendition of media {media.pk} is missing from media storage, and "
-                "this runcms no longer makes that rendition. Nothing was changed. Run `manage.py "
-                "rebuild_renditions --missing-only` to make that media's renditions afresh."
-            )
-        same = rendition.sha256 == row.sha256
-        _store_rendition(row, rendition, row.file.name if same else None, written)
-        if not same:
-            row.save(update_fields=["file", "width", "height", "bytes", "sha256"])
-    return len(lost)
-
-
-def _build_renditions(media):
-    source = rendition_source(media)
-    if source is None:
-        return []
-    try:
-        with source.open("rb") as image_file:
-            return build_renditions(image_file, focal_point=(media.focal_x, media.focal_y)).files
-    except Exception as error:  # Pillow raises many kinds; any of them means the same here
-        raise BackupError(
-            f"The renditions of media {media.pk} could not be made from {source.name} "
-            f"({type(error).__name__}: {error}). Nothing was imported or changed: the archive was edited, or "
-            "this runcms cannot render that file."
-        ) from error
-
-
-def _store_rendition(row, rendition, name, written):
-    """Store `rendition`'s bytes as `row`'s file: under `name` if given and free, else under a new random name."""
-    content = ContentFile(rendition.content)
-    if name and _RENDITION_NAME.match(name) and not default_storage.exists(name):
-        stored = default_storage.save(name, content)
-        written.append(stored)
-        if stored != name:
-            raise BackupError(
-                f"Media storage stored {name} as {stored}, so its address would change. Nothing was changed."
-            )
-        row.file.name = stored
-    else:
-        row.file.save(f"{rendition.name}.{rendition.extension}", content, save=False)
-        written.append(row.file.name)
-    row.name, row.format = rendition.name, rendition.format
-    row.width, row.height = rendition.width, rendition.height
-    row.bytes, row.sha256 = len(rendition.content), rendition.sha256
-    return row
 
 
 def _record_revisions(objects):

@@ -524,7 +524,7 @@ def test_a_failure_while_making_renditions_is_a_clear_error_and_nothing_is_writt
     def unreadable(*args, **kwargs):
         raise UnidentifiedImageError("cannot identify image file")
 
-    monkeypatch.setattr("runcms.backup.restore.build_renditions", unreadable)
+    monkeypatch.setattr("drills.backup.build_renditions", unreadable)
 
     with pytest.raises(CommandError, match=r"renditions of media \S+ could not be made .*UnidentifiedImageError"):
         import_(small_archive)
