@@ -13,15 +13,14 @@ reads the saved HTML. A body that needs too much parsing work raises `BodyTooCom
 
 from dataclasses import dataclass
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from articles.markdown import BodyTooComplex, RenderedBody, expand_placeholders, link_drills, render_markdown
 from drills.models import CueMedia, Drill
-from runcms.models import OldSlug
 from runcms.publishing import WorkflowState
+from runcms.slugs import get_many_by_slug
 
 
 def render_body(article, rendered: RenderedBody | None = None) -> RenderedBody:
@@ -38,7 +37,7 @@ def linked_html(rendered: RenderedBody) -> str:
     From then on page, API and sync find the drill by this id, whatever happens to the slug.
     """
     slugs = [embed.ref for embed in rendered.embeds if embed.kind == "drill"]
-    drills = drills_by_slug(Drill.objects.only("id", "slug"), slugs) if slugs else {}
+    drills = get_many_by_slug(Drill.objects.only("id", "slug"), slugs) if slugs else {}
     return link_drills(rendered.html, {slug: drill.pk for slug, drill in drills.items()})
 
 
@@ -76,26 +75,6 @@ def save_article(article):
     return article
 
 
-def drills_by_slug(queryset, slugs):
-    """{slug: drill} for the slugs found in `queryset`, following old slugs (rule 5).
-
-    A current slug wins over an old one, as on the drill's page.
-    """
-    slugs = set(slugs)
-    found = {drill.slug: drill for drill in queryset.filter(slug__in=slugs)}
-    missing = slugs - found.keys()
-    if missing:
-        moved = dict(
-            OldSlug.objects.filter(
-                content_type=ContentType.objects.get_for_model(Drill), slug__in=missing
-            ).values_list("slug", "object_id")
-        )
-        if moved:
-            current = queryset.in_bulk(set(moved.values()))
-            found.update({old: current[pk] for old, pk in moved.items() if pk in current})
-    return found
-
-
 @dataclass(frozen=True)
 class EmbedCheck:
     """What the admin says about a body's embeds: errors refuse the save, warnings only inform."""
@@ -120,7 +99,7 @@ def check_embeds(body: str | RenderedBody, live_from=None):
     errors = list(rendered.problems)
     warnings = []
     embeds = rendered.embeds
-    drills = drills_by_slug(Drill.objects.all(), [embed.ref for embed in embeds if embed.kind == "drill"])
+    drills = get_many_by_slug(Drill.objects.all(), [embed.ref for embed in embeds if embed.kind == "drill"])
     wanted_media = [embed.ref for embed in embeds if embed.kind == "media"]
     media_ids = {str(pk) for pk in CueMedia.objects.filter(pk__in=wanted_media).values_list("pk", flat=True)}
     moment = max(live_from, timezone.now()) if live_from else timezone.now()
