@@ -8,6 +8,7 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         self.register_changes()
         self.register_backup()
+        self.register_search()
 
     def register_changes(self):
         """The change journal learns the article collection and what each row change affects."""
@@ -35,3 +36,9 @@ class ArticlesConfig(AppConfig):
         backup.register(Author)
         backup.register(Article)
         backup.register(Source)
+
+    def register_search(self):
+        from articles.models import Article
+        from runcms import search
+
+        search.register(Article, [("title", "A"), ("summary", "B"), ("body", "C")])

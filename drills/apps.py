@@ -8,6 +8,7 @@ class DrillsConfig(AppConfig):
     def ready(self):
         self.register_changes()
         self.register_backup()
+        self.register_search()
 
     def register_changes(self):
         """The change journal learns the drill-side collections and what each row change affects."""
@@ -93,3 +94,22 @@ class DrillsConfig(AppConfig):
         backup.register(Program)
         backup.register(ProgramItem)
         backup.exclude(Rendition, "derived: made again from the originals on import")
+
+    def register_search(self):
+        from drills.models import Drill
+        from runcms import search
+
+        # "A" weighs most. Taxonomy names too, so that "hamstring" finds the drills that work the hamstrings.
+        search.register(
+            Drill,
+            [
+                ("title", "A"),
+                ("summary", "B"),
+                ("category__name", "B"),
+                ("primary_muscles__name", "B"),
+                ("secondary_muscles__name", "C"),
+                ("equipment__name", "B"),
+                ("steps__text", "C"),
+                ("cues__text", "C"),
+            ],
+        )

@@ -327,19 +327,6 @@ class Drill(SlugHistory, Publishable, Prescription):
     )
     media = models.ManyToManyField(CueMedia, through="DrillMedia", blank=True, related_name="drills")
 
-    # What search looks in (runcms.search), "A" weighing most: taxonomy names too, so that
-    # "hamstring" finds the drills that work the hamstrings.
-    search_document = (
-        ("title", "A"),
-        ("summary", "B"),
-        ("category__name", "B"),
-        ("primary_muscles__name", "B"),
-        ("secondary_muscles__name", "C"),
-        ("equipment__name", "B"),
-        ("steps__text", "C"),
-        ("cues__text", "C"),
-    )
-
     objects = DrillQuerySet.as_manager()
 
     class Meta:
