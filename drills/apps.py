@@ -12,71 +12,54 @@ class DrillsConfig(AppConfig):
 
     def register_changes(self):
         """The change journal learns the drill-side collections and what each row change affects."""
-        from drills import changes
+        from drills import changes, models
         from drills.api.serializers import DrillSerializer, MediaSerializer, ProgramSerializer
-        from drills.models import (
-            Category,
-            Cue,
-            CueMedia,
-            Drill,
-            DrillMedia,
-            Equipment,
-            Muscle,
-            Program,
-            ProgramItem,
-            Rendition,
-            Step,
-        )
         from runcms import changelog
 
-        changelog.register("drills", Drill, DrillSerializer)
-        changelog.register("programs", Program, ProgramSerializer)
+        changelog.register("drills", models.Drill, DrillSerializer)
+        changelog.register("programs", models.Program, ProgramSerializer)
         changelog.register(
             "media",
-            CueMedia,
+            models.CueMedia,
             MediaSerializer,
             visible=changes.public_media,
             exposed=changes.exposed_media,
             changed=changes.record_first_public,
         )
-        changelog.track(Drill, changes.drill_changes)
-        changelog.track(Step, lambda pks: changes.links(Step, pks, "drill_id", "media_id"))
-        changelog.track(Cue, lambda pks: changes.links(Cue, pks, "drill_id", "audio_id"))
-        changelog.track(DrillMedia, lambda pks: changes.links(DrillMedia, pks, "drill_id", "media_id"))
-        changelog.track(Program, lambda pks: {"programs": pks, "media": changes.media_used_by(Program, pks)})
+        changelog.track(models.Drill, changes.drill_changes)
+        changelog.track(models.Step, lambda pks: changes.links(models.Step, pks, "drill_id", "media_id"))
+        changelog.track(models.Cue, lambda pks: changes.links(models.Cue, pks, "drill_id", "audio_id"))
+        changelog.track(models.DrillMedia, lambda pks: changes.links(models.DrillMedia, pks, "drill_id", "media_id"))
         changelog.track(
-            ProgramItem, lambda pks: {"programs": changes.ids(ProgramItem.objects.filter(pk__in=pks), "program_id")}
+            models.Program, lambda pks: {"programs": pks, "media": changes.media_used_by(models.Program, pks)}
         )
-        changelog.track(CueMedia, changes.media_changes)
         changelog.track(
-            Rendition, lambda pks: changes.media_changes(changes.ids(Rendition.objects.filter(pk__in=pks), "media_id"))
+            models.ProgramItem,
+            lambda pks: {"programs": changes.ids(models.ProgramItem.objects.filter(pk__in=pks), "program_id")},
         )
-        changelog.track(Category, lambda pks: {"drills": changes.ids(Drill.objects.filter(category__in=pks))})
-        changelog.track(Equipment, lambda pks: {"drills": changes.ids(Drill.objects.filter(equipment__in=pks))})
-        changelog.track(Muscle, changes.muscle_changes)
+        changelog.track(models.CueMedia, changes.media_changes)
+        changelog.track(
+            models.Rendition,
+            lambda pks: changes.media_changes(changes.ids(models.Rendition.objects.filter(pk__in=pks), "media_id")),
+        )
+        changelog.track(
+            models.Category, lambda pks: {"drills": changes.ids(models.Drill.objects.filter(category__in=pks))}
+        )
+        changelog.track(
+            models.Equipment, lambda pks: {"drills": changes.ids(models.Drill.objects.filter(equipment__in=pks))}
+        )
+        changelog.track(models.Muscle, changes.muscle_changes)
 
     def register_backup(self):
         from drills import backup as media_backup
-        from drills.models import (
-            Category,
-            Cue,
-            CueMedia,
-            Drill,
-            DrillMedia,
-            Equipment,
-            Muscle,
-            Program,
-            ProgramItem,
-            Rendition,
-            Step,
-        )
+        from drills import models
         from runcms import backup
 
-        backup.register(Category)
-        backup.register(Muscle)
-        backup.register(Equipment)
+        backup.register(models.Category)
+        backup.register(models.Muscle)
+        backup.register(models.Equipment)
         backup.register(
-            CueMedia,
+            models.CueMedia,
             files=backup.StoredFiles(
                 names=media_backup.file_names,
                 allowed=media_backup.allowed_name,
@@ -87,13 +70,13 @@ class DrillsConfig(AppConfig):
                 put_back=media_backup.put_back_renditions,
             ),
         )
-        backup.register(Drill)
-        backup.register(Step)
-        backup.register(Cue)
-        backup.register(DrillMedia)
-        backup.register(Program)
-        backup.register(ProgramItem)
-        backup.exclude(Rendition, "derived: made again from the originals on import")
+        backup.register(models.Drill)
+        backup.register(models.Step)
+        backup.register(models.Cue)
+        backup.register(models.DrillMedia)
+        backup.register(models.Program)
+        backup.register(models.ProgramItem)
+        backup.exclude(models.Rendition, "derived: made again from the originals on import")
 
     def register_search(self):
         from drills.models import Drill
