@@ -64,7 +64,7 @@ def _check_archive(path, scratch, progress):
         manifest = _read_manifest(archive, path)
         entries = _check_listing(archive, manifest)
         _check_free_space(scratch, entries[CONTENT]["bytes"], f"to read {CONTENT}", "TMPDIR")
-        content_copy = _extract(archive, entries[CONTENT], scratch, _NoProgress())
+        content_copy = extract_member(archive, entries[CONTENT], scratch, _NoProgress())
         content = _parse_json(content_copy.read_bytes(), CONTENT)
         rows, renditions = _check_content_shape(content)
         media_entries = _used_media_members(rows, entries)
@@ -72,7 +72,7 @@ def _check_archive(path, scratch, progress):
         _check_free_space(scratch, size, "to check the archive's media files", "TMPDIR")
         bar = progress(total=size, desc="Checking archive", unit="B", unit_scale=True)
         try:
-            extracted = {entry["path"]: _extract(archive, entry, scratch, bar) for entry in media_entries}
+            extracted = {entry["path"]: extract_member(archive, entry, scratch, bar) for entry in media_entries}
         finally:
             bar.close()
     unknown_editors = _map_editors(rows)
@@ -212,8 +212,12 @@ def _megabytes(size):
     return f"{math.ceil(size / (1024 * 1024))} MB"
 
 
-def _extract(archive, entry, scratch, bar):
-    """Copy one member to the scratch folder, checking its size and hash on the way."""
+def extract_member(archive, entry, scratch, bar):
+    """Copy one member to the scratch folder, checking its size and hash on the way.
+
+    Every member an import inflates goes through here: part of the interface, so a test can
+    watch that a refused archive is refused before its members are inflated.
+    """
     name = entry["path"]
     target = scratch / hashlib.sha256(name.encode()).hexdigest()
     digest, size = hashlib.sha256(), 0

@@ -554,13 +554,13 @@ def _add_member(path, name, data, *, compression=zipfile.ZIP_STORED):
 def extracted(monkeypatch):
     """The archive members the import inflated, by name."""
     names = []
-    extract = checks._extract
+    extract = checks.extract_member
 
     def spy(archive, entry, *args):
         names.append(entry["path"])
         return extract(archive, entry, *args)
 
-    monkeypatch.setattr(checks, "_extract", spy)
+    monkeypatch.setattr(checks, "extract_member", spy)
     return names
 
 
