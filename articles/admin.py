@@ -14,7 +14,7 @@ from articles.markdown import BodyTooComplex, one_parse_per_body, render_markdow
 from articles.models import Article, Author, Source, Topic
 from articles.services import check_embeds, embed_problems, link_embeds, linked_html, render_body
 from drills.admin import OrderedInline, TaxonomyAdmin
-from runcms.editing import (
+from runcms.admin import (
     ConcurrencyAdminMixin,
     ConcurrencyForm,
     PublishableAdmin,

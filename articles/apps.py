@@ -6,12 +6,46 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Articles"
 
     def ready(self):
-        # The offline sync learns the article collection and what each row change affects.
-        from articles.api import changes
+        self.register_changes()
+        self.register_backup()
+        self.register_search()
+        self.register_sitemaps()
 
-        changes.register()
+    def register_changes(self):
+        """The change journal learns the article collection and what each row change affects."""
+        from articles import changes
+        from articles.api.serializers import ArticleSerializer
+        from articles.models import Article, Author, Source, Topic
+        from drills.models import Drill
+        from runcms import changelog
 
-        # sitemap.xml learns the article pages and sections.
+        changelog.register("articles", Article, ArticleSerializer)
+        changelog.track(Article, lambda pks: {"articles": pks, "media": changes.media_used_by(Article, pks)})
+        changelog.track(
+            Source, lambda pks: {"articles": changes.ids(Source.objects.filter(pk__in=pks), "article_id")}
+        )
+        changelog.track(Author, changes.author_changes)
+        changelog.track(Topic, lambda pks: {"articles": changes.ids(Article.objects.filter(topics__in=pks))})
+        # Articles list the drills they embed, with their titles, while the drills are published.
+        changelog.track(Drill, lambda pks: {"articles": changes.ids(Article.objects.filter(related_drills__in=pks))})
+
+    def register_backup(self):
+        from articles.models import Article, Author, Source, Topic
+        from runcms import backup
+
+        backup.register(Topic)
+        backup.register(Author)
+        backup.register(Article)
+        backup.register(Source)
+
+    def register_search(self):
+        from articles.models import Article
+        from runcms import search
+
+        search.register(Article, [("title", "A"), ("summary", "B"), ("body", "C")])
+
+    def register_sitemaps(self):
+        """sitemap.xml learns the article pages and sections."""
         from articles import sitemaps
 
         sitemaps.register()

@@ -90,9 +90,6 @@ class Article(SlugHistory, Publishable):
     embedded_media = models.ManyToManyField(CueMedia, blank=True, editable=False, related_name="article_embeds")
     featured = models.BooleanField(default=False, help_text="Show on the home page.")
 
-    # What search looks in (runcms.search), "A" weighing most.
-    search_document = (("title", "A"), ("summary", "B"), ("body", "C"))
-
     objects = ArticleQuerySet.as_manager()
 
     class Meta:

@@ -13,7 +13,6 @@ reads the saved HTML. A body that needs too much parsing work raises `BodyTooCom
 
 from dataclasses import dataclass
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -27,8 +26,8 @@ from articles.markdown import (
     render_markdown,
 )
 from drills.models import CueMedia, Drill
-from runcms.models import OldSlug
-from runcms.publishing import Status
+from runcms.publishing import WorkflowState
+from runcms.slugs import get_many_by_slug
 
 
 def render_body(article, rendered: RenderedBody | None = None) -> RenderedBody:
@@ -45,7 +44,7 @@ def linked_html(rendered: RenderedBody) -> str:
     From then on page, API and sync find the drill by this id, whatever happens to the slug.
     """
     slugs = [embed.ref for embed in rendered.embeds if embed.kind == "drill"]
-    drills = drills_by_slug(Drill.objects.only("id", "slug"), slugs) if slugs else {}
+    drills = get_many_by_slug(Drill.objects.only("id", "slug"), slugs) if slugs else {}
     return link_drills(rendered.html, {slug: drill.pk for slug, drill in drills.items()})
 
 
@@ -84,26 +83,6 @@ def save_article(article):
     return article
 
 
-def drills_by_slug(queryset, slugs):
-    """{slug: drill} for the slugs found in `queryset`, following old slugs (rule 5).
-
-    A current slug wins over an old one, as on the drill's page.
-    """
-    slugs = set(slugs)
-    found = {drill.slug: drill for drill in queryset.filter(slug__in=slugs)}
-    missing = slugs - found.keys()
-    if missing:
-        moved = dict(
-            OldSlug.objects.filter(
-                content_type=ContentType.objects.get_for_model(Drill), slug__in=missing
-            ).values_list("slug", "object_id")
-        )
-        if moved:
-            current = queryset.in_bulk(set(moved.values()))
-            found.update({old: current[pk] for old, pk in moved.items() if pk in current})
-    return found
-
-
 @dataclass(frozen=True)
 class EmbedCheck:
     """What the admin says about a body's embeds: errors refuse the save, warnings only inform."""
@@ -128,7 +107,7 @@ def check_embeds(body: str | RenderedBody, live_from=None):
     errors = list(rendered.problems)
     warnings = []
     embeds = rendered.embeds
-    drills = drills_by_slug(Drill.objects.all(), [embed.ref for embed in embeds if embed.kind == "drill"])
+    drills = get_many_by_slug(Drill.objects.all(), [embed.ref for embed in embeds if embed.kind == "drill"])
     wanted_media = [embed.ref for embed in embeds if embed.kind == "media"]
     media_ids = {str(pk) for pk in CueMedia.objects.filter(pk__in=wanted_media).values_list("pk", flat=True)}
     moment = max(live_from, timezone.now()) if live_from else timezone.now()
@@ -174,10 +153,11 @@ def _local(moment):
 
 
 def _why_hidden(drill, moment):
-    if drill.status == Status.DRAFT:
-        state = "is a draft"
-    elif drill.publish_at and drill.publish_at > moment:
-        state = f"is scheduled for {_local(drill.publish_at)}"
+    state = drill.workflow_state(moment)
+    if state == WorkflowState.DRAFT:
+        why = "is a draft"
+    elif state == WorkflowState.SCHEDULED:
+        why = f"is scheduled for {_local(drill.publish_at)}"
     else:
-        state = f"was unpublished at {_local(drill.unpublish_at)}"
-    return f"{state}, so readers would not see it"
+        why = f"was unpublished at {_local(drill.unpublish_at)}"
+    return f"{why}, so readers would not see it"

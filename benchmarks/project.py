@@ -38,6 +38,6 @@ def render_body(article):
 
 def log_for_sync(model, pks):
     """Write the sync log for rows created with bulk_create (which sends no signals)."""
-    from runcms import sync
+    from runcms import changelog
 
-    sync.touch(model, pks)
+    changelog.touch(model, pks)

@@ -17,7 +17,7 @@ from drills.models import (
     ProgramItem,
     Step,
 )
-from runcms.editing import (
+from runcms.admin import (
     ConcurrencyAdminMixin,
     ConcurrencyForm,
     PublishableAdmin,

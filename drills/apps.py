@@ -6,12 +6,100 @@ class DrillsConfig(AppConfig):
     verbose_name = "Drills, programs and media"
 
     def ready(self):
-        # The offline sync learns the drill-side collections and what each row change affects.
-        from drills.api import changes
+        self.register_changes()
+        self.register_backup()
+        self.register_search()
+        self.register_sitemaps()
 
-        changes.register()
+    def register_changes(self):
+        """The change journal learns the drill-side collections and what each row change affects."""
+        from drills import changes, models
+        from drills.api.serializers import DrillSerializer, MediaSerializer, ProgramSerializer
+        from runcms import changelog
 
-        # sitemap.xml learns the drill-side pages and sections.
+        changelog.register("drills", models.Drill, DrillSerializer)
+        changelog.register("programs", models.Program, ProgramSerializer)
+        changelog.register(
+            "media",
+            models.CueMedia,
+            MediaSerializer,
+            visible=changes.public_media,
+            exposed=changes.exposed_media,
+            changed=changes.record_first_public,
+        )
+        changelog.track(models.Drill, changes.drill_changes)
+        changelog.track(models.Step, lambda pks: changes.links(models.Step, pks, "drill_id", "media_id"))
+        changelog.track(models.Cue, lambda pks: changes.links(models.Cue, pks, "drill_id", "audio_id"))
+        changelog.track(models.DrillMedia, lambda pks: changes.links(models.DrillMedia, pks, "drill_id", "media_id"))
+        changelog.track(
+            models.Program, lambda pks: {"programs": pks, "media": changes.media_used_by(models.Program, pks)}
+        )
+        changelog.track(
+            models.ProgramItem,
+            lambda pks: {"programs": changes.ids(models.ProgramItem.objects.filter(pk__in=pks), "program_id")},
+        )
+        changelog.track(models.CueMedia, changes.media_changes)
+        changelog.track(
+            models.Rendition,
+            lambda pks: changes.media_changes(changes.ids(models.Rendition.objects.filter(pk__in=pks), "media_id")),
+        )
+        changelog.track(
+            models.Category, lambda pks: {"drills": changes.ids(models.Drill.objects.filter(category__in=pks))}
+        )
+        changelog.track(
+            models.Equipment, lambda pks: {"drills": changes.ids(models.Drill.objects.filter(equipment__in=pks))}
+        )
+        changelog.track(models.Muscle, changes.muscle_changes)
+
+    def register_backup(self):
+        from drills import models
+        from drills.media import backup as media_backup
+        from runcms import backup
+
+        backup.register(models.Category)
+        backup.register(models.Muscle)
+        backup.register(models.Equipment)
+        backup.register(
+            models.CueMedia,
+            files=backup.StoredFiles(
+                names=media_backup.file_names,
+                allowed=media_backup.allowed_name,
+                check=media_backup.check_media_files,
+                derived=media_backup.archived_renditions,
+                check_derived=media_backup.check_archived_renditions,
+                remake=media_backup.remake_renditions,
+                put_back=media_backup.put_back_renditions,
+            ),
+        )
+        backup.register(models.Drill)
+        backup.register(models.Step)
+        backup.register(models.Cue)
+        backup.register(models.DrillMedia)
+        backup.register(models.Program)
+        backup.register(models.ProgramItem)
+        backup.exclude(models.Rendition, "derived: made again from the originals on import")
+
+    def register_search(self):
+        from drills.models import Drill
+        from runcms import search
+
+        # "A" weighs most. Taxonomy names too, so that "hamstring" finds the drills that work the hamstrings.
+        search.register(
+            Drill,
+            [
+                ("title", "A"),
+                ("summary", "B"),
+                ("category__name", "B"),
+                ("primary_muscles__name", "B"),
+                ("secondary_muscles__name", "C"),
+                ("equipment__name", "B"),
+                ("steps__text", "C"),
+                ("cues__text", "C"),
+            ],
+        )
+
+    def register_sitemaps(self):
+        """sitemap.xml learns the drill-side pages and sections."""
         from drills import sitemaps
 
         sitemaps.register()

@@ -163,7 +163,7 @@ class CueMedia(models.Model):
     dominant_color = models.CharField(max_length=7, blank=True, editable=False)
     # When something published first showed it, or will by a schedule already set; like a
     # publishable's first_published_at it never moves once passed. Kept by the sync
-    # (drills.api.changes), which tells apps to drop only media they may have seen.
+    # (drills.changes), which tells apps to drop only media they may have seen.
     first_public_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
@@ -339,19 +339,6 @@ class Drill(SlugHistory, Publishable, Prescription):
         help_text="Easier drills to fall back to.",
     )
     media = models.ManyToManyField(CueMedia, through="DrillMedia", blank=True, related_name="drills")
-
-    # What search looks in (runcms.search), "A" weighing most: taxonomy names too, so that
-    # "hamstring" finds the drills that work the hamstrings.
-    search_document = (
-        ("title", "A"),
-        ("summary", "B"),
-        ("category__name", "B"),
-        ("primary_muscles__name", "B"),
-        ("secondary_muscles__name", "C"),
-        ("equipment__name", "B"),
-        ("steps__text", "C"),
-        ("cues__text", "C"),
-    )
 
     objects = DrillQuerySet.as_manager()
 

@@ -4,3 +4,15 @@ from django.apps import AppConfig
 class RuncmsConfig(AppConfig):
     name = "runcms"
     verbose_name = "runcms"
+
+    def ready(self):
+        self.register_backup()
+
+    def register_backup(self):
+        from runcms import backup
+        from runcms.models import ChangeLog, OldSlug
+
+        backup.register(OldSlug)
+        # The sync journal travels too, with its positions: an app's sync token from before the
+        # backup then still gets every change since, deletions included, from the restored site.
+        backup.register(ChangeLog, journal=True)

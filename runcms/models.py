@@ -23,7 +23,7 @@ class OldSlug(models.Model):
 class ChangeLog(models.Model):
     """One API object that may look different since the previous entry: the offline sync's journal.
 
-    Written by `runcms.sync` from model signals, in the transaction of the change. The `id` is
+    Written by `runcms.changelog` from model signals, in the transaction of the change. The `id` is
     the position a sync token remembers. An entry outlives its object, so it is also the
     tombstone of a deleted one.
     """
@@ -33,7 +33,7 @@ class ChangeLog(models.Model):
     # Whether a client may already hold the object (it was public at some point), recorded
     # while the rows that tell are still there: a deleted drill, a detached photo.
     exposed = models.BooleanField(default=False)
-    # SHA-256 of the object as the public saw it just before this change (`sync.representation_digest`),
+    # SHA-256 of the object as the public saw it just before this change (`changelog.representation_digests`),
     # empty when the public could not see it, null when not known: a delta compares it with the
     # object now and sends the object only when a client's copy differs.
     digest_before = models.CharField(max_length=64, null=True, blank=True)

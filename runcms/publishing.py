@@ -60,7 +60,18 @@ class Status(models.TextChoices):
     PUBLISHED = "published", "Published"
 
 
+class WorkflowState(models.TextChoices):
+    """Where an item is in its workflow: the status alone cannot tell live from scheduled or expired."""
+
+    DRAFT = "draft", "Draft"
+    LIVE = "live", "Live"
+    SCHEDULED = "scheduled", "Scheduled"
+    EXPIRED = "expired", "Expired"
+
+
 class PublishableQuerySet(models.QuerySet):
+    # Each state takes "now" when the query runs (`ClockNow`), or the moment `at`.
+
     def published(self, at=None):
         """Items the public may see at `at` (default: now, evaluated when the query runs).
 
@@ -71,6 +82,18 @@ class PublishableQuerySet(models.QuerySet):
             Q(status=Status.PUBLISHED),
             Q(publish_at__isnull=True) | Q(publish_at__lte=now),
             Q(unpublish_at__isnull=True) | Q(unpublish_at__gt=now),
+        )
+
+    def scheduled(self, at=None):
+        """Published items whose publish time is still to come."""
+        now = ClockNow() if at is None else at
+        return self.filter(status=Status.PUBLISHED, publish_at__gt=now)
+
+    def expired(self, at=None):
+        """Published items that went live and whose unpublish time has come."""
+        now = ClockNow() if at is None else at
+        return self.filter(
+            Q(publish_at__isnull=True) | Q(publish_at__lte=now), status=Status.PUBLISHED, unpublish_at__lte=now
         )
 
     def drafts(self):
@@ -151,6 +174,16 @@ class Publishable(models.Model):
     @property
     def is_live(self):
         return self.is_live_at(timezone.now())
+
+    def workflow_state(self, at):
+        """The item's `WorkflowState` at `at`, read from the instance, by the rules of the querysets above."""
+        if self.status == Status.DRAFT:
+            return WorkflowState.DRAFT
+        if self.publish_at and self.publish_at > at:
+            return WorkflowState.SCHEDULED
+        if self.unpublish_at and self.unpublish_at <= at:
+            return WorkflowState.EXPIRED
+        return WorkflowState.LIVE
 
     def is_live_at(self, moment):
         """Whether `published()` lets this item through at `moment`, read from the instance."""

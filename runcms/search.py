@@ -1,8 +1,9 @@
 """Search: one rule for every surface that finds content by words (the API's `search`, the site's `?q=`).
 
-A model says what is searched and how much each part weighs in `search_document`: pairs
-of (lookup, weight), weight "A" (most important) to "D"; a lookup may cross relations
-(`steps__text`, `primary_muscles__name`). On PostgreSQL that becomes a full-text search
+Apps register each searchable model in `AppConfig.ready()` with what is searched and how
+much each part weighs (`register(Drill, [("title", "A"), ...])`): pairs of (lookup, weight),
+weight "A" (most important) to "D"; a lookup may cross relations (`steps__text`,
+`primary_muscles__name`). On PostgreSQL that becomes a full-text search
 (stemmed, so "hamstring" finds "Hamstrings"), best match first. Elsewhere (SQLite) every
 word must be in some part, in any case; each word is one condition of id subqueries
 without joins, so the work grows with the number of words and never multiplies.
@@ -11,12 +12,30 @@ without joins, so the work grows with the number of words and never multiplies.
 from functools import reduce
 from operator import add
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
 from django.db.models import F, OuterRef, Q, Subquery
 
 SEARCH_CONFIG = "english"
 # On SQLite each word is a condition of its own; more words than this are ignored.
 MAX_SEARCH_WORDS = 12
+
+_documents: dict = {}
+
+
+def register(model, document):
+    """Make `model` searchable: `document` is its (lookup, weight) pairs, weight "A" weighing most."""
+    _documents[model] = tuple(document)
+
+
+def document_of(model):
+    """The (lookup, weight) pairs registered for `model`."""
+    try:
+        return _documents[model]
+    except KeyError:
+        raise ImproperlyConfigured(
+            f"{model.__name__} is not registered for search: call runcms.search.register() in its app's ready()."
+        ) from None
 
 
 def search(queryset, text):
@@ -37,7 +56,7 @@ def _ranked(queryset, text):
         add,
         (
             SearchVector(_text_of(model, lookup), weight=weight, config=SEARCH_CONFIG)
-            for lookup, weight in model.search_document
+            for lookup, weight in document_of(model)
         ),
     )
     query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
@@ -73,7 +92,7 @@ def _is_multi_valued(model, lookup):
 def _every_word(queryset, text):
     model = queryset.model
     conditions = (
-        reduce(Q.__or__, (_contains(model, lookup, word) for lookup, _ in model.search_document))
+        reduce(Q.__or__, (_contains(model, lookup, word) for lookup, _ in document_of(model)))
         for word in text.split()[:MAX_SEARCH_WORDS]
     )
     return queryset.filter(*conditions)
@@ -99,4 +118,4 @@ def _contains(model, lookup, word):
         through = field.remote_field.through
         rows = through._base_manager.filter(**{f"{field.m2m_reverse_field_name()}__in": matching.values("pk")})
         return Q(pk__in=rows.values(field.m2m_field_name()))
-    raise ValueError(f"{model.__name__}.search_document cannot search through {lookup}")
+    raise ValueError(f"Search cannot look in {model.__name__} through {lookup}")

@@ -114,12 +114,29 @@ def get_by_slug(queryset, slug):
     item = queryset.filter(slug=slug).first()
     if item is not None:
         return item
-    content_type = ContentType.objects.get_for_model(queryset.model)
-    object_id = (
-        OldSlug.objects.filter(content_type=content_type, slug=slug).values_list("object_id", flat=True).first()
-    )
+    object_id = _old_slugs(queryset.model, [slug]).values_list("object_id", flat=True).first()
     if object_id is not None:
         moved = queryset.filter(pk=object_id).first()
         if moved is not None:
             raise SlugMoved(moved)
     raise Http404(f"No {queryset.model._meta.verbose_name} is published at “{slug}”.")
+
+
+def get_many_by_slug(queryset, slugs):
+    """{slug: item} for the slugs found in `queryset`, following old slugs, in a few queries.
+
+    A current slug wins over an old one, as in `get_by_slug`; a slug found nowhere is left out.
+    """
+    slugs = set(slugs)
+    found = {item.slug: item for item in queryset.filter(slug__in=slugs)}
+    missing = slugs - found.keys()
+    if missing:
+        moved = dict(_old_slugs(queryset.model, missing).values_list("slug", "object_id"))
+        if moved:
+            current = queryset.in_bulk(set(moved.values()))
+            found.update({old: current[pk] for old, pk in moved.items() if pk in current})
+    return found
+
+
+def _old_slugs(model, slugs):
+    return OldSlug.objects.filter(content_type=ContentType.objects.get_for_model(model), slug__in=slugs)

@@ -17,7 +17,7 @@ from drills.media import kept_uploads, storage
 from drills.media.uses import media_uses
 from drills.media.verify import verify_poster, verify_upload
 from drills.models import VISUAL_KINDS, CueMedia, Rendition
-from runcms.editing import ConcurrencyAdminMixin, ConcurrencyForm
+from runcms.admin import ConcurrencyAdminMixin, ConcurrencyForm
 
 logger = logging.getLogger(__name__)
 

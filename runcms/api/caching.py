@@ -3,7 +3,7 @@
 A conditional GET must stay cheap, so the ETag is not a hash of the body. It hashes what
 the body is made of, read in one small query: the newest change-log position of the
 collections a view shows (every change that alters an object as the API shows it is
-logged, related rows included: see `runcms.sync`) and the latest scheduled publish or
+logged, related rows included: see `runcms.changelog`) and the latest scheduled publish or
 unpublish time that has passed (time alone changes what is public, rule 2), with the
 base URL (scheme and host) of its links and its URL. Nothing is loaded or serialised before the 304.
 """
@@ -17,7 +17,7 @@ from django.utils.http import parse_etags
 from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 
-from runcms import sync
+from runcms import changelog
 from runcms.links import public_base
 from runcms.models import ChangeLog
 
@@ -49,7 +49,7 @@ def content_state(collection_names):
     subqueries = [
         ChangeLog.objects.filter(collection=name).order_by("-id").values("id")[:1] for name in collection_names
     ]
-    for model in sync.scheduled_models():
+    for model in changelog.scheduled_models():
         for field in ("publish_at", "unpublish_at"):
             passed = model.objects.filter(**{f"{field}__lte": now})
             subqueries.append(passed.order_by(f"-{field}").values(field)[:1])

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from runcms import sync
+from runcms import changelog, sync
 from runcms.search import search
 
 # A date, optionally with a time (seconds, fraction) and an offset: RFC 3339's date-time, and the
@@ -94,7 +94,7 @@ class UpdatedSinceFilter(django_filters.IsoDateTimeFilter):
     def filter(self, queryset, value):
         if value is None:
             return queryset
-        changed = Q(updated_at__gte=value) | Q(pk__in=sync.changed_ids(self.collection, value))
+        changed = Q(updated_at__gte=value) | Q(pk__in=changelog.changed_ids(self.collection, value))
         if any(f.name == "publish_at" for f in queryset.model._meta.get_fields()):
             changed |= Q(publish_at__gte=value)  # went live by its schedule, unsaved
         # A few queries whatever the page size; a schedule passing exactly at `value` was

@@ -1,4 +1,4 @@
-"""GET /api/v1/sync/: the offline apps' delta sync (see `runcms.sync` for how changes are found)."""
+"""GET /api/v1/sync/: the offline apps' delta sync (see `runcms.sync`; changes come from `runcms.changelog`)."""
 
 from drf_spectacular.drainage import get_override
 from drf_spectacular.types import OpenApiTypes
@@ -8,7 +8,7 @@ from rest_framework.exceptions import APIException, ParseError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from runcms import sync
+from runcms import changelog, sync
 from runcms.api.schema import ApiSchema, error
 from runcms.api.views import PublicApiMixin
 
@@ -32,7 +32,7 @@ class SyncSchema(ApiSchema):
 
 
 def response_serializer():
-    collections = sync.collections()
+    collections = changelog.collections()
     upserted = type(
         "SyncUpserted",
         (serializers.Serializer,),
@@ -97,7 +97,7 @@ class SyncView(PublicApiMixin, APIView):
 
     @property
     def etag_collections(self):
-        return [c.name for c in sync.collections()]
+        return [c.name for c in changelog.collections()]
 
     def check_query(self, request):
         # Before the ETag: an expired token is a 410 even to a client holding its last answer.
@@ -128,13 +128,14 @@ class SyncView(PublicApiMixin, APIView):
         page = sync.next_page(self.cursor or sync.start())
         context = {"request": request}
         upserted = {
-            c.name: c.serializer(page.upserted[c.name], many=True, context=context).data for c in sync.collections()
+            c.name: c.serializer(page.upserted[c.name], many=True, context=context).data
+            for c in changelog.collections()
         }
         return Response(
             {
                 "token": sync.make_token(page.cursor),  # after the objects: it records how far the log was
                 "has_more": page.has_more,
                 "upserted": upserted,
-                "deleted": {c.name: [str(pk) for pk in page.deleted[c.name]] for c in sync.collections()},
+                "deleted": {c.name: [str(pk) for pk in page.deleted[c.name]] for c in changelog.collections()},
             }
         )

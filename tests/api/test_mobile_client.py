@@ -19,7 +19,7 @@ from reversion.models import Version
 
 from articles.models import Article
 from drills.models import Category, CueMedia, Drill, DrillMedia, Program, ProgramItem, Step
-from runcms import sync
+from runcms import changelog
 from runcms.publishing import Status
 from tests.api.replica import COLLECTIONS, full_sync, get_sync
 from tests.api.replica import apply as apply_page
@@ -184,7 +184,7 @@ def apply(edit):
     elif kind == "detach_media":
         DrillMedia.objects.filter(drill=drill).delete()
         steps = Step.objects.filter(drill=drill)
-        with sync.changing(Step, steps.values_list("pk", flat=True)):
+        with changelog.changing(Step, steps.values_list("pk", flat=True)):
             steps.update(media=None)  # a bulk update: the signals never see it
         return
     elif kind == "step_media":

@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from drills.models import Drill, Program
-from runcms.publishing import Status
+from runcms.publishing import Status, WorkflowState
 from tests.factories import make_drill, make_program
 
 pytestmark = pytest.mark.django_db
@@ -125,3 +125,42 @@ def test_a_schedule_outside_the_years_2000_to_2200_is_refused_for_that_field(fie
         drill.full_clean()
 
     assert list(refused.value.message_dict) == [field]
+
+
+def one_drill_in_each_state():
+    with time_machine.travel(NOON, tick=False):
+        return {
+            WorkflowState.DRAFT: make_drill(slug="draft", status=Status.DRAFT, publish_at=NOON + timedelta(days=1)),
+            WorkflowState.LIVE: make_drill(slug="live", unpublish_at=NOON + timedelta(days=1)),
+            WorkflowState.SCHEDULED: make_drill(slug="scheduled", publish_at=NOON + timedelta(days=1)),
+            WorkflowState.EXPIRED: make_drill(slug="expired", unpublish_at=NOON - timedelta(hours=1)),
+        }
+
+
+@pytest.mark.parametrize("state", list(WorkflowState))
+def test_each_workflow_state_lists_exactly_the_items_in_that_state(state):
+    drills = one_drill_in_each_state()
+    states = {
+        WorkflowState.DRAFT: Drill.objects.drafts,
+        WorkflowState.LIVE: Drill.objects.published,
+        WorkflowState.SCHEDULED: Drill.objects.scheduled,
+        WorkflowState.EXPIRED: Drill.objects.expired,
+    }
+
+    with time_machine.travel(NOON, tick=False):
+        listed = set(states[state]().values_list("slug", flat=True))
+
+    assert listed == {drills[state].slug}
+
+
+def test_an_items_workflow_state_follows_the_clock():
+    drill = one_drill_in_each_state()[WorkflowState.SCHEDULED]
+
+    assert drill.workflow_state(NOON) == WorkflowState.SCHEDULED
+    assert drill.workflow_state(NOON + timedelta(days=1)) == WorkflowState.LIVE
+
+
+def test_an_items_workflow_state_names_the_list_it_is_in():
+    drills = one_drill_in_each_state()
+
+    assert {state: drill.workflow_state(NOON) for state, drill in drills.items()} == {s: s for s in drills}

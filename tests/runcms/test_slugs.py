@@ -6,7 +6,7 @@ from django.http import Http404
 from drills.models import Drill, Program
 from runcms.models import OldSlug
 from runcms.publishing import Status
-from runcms.slugs import SlugMoved, get_by_slug
+from runcms.slugs import SlugMoved, get_by_slug, get_many_by_slug
 from tests.factories import make_drill, make_program
 
 pytestmark = pytest.mark.django_db
@@ -139,3 +139,27 @@ def test_restoring_an_older_slug_keeps_the_newer_address_working():
     with pytest.raises(SlugMoved) as moved:
         get_by_slug(Drill.objects.published(), "second")
     assert moved.value.current_slug == "first"
+
+
+def test_many_slugs_resolve_at_once_following_old_ones():
+    current = make_program(slug="current")
+    renamed = rename(make_program(slug="old-program"), "new-program")
+
+    found = get_many_by_slug(Program.objects.all(), ["current", "old-program", "unknown"])
+
+    assert found == {"current": current, "old-program": renamed}
+
+
+def test_many_slugs_leave_out_an_old_slug_of_an_item_outside_the_queryset():
+    rename(make_drill(slug="old-draft", status=Status.DRAFT), "new-draft")
+
+    assert get_many_by_slug(Drill.objects.published(), ["old-draft"]) == {}
+
+
+def test_many_slugs_resolve_in_the_same_few_queries_however_many(django_assert_max_num_queries):
+    drills = [rename(make_drill(slug=f"old-{n}"), f"new-{n}") for n in range(5)]
+
+    with django_assert_max_num_queries(3):
+        found = get_many_by_slug(Drill.objects.all(), [f"old-{n}" for n in range(5)])
+
+    assert found == {f"old-{n}": drill for n, drill in enumerate(drills)}

@@ -1,7 +1,8 @@
-"""Drills, programs and media in the offline sync: their collections, and what each row change affects.
+"""What a change to a drill-side row affects in the change journal (see `runcms.changelog`).
 
-See `runcms.sync`. Media is public while a published item uses it, through any path in
-`MEDIA_USES`, so a change to the item, or to the link, is a change to the media as well.
+`DrillsConfig.ready()` registers the collections and these trackers. Media is public while
+a published item uses it, through any path in `MEDIA_USES`, so a change to the item, or to
+the link, is a change to the media as well.
 Media has no first publication date of its own: each change keeps its `first_public_at`.
 """
 
@@ -10,42 +11,14 @@ from itertools import chain
 from django.db.models import F, Min, Q
 from django.utils import timezone
 
-from drills.api.serializers import DrillSerializer, MediaSerializer, ProgramSerializer
 from drills.models import (
     MEDIA_USES,
-    Category,
-    Cue,
     CueMedia,
     Drill,
-    DrillMedia,
-    Equipment,
-    Muscle,
     Program,
-    ProgramItem,
-    Rendition,
-    Step,
 )
-from runcms import sync
+from runcms import changelog
 from runcms.publishing import ClockNow
-
-
-def register():
-    sync.register("drills", Drill, DrillSerializer)
-    sync.register("programs", Program, ProgramSerializer)
-    sync.register(
-        "media", CueMedia, MediaSerializer, visible=public_media, exposed=exposed_media, changed=record_first_public
-    )
-    sync.track(Drill, drill_changes)
-    sync.track(Step, lambda pks: _links(Step, pks, "drill_id", "media_id"))
-    sync.track(Cue, lambda pks: _links(Cue, pks, "drill_id", "audio_id"))
-    sync.track(DrillMedia, lambda pks: _links(DrillMedia, pks, "drill_id", "media_id"))
-    sync.track(Program, lambda pks: {"programs": pks, "media": media_used_by(Program, pks)})
-    sync.track(ProgramItem, lambda pks: {"programs": ids(ProgramItem.objects.filter(pk__in=pks), "program_id")})
-    sync.track(CueMedia, media_changes)
-    sync.track(Rendition, lambda pks: media_changes(ids(Rendition.objects.filter(pk__in=pks), "media_id")))
-    sync.track(Category, lambda pks: {"drills": ids(Drill.objects.filter(category__in=pks))})
-    sync.track(Equipment, lambda pks: {"drills": ids(Drill.objects.filter(equipment__in=pks))})
-    sync.track(Muscle, muscle_changes)
 
 
 def muscle_changes(pks):
@@ -63,14 +36,14 @@ def public_media():
 def drill_changes(pks):
     linking = ids(Drill.objects.filter(Q(progressions__in=pks) | Q(regressions__in=pks)))
     return {
-        # chain(), not a list: no query unless the drills are asked for (see sync.affected).
+        # chain(), not a list: no query unless the drills are asked for (see changelog.affected).
         "drills": chain(pks, linking),
         "programs": ids(Program.objects.filter(items__drill__in=pks)),
         "media": media_used_by(Drill, pks),
     }
 
 
-def _links(model, pks, drill_field, media_field):
+def links(model, pks, drill_field, media_field):
     rows = list(model.objects.filter(pk__in=pks).values_list(drill_field, media_field))
     return {"drills": [row[0] for row in rows], "media": [row[1] for row in rows]}
 
@@ -88,7 +61,7 @@ def media_changes(pks):
     pks = list(pks)
     found = {"media": pks}
     for path, model in MEDIA_USES:
-        name = sync.collection_of(model)
+        name = changelog.collection_of(model)
         if name:
             users = model.objects.filter(pk__in=CueMedia.objects.filter(pk__in=pks).values(path))
             found.setdefault(name, []).extend(ids(users))
@@ -115,7 +88,7 @@ def record_first_public(ids):
     first = dict.fromkeys(stored)
     first.update(dict.fromkeys(pending.public().values_list("pk", flat=True), now))
     for path, model in MEDIA_USES:
-        due = model.objects.published(at=F("publish_at")).filter(publish_at__gt=now).values("pk")
+        due = model.objects.published(at=F("publish_at")).scheduled(at=now).values("pk")
         later = pending.exclude(pk__in=[pk for pk, at in first.items() if at == now]).annotate(
             due_at=Min(f"{path}__publish_at", filter=Q(**{f"{path}__in": due}))
         )

@@ -12,8 +12,9 @@ from django.utils import timezone
 from PIL import UnidentifiedImageError
 from reversion.models import Version
 
-from articles.backup import CONTENT_MODELS, JOURNAL_MODELS, checks, sign_manifest
 from drills.models import Cue, CueMedia, Drill, DrillMedia, Rendition
+from runcms.backup import checks, content_models, journal_models, sign_manifest
+from runcms.backup.registry import excluded_models
 from runcms.models import ChangeLog, OldSlug
 from runcms.publishing import Status
 from tests.drills.media.corpus import html_page, mp3, mp4_h264, wav
@@ -46,8 +47,8 @@ def media_tree(root):
 
 def database_rows():
     """Every content row with every column, and every many-to-many link, as plain data."""
-    rows = {model._meta.label: list(model.objects.order_by("pk").values()) for model in CONTENT_MODELS}
-    for model in CONTENT_MODELS:
+    rows = {model._meta.label: list(model.objects.order_by("pk").values()) for model in content_models()}
+    for model in content_models():
         for field in model._meta.many_to_many:
             through = field.remote_field.through
             if through._meta.auto_created:
@@ -67,7 +68,7 @@ def full_sync(client):
 def delete_all_content():
     """What a new database holds after `migrate`: no content, and no sync journal."""
     # Reverse order: each model is deleted before the ones it protects (categories, media, authors).
-    for model in reversed(CONTENT_MODELS):
+    for model in reversed(content_models()):
         model.objects.all().delete()
     ChangeLog.objects.all().delete()
 
@@ -167,7 +168,7 @@ def small_archive(tmp_path, settings):
 
 
 def assert_site_is_empty(media_root):
-    assert not any(model.objects.exists() for model in CONTENT_MODELS)
+    assert not any(model.objects.exists() for model in content_models())
     assert not Rendition.objects.exists()
     assert media_tree(media_root) == {}
 
@@ -249,7 +250,7 @@ def test_import_into_an_emptied_site_that_apps_have_synced_with_is_refused(small
     with pytest.raises(CommandError, match="sync journal"):
         import_(small_archive)
 
-    assert not any(model.objects.exists() for model in CONTENT_MODELS)
+    assert not any(model.objects.exists() for model in content_models())
 
 
 def test_restored_items_start_their_history_with_a_restore_revision(small_archive):
@@ -303,7 +304,17 @@ def test_export_refuses_when_a_media_file_is_missing_and_leaves_no_archive(media
 def test_every_model_of_the_content_apps_is_backed_up_except_renditions():
     models = {m._meta.label for app in ("drills", "articles", "runcms") for m in apps.get_app_config(app).get_models()}
 
-    assert models - {Rendition._meta.label} == {model._meta.label for model in (*CONTENT_MODELS, *JOURNAL_MODELS)}
+    assert models - {Rendition._meta.label} == {model._meta.label for model in (*content_models(), *journal_models())}
+    assert set(excluded_models()) == {Rendition}
+
+
+def test_each_content_model_comes_after_the_models_its_foreign_keys_point_at():
+    order = content_models()
+
+    for position, model in enumerate(order):
+        for field in model._meta.concrete_fields:
+            if field.is_relation and field.related_model in order and field.related_model is not model:
+                assert order.index(field.related_model) < position, (model, field.name)
 
 
 # --- Refused archives ---------------------------------------------------------------------------
@@ -513,7 +524,7 @@ def test_a_failure_while_making_renditions_is_a_clear_error_and_nothing_is_writt
     def unreadable(*args, **kwargs):
         raise UnidentifiedImageError("cannot identify image file")
 
-    monkeypatch.setattr("articles.backup.restore.build_renditions", unreadable)
+    monkeypatch.setattr("drills.media.backup.build_renditions", unreadable)
 
     with pytest.raises(CommandError, match=r"renditions of media \S+ could not be made .*UnidentifiedImageError"):
         import_(small_archive)
@@ -543,13 +554,13 @@ def _add_member(path, name, data, *, compression=zipfile.ZIP_STORED):
 def extracted(monkeypatch):
     """The archive members the import inflated, by name."""
     names = []
-    extract = checks._extract
+    extract = checks.extract_member
 
     def spy(archive, entry, *args):
         names.append(entry["path"])
         return extract(archive, entry, *args)
 
-    monkeypatch.setattr(checks, "_extract", spy)
+    monkeypatch.setattr(checks, "extract_member", spy)
     return names
 
 
@@ -633,7 +644,7 @@ def test_import_into_a_media_folder_that_cannot_be_created_says_what_to_create(s
                        r"be created: .* Nothing was imported\. Create that folder"):
         import_(small_archive)
 
-    assert not any(model.objects.exists() for model in CONTENT_MODELS)
+    assert not any(model.objects.exists() for model in content_models())
 
 
 def test_missing_archive_is_a_clear_error(tmp_path):

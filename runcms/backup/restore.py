@@ -15,28 +15,21 @@ from pathlib import Path
 import reversion
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.management.color import no_style
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Max
 
-from articles.backup.archive import (
-    _BY_LABEL,
+from runcms.backup.archive import (
     _CHUNK,
-    _RENDITION_NAME,
-    CONTENT_MODELS,
-    JOURNAL_MODELS,
     BackupError,
     _encode,
     _NoProgress,
     describe_counts,
 )
-from articles.backup.checks import _check_archive, _check_free_space
-from articles.backup.export import _serialize_content
-from drills.media.renditions import build_renditions
-from drills.media.storage import rendition_source, renditions_missing
-from drills.models import CueMedia, Rendition
+from runcms.backup.checks import _check_archive, _check_free_space
+from runcms.backup.export import _serialize_content
+from runcms.backup.registry import content_models, journal_models, models_by_label, stored_files
 from runcms.models import ChangeLog
 from runcms.publishing import Publishable
 
@@ -62,7 +55,7 @@ def import_content(source, *, progress=_NoProgress):
             if _current_rows() != _comparable(_content_rows(checked.rows)):
                 raise BackupError(_not_empty_message())
             return _repair(checked, progress)
-        if any(model._default_manager.exists() for model in JOURNAL_MODELS):
+        if any(model._default_manager.exists() for model in journal_models()):
             # Its apps hold sync tokens that the archive's journal would contradict.
             raise BackupError(
                 "This site has no content now, but it had some: apps have synced with it, and its sync journal "
@@ -90,11 +83,11 @@ def _make_media_folder(folder):
 
 
 def _site_has_content():
-    return any(model._default_manager.exists() for model in CONTENT_MODELS)
+    return any(model._default_manager.exists() for model in content_models())
 
 
 def _not_empty_message():
-    counts = describe_counts({model._meta.label_lower: model._default_manager.count() for model in CONTENT_MODELS})
+    counts = describe_counts({model._meta.label_lower: model._default_manager.count() for model in content_models()})
     return (
         f"This site already has content ({counts}) that differs from the archive, and an import only "
         "restores into an empty site. Nothing was changed. Restore into a new, empty database: point "
@@ -104,12 +97,12 @@ def _not_empty_message():
 
 
 def _current_rows():
-    content, _ = _serialize_content(CONTENT_MODELS)
+    content, _ = _serialize_content(content_models())
     return _comparable(content["objects"])
 
 
 def _content_rows(rows):
-    journal = {model._meta.label_lower for model in JOURNAL_MODELS}
+    journal = {model._meta.label_lower for model in journal_models()}
     return [row for row in rows if row["model"] not in journal]
 
 
@@ -117,7 +110,7 @@ def _comparable(rows):
     """Rows as JSON data keyed by (model, pk), with many-to-many lists in a fixed order."""
     rows = json.loads(_encode(rows))
     many = {
-        label: {f.name for f in model._meta.many_to_many} for label, model in _BY_LABEL.items()
+        label: {f.name for f in model._meta.many_to_many} for label, model in models_by_label().items()
     }
     return {
         (row["model"], str(row["pk"])): {
@@ -160,8 +153,8 @@ def _restore(checked, progress):
 def _write(checked, progress):
     with _removed_on_error() as written, transaction.atomic():
         _put_files(checked.files, written, progress)
-        journal = [item for item in checked.objects if type(item.object) in JOURNAL_MODELS]
-        content = [item for item in checked.objects if type(item.object) not in JOURNAL_MODELS]
+        journal = [item for item in checked.objects if type(item.object) in journal_models()]
+        content = [item for item in checked.objects if type(item.object) not in journal_models()]
         # The journal first, so the entries that saving the content logs come after it.
         _restore_journal(journal)
         journal_end = ChangeLog.objects.aggregate(end=Max("id"))["end"] or 0
@@ -173,8 +166,8 @@ def _write(checked, progress):
         for instance, m2m in links:
             for name, values in m2m.items():
                 getattr(instance, name).set(values)
-        _reset_sequences(CONTENT_MODELS)
-        made = _remake_renditions(checked, written, progress)
+        _reset_sequences(content_models())
+        made = sum(files.remake(checked.renditions, written, progress) for _, files in stored_files())
         _record_revisions(content)
         # Saving the rows logged them again; the restored journal already tells their story,
         # and a journal that ends where the backup's ended lets newer tokens be told apart.
@@ -191,15 +184,7 @@ def _repair(checked, progress):
     _check_storage_is_free({n: v for n, v in checked.files.items() if n not in missing})
     with _removed_on_error() as written, transaction.atomic():
         _put_files(missing, written, progress)
-        media = [m for m in CueMedia.objects.prefetch_related("renditions") if renditions_missing(m)]
-        bar = progress(total=len(media), desc="Making renditions", unit="media")
-        try:
-            made = 0
-            for item in media:
-                made += _put_back_renditions(item, written)
-                bar.update(1)
-        finally:
-            bar.close()
+        made = sum(files.put_back(written, progress) for _, files in stored_files())
     return ImportResult(False, checked.counts, len(missing), made, checked.unknown_editors)
 
 
@@ -239,7 +224,7 @@ def _restore_journal(journal):
     """Put back the sync journal with its positions (the site's own is empty: checked before)."""
     for item in journal:
         item.save()
-    _reset_sequences(JOURNAL_MODELS)
+    _reset_sequences(journal_models())
 
 
 def _reset_sequences(models):
@@ -248,91 +233,6 @@ def _reset_sequences(models):
     with connection.cursor() as cursor:
         for statement in statements:
             cursor.execute(statement)
-
-
-def _remake_renditions(checked, written, progress):
-    """Make the renditions again, under their old names (and URLs) where the bytes come out the same."""
-    archived = {(r["media"], r["name"], r["format"]): r for r in checked.renditions}
-    media = list(CueMedia.objects.all())
-    made = 0
-    bar = progress(total=len(media), desc="Making renditions", unit="media")
-    try:
-        for item in media:
-            rows = []
-            for rendition in _build_renditions(item):
-                old = archived.get((str(item.pk), rendition.name, rendition.format))
-                same = old is not None and old["sha256"] == rendition.sha256
-                rows.append(_store_rendition(Rendition(media=item), rendition, old["file"] if same else None, written))
-            Rendition.objects.bulk_create(rows)
-            made += len(rows)
-            bar.update(1)
-    finally:
-        bar.close()
-    return made
-
-
-def _put_back_renditions(media, written):
-    """Write the rendition files of `media` that storage lost, under the names its rows record.
-
-    Only the lost files are written and only their rows can change (when the bytes made
-    now differ from the recorded ones, the file gets a new name); every other rendition
-    keeps its file and URL. The placeholder and dominant colour stay as they are.
-    """
-    rows = list(media.renditions.all())
-    lost = [row for row in rows if not default_storage.exists(row.file.name)] if rows else None
-    made = {(rendition.name, rendition.format): rendition for rendition in _build_renditions(media)}
-    if lost is None:  # none were ever recorded
-        fresh = [_store_rendition(Rendition(media=media), rendition, None, written) for rendition in made.values()]
-        Rendition.objects.bulk_create(fresh)
-        return len(fresh)
-    for row in lost:
-        rendition = made.get((row.name, row.format))
-        if rendition is None:
-            raise BackupError(
-                f"The {row.name} {row.format} rendition of media {media.pk} is missing from media storage, and "
-                "this runcms no longer makes that rendition. Nothing was changed. Run `manage.py "
-                "rebuild_renditions --missing-only` to make that media's renditions afresh."
-            )
-        same = rendition.sha256 == row.sha256
-        _store_rendition(row, rendition, row.file.name if same else None, written)
-        if not same:
-            row.save(update_fields=["file", "width", "height", "bytes", "sha256"])
-    return len(lost)
-
-
-def _build_renditions(media):
-    source = rendition_source(media)
-    if source is None:
-        return []
-    try:
-        with source.open("rb") as image_file:
-            return build_renditions(image_file, focal_point=(media.focal_x, media.focal_y)).files
-    except Exception as error:  # Pillow raises many kinds; any of them means the same here
-        raise BackupError(
-            f"The renditions of media {media.pk} could not be made from {source.name} "
-            f"({type(error).__name__}: {error}). Nothing was imported or changed: the archive was edited, or "
-            "this runcms cannot render that file."
-        ) from error
-
-
-def _store_rendition(row, rendition, name, written):
-    """Store `rendition`'s bytes as `row`'s file: under `name` if given and free, else under a new random name."""
-    content = ContentFile(rendition.content)
-    if name and _RENDITION_NAME.match(name) and not default_storage.exists(name):
-        stored = default_storage.save(name, content)
-        written.append(stored)
-        if stored != name:
-            raise BackupError(
-                f"Media storage stored {name} as {stored}, so its address would change. Nothing was changed."
-            )
-        row.file.name = stored
-    else:
-        row.file.save(f"{rendition.name}.{rendition.extension}", content, save=False)
-        written.append(row.file.name)
-    row.name, row.format = rendition.name, rendition.format
-    row.width, row.height = rendition.width, rendition.height
-    row.bytes, row.sha256 = len(rendition.content), rendition.sha256
-    return row
 
 
 def _record_revisions(objects):

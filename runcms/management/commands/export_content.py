@@ -3,7 +3,7 @@ from functools import partial
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from articles.backup import BackupError, describe_counts, export_content
+from runcms.backup import BackupError, describe_counts, export_content
 
 
 class Command(BaseCommand):

@@ -17,15 +17,8 @@ from django.contrib.auth import get_user_model
 from django.core import serializers
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
-from articles.backup.archive import (
-    _BY_LABEL,
+from runcms.backup.archive import (
     _CHUNK,
-    _MEDIA_NAME,
-    _MEMBER_NAME,
-    _POSTER_NAME,
-    _RENDITION_EXTENSIONS,
-    _RENDITION_NAME,
-    _SHA256,
     CONTENT,
     FILES,
     FORMAT,
@@ -35,11 +28,8 @@ from articles.backup.archive import (
     _check_signature,
     _NoProgress,
 )
-from drills.media.verify import verify_poster, verify_upload
-from drills.models import CueMedia
+from runcms.backup.registry import models_by_label, stored_files
 
-# How far a duration measured now may differ from the recorded one (decoder versions round differently).
-_DURATION_TOLERANCE = 0.01
 # What an archive may hold, checked against the ZIP's own directory before anything is inflated:
 # content.json and the manifest up to these sizes, and each media file up to RUNCMS_MEDIA_MAX_BYTES.
 CONTENT_MAX_BYTES = 256 * 1024 * 1024
@@ -74,7 +64,7 @@ def _check_archive(path, scratch, progress):
         manifest = _read_manifest(archive, path)
         entries = _check_listing(archive, manifest)
         _check_free_space(scratch, entries[CONTENT]["bytes"], f"to read {CONTENT}", "TMPDIR")
-        content_copy = _extract(archive, entries[CONTENT], scratch, _NoProgress())
+        content_copy = extract_member(archive, entries[CONTENT], scratch, _NoProgress())
         content = _parse_json(content_copy.read_bytes(), CONTENT)
         rows, renditions = _check_content_shape(content)
         media_entries = _used_media_members(rows, entries)
@@ -82,15 +72,17 @@ def _check_archive(path, scratch, progress):
         _check_free_space(scratch, size, "to check the archive's media files", "TMPDIR")
         bar = progress(total=size, desc="Checking archive", unit="B", unit_scale=True)
         try:
-            extracted = {entry["path"]: _extract(archive, entry, scratch, bar) for entry in media_entries}
+            extracted = {entry["path"]: extract_member(archive, entry, scratch, bar) for entry in media_entries}
         finally:
             bar.close()
     unknown_editors = _map_editors(rows)
     objects = _deserialize(rows)
     _check_references(rows)
     _validate(objects)
-    files = _check_media_files(rows, extracted, entries)
-    counts = dict.fromkeys(_BY_LABEL, 0)
+    files = {}
+    for label, stored in stored_files():
+        files.update(stored.check([row for row in rows if row["model"] == label], extracted, entries))
+    counts = dict.fromkeys(models_by_label(), 0)
     for row in rows:
         counts[row["model"]] += 1
     return _Checked(objects, rows, renditions, files, counts, unknown_editors)
@@ -140,7 +132,7 @@ def _check_listing(archive, manifest):
         name = entry["path"]
         if name in entries:
             raise BackupError(f"The {MANIFEST} lists {name} twice. Nothing was imported.")
-        if name != CONTENT and not _MEMBER_NAME.match(name):
+        if name != CONTENT and not _is_file_member(name):
             raise BackupError(
                 f"The {MANIFEST} lists {name!r}, which is not allowed in a backup (it holds {CONTENT} and the "
                 f"media files under {FILES}, named as uploads are). Nothing was imported."
@@ -184,13 +176,18 @@ def _check_listing(archive, manifest):
     return entries
 
 
+def _is_file_member(name):
+    """A member under FILES named as a registered model names its stored files."""
+    return name.startswith(FILES) and any(files.allowed(name[len(FILES):]) for _, files in stored_files())
+
+
 def _used_media_members(rows, entries):
     """The manifest entries of the files the media rows name; a member that no row uses is refused."""
-    label = CueMedia._meta.label_lower
     used = {
         FILES + name
+        for label, files in stored_files()
         for row in rows if row["model"] == label
-        for name in (row["fields"].get("file"), row["fields"].get("poster")) if isinstance(name, str) and name
+        for name in files.names(row["fields"])
     }
     unused = sorted(set(entries) - used - {CONTENT})
     if unused:
@@ -215,8 +212,12 @@ def _megabytes(size):
     return f"{math.ceil(size / (1024 * 1024))} MB"
 
 
-def _extract(archive, entry, scratch, bar):
-    """Copy one member to the scratch folder, checking its size and hash on the way."""
+def extract_member(archive, entry, scratch, bar):
+    """Copy one member to the scratch folder, checking its size and hash on the way.
+
+    Every member an import inflates goes through here: part of the interface, so a test can
+    watch that a refused archive is refused before its members are inflated.
+    """
     name = entry["path"]
     target = scratch / hashlib.sha256(name.encode()).hexdigest()
     digest, size = hashlib.sha256(), 0
@@ -263,25 +264,14 @@ def _check_content_shape(content):
         for row in content["objects"]:
             if not (isinstance(row, dict) and isinstance(row.get("fields"), dict) and "pk" in row):
                 problem = "an object has no pk or fields"
-            elif row.get("model") not in _BY_LABEL:
+            elif row.get("model") not in models_by_label():
                 problem = f"it holds objects of type {row.get('model')!r}, which this runcms does not back up"
             if problem:
                 break
     if problem:
         raise BackupError(f"{CONTENT} in the archive is not runcms content: {problem}. Nothing was imported.")
-    for rendition in content.get("renditions", []):
-        if not (isinstance(rendition, dict) and all(isinstance(rendition.get(k), str) for k in
-                                                    ("media", "name", "format", "file", "sha256"))):
-            raise BackupError(
-                f"{CONTENT} lists a rendition without its media, name, format, file and hash. Nothing was imported."
-            )
-        named = _RENDITION_NAME.match(rendition["file"])
-        if not (named and named[1] == _RENDITION_EXTENSIONS.get(rendition["format"])
-                and _SHA256.match(rendition["sha256"])):
-            raise BackupError(
-                f"{CONTENT} lists a rendition of media {rendition['media']} with the file name "
-                f"{rendition['file']!r} (format {rendition['format']!r}), which is not allowed. Nothing was imported."
-            )
+    for _, files in stored_files():
+        files.check_derived(content.get("renditions", []))
     return content["objects"], content.get("renditions", [])
 
 
@@ -317,13 +307,14 @@ def _deserialize(rows):
 def _check_references(rows):
     """Every foreign key and many-to-many value must point at a row in the archive."""
     present = {(row["model"], str(row["pk"])) for row in rows}
+    by_label = models_by_label()
     for row in rows:
-        model = _BY_LABEL[row["model"]]
+        model = by_label[row["model"]]
         for model_field in model._meta.get_fields():
             if not (model_field.concrete and model_field.is_relation) or model_field.name not in row["fields"]:
                 continue
             target = model_field.related_model._meta.label_lower
-            if target not in _BY_LABEL:
+            if target not in by_label:
                 continue
             value = row["fields"][model_field.name]
             values = value if model_field.many_to_many else [value]
@@ -354,82 +345,3 @@ def _validate(objects):
                 f"{' '.join(messages)} Nothing was imported: the archive was edited, or exported by an "
                 "incompatible runcms version."
             ) from error
-
-
-def _check_media_files(rows, extracted, entries):
-    """The media files the rows name: each present, named as an upload names it, a real media
-    file as an upload is checked, and what its row says it is."""
-    label = CueMedia._meta.label_lower
-    files = {}
-    for row in rows:
-        if row["model"] != label:
-            continue
-        fields = row["fields"]
-        _check_poster_rule(row["pk"], fields)
-        for field_name, verify, pattern in (("file", verify_upload, _MEDIA_NAME), ("poster", verify_poster,
-                                                                                   _POSTER_NAME)):
-            name = fields.get(field_name)
-            if not name:
-                continue
-            named = pattern.match(name) if isinstance(name, str) else None
-            if named is None:
-                raise BackupError(f"Media {row['pk']} has the file name {name!r}, which is not allowed. "
-                                  "Nothing was imported.")
-            member = FILES + name
-            if member not in extracted:
-                raise BackupError(
-                    f"Media {row['pk']} uses {name}, which is not in the archive: the archive is incomplete. "
-                    "Nothing was imported."
-                )
-            with open(extracted[member], "rb") as stored:
-                try:
-                    found = verify(stored)
-                except ValidationError as error:
-                    reason = " ".join(error.messages)
-                    raise BackupError(
-                        f"{member} in the archive was refused as media: {reason} Nothing was imported."
-                    ) from error
-            if named[1] != found.extension:
-                raise BackupError(
-                    f"Media {row['pk']} has the file name {name!r}, which is not allowed: the file is "
-                    f"{found.mime_type}, so its name would end in .{found.extension}. Nothing was imported."
-                )
-            if field_name == "file":
-                _check_media_facts(row["pk"], fields, found)
-            files[name] = (extracted[member], entries[member]["sha256"])
-    return files
-
-
-def _check_poster_rule(pk, fields):
-    if fields.get("kind") == "video" and not fields.get("poster"):
-        problem = "is a video without a poster"
-    elif fields.get("kind") != "video" and fields.get("poster"):
-        problem = f"is {fields.get('kind')!r} media with a poster, which only a video has"
-    else:
-        return
-    raise BackupError(f"In {CONTENT}, media {pk} {problem}. Nothing was imported.")
-
-
-def _check_media_facts(pk, fields, found):
-    """What the row says about its file must be what the bytes are: the site serves and renders by it."""
-    facts = {
-        "kind": found.kind,
-        "mime_type": found.mime_type,
-        "width": found.width,
-        "height": found.height,
-        "duration_seconds": found.duration_seconds,
-        "frame_count": found.frame_count,
-        "size_bytes": found.size_bytes,
-        "sha256": found.sha256,
-    }
-    for name, actual in facts.items():
-        recorded = fields.get(name)
-        if name == "duration_seconds" and isinstance(recorded, int | float) and actual is not None:
-            same = math.isclose(recorded, actual, abs_tol=_DURATION_TOLERANCE)
-        else:
-            same = recorded == actual
-        if not same:
-            raise BackupError(
-                f"In {CONTENT}, media {pk} says its {name} is {recorded!r}, but its file's is {actual!r}. "
-                "Nothing was imported: the archive was edited."
-            )

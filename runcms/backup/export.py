@@ -14,13 +14,11 @@ from django.db import connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
-from articles.backup.archive import (
+from runcms.backup.archive import (
     _CHUNK,
     CONTENT,
-    CONTENT_MODELS,
     FILES,
     FORMAT,
-    JOURNAL_MODELS,
     MANIFEST,
     VERSION,
     BackupError,
@@ -28,7 +26,7 @@ from articles.backup.archive import (
     _NoProgress,
     sign_manifest,
 )
-from drills.models import CueMedia, Rendition
+from runcms.backup.registry import content_models, journal_models, stored_files
 
 
 def export_content(destination, *, progress=_NoProgress):
@@ -47,7 +45,7 @@ def export_content(destination, *, progress=_NoProgress):
             # One snapshot for every table, so an editor saving meanwhile cannot split the backup.
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        content, counts = _serialize_content((*CONTENT_MODELS, *JOURNAL_MODELS))
+        content, counts = _serialize_content((*content_models(), *journal_models()))
         media_files = _media_file_names(content["objects"])
     body = _encode(content)
 
@@ -82,21 +80,16 @@ def _serialize_content(models):
         )
         objects.extend(rows)
         counts[model._meta.label_lower] = len(rows)
-    renditions = [
-        {"media": str(media), "name": name, "format": format, "file": file, "sha256": sha256}
-        for media, name, format, file, sha256 in Rendition.objects.order_by("media", "name", "format").values_list(
-            "media", "name", "format", "file", "sha256"
-        )
-    ]
+    renditions = [row for _, files in stored_files() for row in files.derived()]
     return {"exported_at": timezone.now(), "objects": objects, "renditions": renditions}, counts
 
 
 def _media_file_names(objects):
-    label = CueMedia._meta.label_lower
     names = []
-    for row in objects:
-        if row["model"] == label:
-            names.extend(name for name in (row["fields"]["file"], row["fields"]["poster"]) if name)
+    for label, files in stored_files():
+        for row in objects:
+            if row["model"] == label:
+                names.extend(files.names(row["fields"]))
     return names
 
 

@@ -1,90 +1,31 @@
-"""Admin behaviour shared by every publishable model (workflow columns and actions,
-revisions with undo by django-reversion), and by every model admin: refusing a save,
-or a restore, that would overwrite someone else's newer save (rule 3)."""
+"""The admin of every publishable model: workflow filter, status badges and times, publish and
+unpublish actions, the preview link, warnings about pages that lose an item, and revisions
+with undo and recovery by django-reversion."""
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from urllib.parse import urlencode
 
 import reversion
-from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.admin.utils import flatten_fieldsets, quote, unquote
-from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
-from django.contrib.auth import get_permission_codename
-from django.contrib.contenttypes.admin import GenericTabularInline
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Max, Q
-from django.db.models.fields import BLANK_CHOICE_DASH
+from django.db.models import Max
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
+from runcms.admin.concurrency import ConcurrencyAdminMixin
+from runcms.admin.slugs import OldSlugInline
+from runcms.admin.widgets import SafeAutocompleteMixin
 from runcms.links import public_url
-from runcms.models import OldSlug
 from runcms.preview import make_preview_token
-from runcms.publishing import ClockNow, Status
+from runcms.publishing import Status, WorkflowState
 from runcms.slugs import retired_by_another
-
-
-class _KnownValuesOnly:
-    """Autocomplete widgets that re-render a refused form without crashing.
-
-    Django's autocomplete widget looks the submitted values up to show them again; a
-    hostile value ("abc" for a number, a malformed UUID) would raise there and turn the
-    form's clear error into a 500. Values the target field cannot even parse are dropped
-    from the redisplay; the form still reports them as invalid.
-    """
-
-    def optgroups(self, name, value, attr=None):
-        remote = self.field.remote_field
-        target = remote.model._meta.get_field(getattr(remote, "field_name", None) or remote.model._meta.pk.name)
-        parsable = []
-        for item in value:
-            try:
-                target.to_python(item)
-            except (ValidationError, TypeError, ValueError):
-                continue
-            parsable.append(item)
-        groups = super().optgroups(name, parsable, attr)
-        if not self.allow_multiple_selected:
-            # Valid HTML: a required single select starts with an empty choice, and no
-            # option is empty (Django's widget writes <option value=""></option>).
-            if self.is_required:
-                groups.insert(0, (None, [self.create_option(name, "", "", False, 0)], 0))
-            for _group, options, _index in groups:
-                for option in options:
-                    if option["value"] == "" and not option["label"]:
-                        option["label"] = BLANK_CHOICE_DASH[0][1]
-        return groups
-
-
-class SafeAutocompleteSelect(_KnownValuesOnly, AutocompleteSelect):
-    pass
-
-
-class SafeAutocompleteSelectMultiple(_KnownValuesOnly, AutocompleteSelectMultiple):
-    pass
-
-
-class SafeAutocompleteMixin:
-    """For ModelAdmin and inlines: autocomplete fields with the widgets above."""
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
-            kwargs["widget"] = SafeAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
-            kwargs["widget"] = SafeAutocompleteSelectMultiple(db_field, self.admin_site, using=kwargs.get("using"))
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 def _short_time(moment):
@@ -98,142 +39,6 @@ def _short_time(moment):
     )
 
 
-def _token(moment):
-    return moment.isoformat() if moment else ""
-
-
-@dataclass(frozen=True)
-class SavedVersion:
-    """What the database holds for one row: its version token (`updated_at`), and who saved it when."""
-
-    token: str = ""  # "" when there is no such row
-    who: str = "Someone"
-    when: datetime | None = None
-
-    @classmethod
-    def read(cls, model, pk, *, lock=False):
-        try:
-            rows = model._default_manager.filter(pk=pk)
-        except (ValidationError, ValueError):
-            return cls()  # not an id of this model: no such row, as the admin's get_object() says
-        if lock:
-            # Held until the admin's transaction ends, so two saves cannot both pass the check.
-            rows = rows.select_for_update(of=("self",))
-        current = rows.first()
-        if current is None:
-            return cls()
-        user = getattr(current, "updated_by", None)
-        return cls(_token(current.updated_at), user.get_username() if user else "Someone", current.updated_at)
-
-
-@dataclass(frozen=True)
-class Restore:
-    """A restore under way: django-reversion writes the old version back before it builds the
-    form, so what was saved before it (`saved`) is read first (ConcurrencyAdminMixin)."""
-
-    saved: SavedVersion
-    url: str  # the restore form, to open it again
-    current_url: str  # the item as it is now
-
-
-class _UnlabelledHiddenInput(forms.HiddenInput):
-    """A hidden input the admin's fieldset can label without pointing at it (valid HTML:
-    a label's `for` must name a visible control)."""
-
-    def id_for_label(self, id_):
-        return ""
-
-
-class ConcurrencyForm(forms.ModelForm):
-    """Carries the `updated_at` the editor loaded and refuses the save if it changed since."""
-
-    loaded_version = forms.CharField(widget=_UnlabelledHiddenInput, required=False)
-    restore = None  # a Restore, set by ConcurrencyAdminMixin.get_form on a restore form
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk and not self.instance._state.adding:
-            self.fields["loaded_version"].initial = self._saved_version().token
-
-    def _saved_version(self, *, lock=False):
-        if self.restore is not None:
-            return self.restore.saved  # the rows now hold the old version being restored
-        return SavedVersion.read(type(self.instance), self.instance.pk, lock=lock)
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.instance._state.adding or not self.instance.pk:
-            return cleaned
-        current = self._saved_version(lock=True)
-        if self.data.get(self.add_prefix("loaded_version"), "") != current.token:
-            raise forms.ValidationError(self._conflict_message(current), code="edit_conflict")
-        return cleaned
-
-    def _conflict_message(self, current):
-        name = self.instance._meta.verbose_name
-        if current.when is None:
-            return f"This {name} was deleted after you opened it, so nothing has been saved."
-        saved = f"{current.who} saved this {name} at {timezone.localtime(current.when):%Y-%m-%d %H:%M:%S}"
-        if self.restore is None:
-            return (
-                f"{saved}, after you opened it. "
-                "Your changes have not been saved, so nothing of theirs was overwritten. "
-                "Your text is still in the form below: copy what you need, reload the page "
-                "to see their version, and apply your changes again."
-            )
-        return format_html(
-            "{}, after you opened this older version. It has not been restored, so nothing of theirs "
-            'was overwritten. <a href="{}">See their version</a>, or <a href="{}">open this older '
-            "version again</a> to restore it over their change.",
-            saved, self.restore.current_url, self.restore.url,
-        )
-
-
-class ConcurrencyAdminMixin:
-    """For every ModelAdmin: a save made from a page opened before someone else's save is
-    refused (rule 3), through ConcurrencyForm. With django-reversion's VersionAdmin it covers
-    restoring a version and recovering a deleted item too."""
-
-    form = ConcurrencyForm
-
-    def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
-        if "loaded_version" in flatten_fieldsets(fieldsets):
-            return fieldsets
-        *others, (name, options) = fieldsets
-        return [*others, (name, {**options, "fields": (*options["fields"], "loaded_version")})]
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
-        restore = getattr(request, "runcms_restore", None)
-        if restore is None:
-            return form
-        return type(form.__name__, (form,), {"restore": restore})
-
-    def revision_view(self, request, object_id, version_id, extra_context=None):
-        with transaction.atomic():
-            self._before_restore(request, unquote(object_id))
-            return super().revision_view(request, object_id, version_id, extra_context)
-
-    def recover_view(self, request, version_id, extra_context=None):
-        version = Version.objects.filter(pk=version_id).first()
-        if version is None:
-            return super().recover_view(request, version_id, extra_context)
-        with transaction.atomic():
-            self._before_restore(request, version.object_id)
-            return super().recover_view(request, version_id, extra_context)
-
-    def _before_restore(self, request, object_id):
-        opts = self.opts
-        request.runcms_restore = Restore(
-            saved=SavedVersion.read(self.model, object_id, lock=request.method == "POST"),
-            url=request.get_full_path(),
-            current_url=reverse(
-                f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_change", args=(quote(object_id),)
-            ),
-        )
-
-
 class WorkflowFilter(admin.SimpleListFilter):
     """Where an item is in its workflow, by the rule of `published()` (the status alone
     cannot tell a live item from a scheduled or an expired one)."""
@@ -242,50 +47,18 @@ class WorkflowFilter(admin.SimpleListFilter):
     parameter_name = "workflow"
 
     def lookups(self, request, model_admin):
-        return [("draft", "Draft"), ("live", "Live"), ("scheduled", "Scheduled"), ("expired", "Expired")]
+        return WorkflowState.choices
 
     def queryset(self, request, queryset):
-        now = ClockNow()
-        published = queryset.filter(status=Status.PUBLISHED)
-        if self.value() == "draft":
+        if self.value() == WorkflowState.DRAFT:
             return queryset.drafts()
-        if self.value() == "live":
+        if self.value() == WorkflowState.LIVE:
             return queryset.published()
-        if self.value() == "scheduled":
-            return published.filter(publish_at__gt=now)
-        if self.value() == "expired":
-            return published.filter(Q(publish_at__isnull=True) | Q(publish_at__lte=now), unpublish_at__lte=now)
+        if self.value() == WorkflowState.SCHEDULED:
+            return queryset.scheduled()
+        if self.value() == WorkflowState.EXPIRED:
+            return queryset.expired()
         return queryset
-
-
-class OldSlugInline(GenericTabularInline):
-    """An item's old addresses, which redirect to it; deleting one releases it for another item (rule 5)."""
-
-    model = OldSlug
-    ct_field, ct_fk_field = "content_type", "object_id"
-    fields = ("slug", "retired_at")
-    readonly_fields = ("slug", "retired_at")
-    ordering = ("-retired_at",)
-    extra = 0
-    verbose_name = "old address"
-    verbose_name_plural = "old addresses (their links lead here; delete one to let another item use it)"
-
-    def has_add_permission(self, request, obj=None):
-        return False  # an address becomes old when the slug changes
-
-    def has_view_permission(self, request, obj=None):
-        return self._may(request, "view") or self._may(request, "change")
-
-    def has_change_permission(self, request, obj=None):
-        return self._may(request, "change")
-
-    def has_delete_permission(self, request, obj=None):
-        # Whoever may change the item's slug may release its old ones.
-        return self._may(request, "change")
-
-    def _may(self, request, action):
-        opts = self.parent_model._meta
-        return request.user.has_perm(f"{opts.app_label}.{get_permission_codename(action, opts)}")
 
 
 class PublishableAdmin(ConcurrencyAdminMixin, SafeAutocompleteMixin, VersionAdmin):
@@ -313,19 +86,15 @@ class PublishableAdmin(ConcurrencyAdminMixin, SafeAutocompleteMixin, VersionAdmi
 
     @admin.display(description="status", ordering="status")
     def status_badge(self, obj):
-        now = timezone.now()
+        state = obj.workflow_state(timezone.now())
         when = ""
-        if obj.status == Status.DRAFT:
-            label = "Draft"
-        elif obj.publish_at and obj.publish_at > now:
-            label, when = "Scheduled", f"Goes live {timezone.localtime(obj.publish_at):%Y-%m-%d %H:%M}"
-        elif obj.unpublish_at and obj.unpublish_at <= now:
-            label, when = "Expired", f"Gone since {timezone.localtime(obj.unpublish_at):%Y-%m-%d %H:%M}"
-        else:
-            label = "Live"
+        if state == WorkflowState.SCHEDULED:
+            when = f"Goes live {timezone.localtime(obj.publish_at):%Y-%m-%d %H:%M}"
+        elif state == WorkflowState.EXPIRED:
+            when = f"Gone since {timezone.localtime(obj.unpublish_at):%Y-%m-%d %H:%M}"
         # The times are in their own columns; the badge repeats them on hover.
         return format_html(
-            '<span class="runcms-status runcms-status-{}" title="{}">{}</span>', label.lower(), when, label
+            '<span class="runcms-status runcms-status-{}" title="{}">{}</span>', state.value, when, state.label
         )
 
     def get_inlines(self, request, obj):

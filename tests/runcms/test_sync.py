@@ -408,15 +408,15 @@ def test_pruning_keeps_what_valid_tokens_need(client, settings):
 
 
 def test_a_bulk_update_inside_changing_reaches_the_sync_with_what_it_detached(client):
-    from runcms import sync
+    from runcms import changelog
 
     drill, media = make_drill(steps=["Lie down."]), small_media()
     steps = Step.objects.filter(drill=drill)
-    with sync.changing(Step, steps.values_list("pk", flat=True)):
+    with changelog.changing(Step, steps.values_list("pk", flat=True)):
         steps.update(media=media)
     _, token = full_sync(client)
 
-    with sync.changing(Step, steps.values_list("pk", flat=True)):
+    with changelog.changing(Step, steps.values_list("pk", flat=True)):
         steps.update(text="Lie face down.", media=None)
 
     page = get_sync(client, token)
@@ -425,13 +425,13 @@ def test_a_bulk_update_inside_changing_reaches_the_sync_with_what_it_detached(cl
 
 
 def test_touch_logs_rows_added_in_bulk(client):
-    from runcms import sync
+    from runcms import changelog
 
     drill = make_drill()
     _, token = full_sync(client)
     added = Step.objects.bulk_create([Step(drill=drill, position=1, text="Lie face down.")])
 
-    sync.touch(Step, [step.pk for step in added])
+    changelog.touch(Step, [step.pk for step in added])
 
     assert get_sync(client, token)["upserted"]["drills"][0]["steps"][0]["text"] == "Lie face down."
 
@@ -495,12 +495,12 @@ def test_restoring_a_draft_revision_keeps_the_first_publication_date(client):
 
 
 def test_a_drill_whose_first_publication_is_reset_behind_the_sync_is_still_deleted(client):
-    from runcms import sync
+    from runcms import changelog
 
     drill = make_drill()
     replica, token = full_sync(client)
 
-    with sync.changing(Drill, [drill.pk]):
+    with changelog.changing(Drill, [drill.pk]):
         Drill.objects.filter(pk=drill.pk).update(status=Status.DRAFT, first_published_at=None)
     delta_sync(client, replica, token)
 

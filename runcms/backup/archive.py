@@ -25,20 +25,7 @@ from uuid import UUID
 from django.conf import settings
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from articles.models import Article, Author, Source, Topic
-from drills.models import (
-    Category,
-    Cue,
-    CueMedia,
-    Drill,
-    DrillMedia,
-    Equipment,
-    Muscle,
-    Program,
-    ProgramItem,
-    Step,
-)
-from runcms.models import ChangeLog, OldSlug
+from runcms.backup.registry import models_by_label
 
 FORMAT = "runcms-backup"
 VERSION = 1
@@ -49,45 +36,10 @@ FILES = "files/"
 _SIGNATURE = b"runcms-backup manifest hmac-sha256="
 _COMMENT = re.compile(rb"^runcms-backup manifest hmac-sha256=([0-9a-f]{64})$")
 _UNSIGNED_COMMENT = re.compile(rb"^runcms-backup manifest sha256=[0-9a-f]{64}$")
+# Named when backup lived in articles; kept, so archives signed before the move still import.
 _SIGNING_SALT = "articles.backup.manifest"
-# Stored names exactly as the upload fields make them (drills.models.UnguessableName, with the
-# extension that verification found): nothing that could climb out of the media folder, land
-# among the renditions, or make a web server read the file as a page or a configuration.
-_MEDIA_NAME = re.compile(r"^media/[0-9a-f]{32}\.([a-z0-9]{2,4})$")
-_POSTER_NAME = re.compile(r"^posters/[0-9a-f]{32}\.([a-z0-9]{2,4})$")
-# Rendition names as `Rendition.file`'s upload_to makes them, by format.
-_RENDITION_NAME = re.compile(r"^renditions/[0-9a-f]{32}\.(webp|jpg|png)$")
-_RENDITION_EXTENSIONS = {"webp": "webp", "jpeg": "jpg", "png": "png"}
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
-# The media files' member names: those names under FILES.
-_MEMBER_NAME = re.compile(r"^files/(?:media|posters)/[0-9a-f]{32}\.[a-z0-9]{2,4}$")
 # How much of a file is read or written at a time.
 _CHUNK = 1024 * 1024
-
-# Every content model, in an order where each one's foreign keys point backwards.
-# Renditions are not in the archive: they are derived, and made again on import.
-CONTENT_MODELS = (
-    Category,
-    Muscle,
-    Equipment,
-    Topic,
-    CueMedia,
-    Author,
-    Drill,
-    Step,
-    Cue,
-    DrillMedia,
-    Program,
-    ProgramItem,
-    Article,
-    Source,
-    OldSlug,
-)
-# The sync journal travels too, with its positions: an app's sync token from before the
-# backup then still gets every change since, deletions included, from the restored site.
-JOURNAL_MODELS = (ChangeLog,)
-_BY_LABEL = {model._meta.label_lower: model for model in (*CONTENT_MODELS, *JOURNAL_MODELS)}
-
 
 class BackupError(Exception):
     """An archive that cannot be written or restored; the message says why and what to do."""
@@ -108,7 +60,7 @@ def describe_counts(counts):
     """{model label: count} in words, e.g. "5 drills, 1 program", leaving out the zeros."""
     parts = []
     for label, count in counts.items():
-        model = _BY_LABEL.get(label)
+        model = models_by_label().get(label)
         if model is not None and count:
             parts.append(f"{count} {model._meta.verbose_name if count == 1 else model._meta.verbose_name_plural}")
     return ", ".join(parts) or "no content"

@@ -1,0 +1,17 @@
+"""The admin pieces every app's admin shares, one module per job."""
+
+from runcms.admin.concurrency import ConcurrencyAdminMixin, ConcurrencyForm
+from runcms.admin.slugs import OldSlugInline
+from runcms.admin.widgets import SafeAutocompleteMixin, SafeAutocompleteSelect, SafeAutocompleteSelectMultiple
+from runcms.admin.workflow import PublishableAdmin, WorkflowFilter
+
+__all__ = [
+    "ConcurrencyAdminMixin",
+    "ConcurrencyForm",
+    "OldSlugInline",
+    "PublishableAdmin",
+    "SafeAutocompleteMixin",
+    "SafeAutocompleteSelect",
+    "SafeAutocompleteSelectMultiple",
+    "WorkflowFilter",
+]
