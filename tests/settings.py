@@ -34,4 +34,5 @@ WHITENOISE_USE_FINDERS = True
 _worker = os.environ.get("PYTEST_XDIST_WORKER", "")
 if _worker.startswith("gw") and CACHES["default"]["BACKEND"].startswith("django_redis."):  # noqa: F405
     _base, _, _db = CACHES["default"]["LOCATION"].rpartition("/")  # noqa: F405
-    CACHES["default"]["LOCATION"] = f"{_base}/{int(_db or 0) + int(_worker[2:])}"  # noqa: F405
+    # Redis has 16 databases (0-15) by default.
+    CACHES["default"]["LOCATION"] = f"{_base}/{(int(_db or 0) + int(_worker[2:])) % 16}"  # noqa: F405
