@@ -1,5 +1,6 @@
 """Reading public pages and reaching admin pages in tests, written once."""
 
+import html
 import json
 import re
 
@@ -7,6 +8,11 @@ import re
 def text_of(response):
     """The page's HTML as text."""
     return response.content.decode()
+
+
+def page_text(response):
+    """The page's HTML as text with its character references resolved, as a reader sees the words."""
+    return html.unescape(text_of(response))
 
 
 def json_ld(response):

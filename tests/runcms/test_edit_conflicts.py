@@ -1,7 +1,6 @@
 """Rule 3 on every admin form: a save made from a page opened before someone else's save is
 refused, and so is restoring an old version over a newer save."""
 
-import html
 
 import pytest
 from django.apps import apps
@@ -23,6 +22,7 @@ from tests.factories import (
     make_topic,
     upload_media,
 )
+from tests.helpers.pages import page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -64,10 +64,6 @@ def signed_in(user):
 def save(client, obj, **changes):
     response = client.post(admin_url(obj), {**read_form(client, obj), **changes})
     assert response.status_code == 302, response.content.decode()[:3000]
-
-
-def page_text(response):
-    return html.unescape(response.content.decode())
 
 
 def test_every_model_in_the_admin_is_checked_here():

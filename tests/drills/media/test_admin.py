@@ -1,4 +1,3 @@
-import html
 import re
 
 import pytest
@@ -11,16 +10,13 @@ from runcms.publishing import Status
 from tests.admin_forms import admin_form_data
 from tests.drills.media.corpus import CORPUS
 from tests.factories import image_bytes, make_drill, make_program, referenced_files, stored_files, upload, upload_media
+from tests.helpers.pages import change_url, page_text
 
 pytestmark = pytest.mark.django_db
 
 ADD_URL = "/admin/drills/cuemedia/add/"
 LIST_URL = "/admin/drills/cuemedia/"
 POSTER = image_bytes(size=(640, 480))
-
-
-def change_url(media):
-    return f"/admin/drills/cuemedia/{media.pk}/change/"
 
 
 def database_state():
@@ -33,10 +29,6 @@ def database_state():
 
 def kept_files(media_root):
     return [name for name in stored_files(media_root) if name.startswith("kept-uploads/")]
-
-
-def page_text(response):
-    return html.unescape(response.content.decode())
 
 
 def field_errors(response, field):

@@ -10,12 +10,9 @@ from drills.models import Cue, CueMedia, DrillMedia, Step
 from tests.admin_forms import admin_form_data
 from tests.drills.media import corpus
 from tests.factories import make_drill, make_program, upload_media
+from tests.helpers.pages import change_url
 
 pytestmark = pytest.mark.django_db
-
-
-def change_url(drill):
-    return f"/admin/drills/drill/{drill.pk}/change/"
 
 
 def history_url(drill, version):
