@@ -16,11 +16,12 @@ class ArticlesConfig(AppConfig):
         from articles import changes
         from articles.api.serializers import ArticleSerializer
         from articles.models import Article, Author, Source, Topic
+        from drills.media import uses
         from drills.models import Drill
         from runcms import changelog
 
         changelog.register("articles", Article, ArticleSerializer)
-        changelog.track(Article, lambda pks: {"articles": pks, "media": changes.media_used_by(Article, pks)})
+        changelog.track(Article, lambda pks: {"articles": pks, "media": uses.media_used_by(Article, pks)})
         changelog.track(
             Source, lambda pks: {"articles": changes.ids(Source.objects.filter(pk__in=pks), "article_id")}
         )

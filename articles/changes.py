@@ -1,7 +1,8 @@
 """What a change to an article-side row affects in the change journal (see `runcms.changelog`)."""
 
 from articles.models import Article
-from drills.changes import ids, media_used_by
+from drills.changes import ids
+from drills.media.uses import media_used_by
 
 
 def author_changes(pks):

@@ -15,6 +15,7 @@ class DrillsConfig(AppConfig):
         """The change journal learns the drill-side collections and what each row change affects."""
         from drills import changes, models
         from drills.api.serializers import DrillSerializer, MediaSerializer, ProgramSerializer
+        from drills.media import uses
         from runcms import changelog
 
         changelog.register("drills", models.Drill, DrillSerializer)
@@ -24,15 +25,15 @@ class DrillsConfig(AppConfig):
             models.CueMedia,
             MediaSerializer,
             visible=changes.public_media,
-            exposed=changes.exposed_media,
-            changed=changes.record_first_public,
+            exposed=uses.exposed_media,
+            changed=uses.record_first_public,
         )
         changelog.track(models.Drill, changes.drill_changes)
         changelog.track(models.Step, lambda pks: changes.links(models.Step, pks, "drill_id", "media_id"))
         changelog.track(models.Cue, lambda pks: changes.links(models.Cue, pks, "drill_id", "audio_id"))
         changelog.track(models.DrillMedia, lambda pks: changes.links(models.DrillMedia, pks, "drill_id", "media_id"))
         changelog.track(
-            models.Program, lambda pks: {"programs": pks, "media": changes.media_used_by(models.Program, pks)}
+            models.Program, lambda pks: {"programs": pks, "media": uses.media_used_by(models.Program, pks)}
         )
         changelog.track(
             models.ProgramItem,

@@ -1,4 +1,4 @@
-"""Which content uses a media item, and whether that content is live now.
+"""Which content uses a media item, whether that content is live now, and when the media was first public.
 
 Apps that attach media register their paths with `drills.models.register_media_use`;
 everything here follows those paths and the media's reverse relations, so it knows every
@@ -7,7 +7,11 @@ use without knowing the apps.
 
 from dataclasses import dataclass
 
+from django.db.models import F, Min, Q
+from django.utils import timezone
+
 from drills.models import MEDIA_USES, CueMedia, Rendition
+from runcms.publishing import ClockNow
 
 
 @dataclass(frozen=True)
@@ -76,3 +80,45 @@ def _live_owners(owners):
     return live
 
 
+def media_used_by(model, pks):
+    """Ids of the media these rows of a publishable `model` use, through every registered use."""
+    paths = [path for path, user in MEDIA_USES if user is model]
+    if not paths:
+        return []
+    uses = [_ids(CueMedia.objects.filter(**{f"{path}__in": list(pks)}).order_by()) for path in paths]
+    return uses[0].union(*uses[1:]) if len(uses) > 1 else uses[0]
+
+
+def exposed_media(ids):
+    """Media that some client may hold: public at some time. Not media only drafts ever used (rule 1)."""
+    return CueMedia.objects.filter(pk__in=ids, first_public_at__lte=ClockNow())
+
+
+def record_first_public(ids):
+    """Set `first_public_at` of these media, unless it has passed: now if something published shows
+    them, else the earliest publish time of a scheduled item using them, else none.
+
+    Every change that can make media public is logged for it, so between two changes this
+    stays right, also when a schedule makes it public without a save.
+    """
+    now = timezone.now()
+    pending = CueMedia.objects.filter(pk__in=ids).exclude(first_public_at__lte=now)
+    stored = dict(pending.values_list("pk", "first_public_at"))
+    if not stored:
+        return
+    first = dict.fromkeys(stored)
+    first.update(dict.fromkeys(pending.public().values_list("pk", flat=True), now))
+    for path, model in MEDIA_USES:
+        due = model.objects.published(at=F("publish_at")).scheduled(at=now).values("pk")
+        later = pending.exclude(pk__in=[pk for pk, at in first.items() if at == now]).annotate(
+            due_at=Min(f"{path}__publish_at", filter=Q(**{f"{path}__in": due}))
+        )
+        for pk, at in later.filter(due_at__isnull=False).values_list("pk", "due_at"):
+            first[pk] = min(at, first[pk] or at)
+    for pk, at in first.items():
+        if at != stored[pk]:
+            CueMedia.objects.filter(pk=pk).update(first_public_at=at)
+
+
+def _ids(queryset):
+    return queryset.values_list("pk", flat=True)
