@@ -57,7 +57,8 @@ def database_rows():
     return rows
 
 
-def full_sync(client):
+def first_sync_page(client):
+    """What a new app receives first, without the token (it differs from one call to the next)."""
     response = client.get("/api/v1/sync/")
     assert response.status_code == 200
     data = response.json()
@@ -179,7 +180,7 @@ def assert_site_is_empty(media_root):
 def test_export_then_import_into_an_empty_site_restores_the_sync_output_rows_and_media_bytes(
     site, client, settings, tmp_path, media_root
 ):
-    sync_before, rows_before, files_before = full_sync(client), database_rows(), media_tree(media_root)
+    sync_before, rows_before, files_before = first_sync_page(client), database_rows(), media_tree(media_root)
     assert all(sync_before["upserted"][name] for name in ("drills", "programs", "articles", "media"))
     archive = export(tmp_path / "backup.zip")
     restored_root = empty_media_root(settings, tmp_path, "restored")
@@ -187,7 +188,7 @@ def test_export_then_import_into_an_empty_site_restores_the_sync_output_rows_and
 
     import_(archive)
 
-    assert full_sync(client) == sync_before
+    assert first_sync_page(client) == sync_before
     assert database_rows() == rows_before  # ids, slugs, old slugs, timestamps, drafts, schedules
     assert media_tree(restored_root) == files_before  # originals, posters and renditions, byte for byte
 
