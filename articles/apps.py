@@ -14,13 +14,13 @@ class ArticlesConfig(AppConfig):
     def register_changes(self):
         """The change journal learns the article collection and what each row change affects."""
         from articles import changes
-        from articles.api.serializers import ArticleSerializer
+        from articles.api.serializers import ArticleSerializer, ArticleSummarySerializer
         from articles.models import Article, Author, Source, Topic
         from drills.media import uses
         from drills.models import Drill
         from runcms import changelog
 
-        changelog.register("articles", Article, ArticleSerializer)
+        changelog.register("articles", Article, ArticleSerializer, summary=ArticleSummarySerializer)
         changelog.track(Article, lambda pks: {"articles": pks, "media": uses.media_used_by(Article, pks)})
         changelog.track(
             Source, lambda pks: {"articles": changes.ids(Source.objects.filter(pk__in=pks), "article_id")}

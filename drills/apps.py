@@ -14,12 +14,18 @@ class DrillsConfig(AppConfig):
     def register_changes(self):
         """The change journal learns the drill-side collections and what each row change affects."""
         from drills import changes, models
-        from drills.api.serializers import DrillSerializer, MediaSerializer, ProgramSerializer
+        from drills.api.serializers import (
+            DrillSerializer,
+            DrillSummarySerializer,
+            MediaSerializer,
+            ProgramSerializer,
+            ProgramSummarySerializer,
+        )
         from drills.media import uses
         from runcms import changelog
 
-        changelog.register("drills", models.Drill, DrillSerializer)
-        changelog.register("programs", models.Program, ProgramSerializer)
+        changelog.register("drills", models.Drill, DrillSerializer, summary=DrillSummarySerializer)
+        changelog.register("programs", models.Program, ProgramSerializer, summary=ProgramSummarySerializer)
         changelog.register(
             "media",
             models.CueMedia,

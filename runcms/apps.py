@@ -10,9 +10,10 @@ class RuncmsConfig(AppConfig):
 
     def register_backup(self):
         from runcms import backup
-        from runcms.models import ChangeLog, OldSlug
+        from runcms.models import ChangeLog, Document, OldSlug
 
         backup.register(OldSlug)
         # The sync journal travels too, with its positions: an app's sync token from before the
         # backup then still gets every change since, deletions included, from the restored site.
         backup.register(ChangeLog, journal=True)
+        backup.exclude(Document, "derived: rendered again from the content when first read")

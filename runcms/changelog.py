@@ -12,8 +12,6 @@ public saw it just before the change (`representation_digests`: a hash of what t
 serializer returns), so a delta sync (`runcms.sync`) can leave out what looks the same.
 """
 
-import hashlib
-import json
 import uuid
 from collections import defaultdict
 from collections.abc import Callable
@@ -21,9 +19,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import connections, router
+from django.db.models import Max
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.utils import timezone
 
+from runcms import representation
 from runcms.models import ChangeLog
 from runcms.publishing import ClockNow, Publishable
 
@@ -39,6 +39,7 @@ class Collection:
     visible: Callable  # () -> queryset of what the public sees now, loaded for the serializer
     exposed: Callable  # (ids) -> the ids a client may hold: they were public at some time
     changed: Callable | None = None  # (ids) called with every logged change, in its transaction
+    summary: type | None = None  # the serializer of the list form, when lists show less than `serializer`
 
     @property
     def scheduled(self):
@@ -49,8 +50,11 @@ _collections: dict[str, Collection] = {}
 _trackers: dict[type, list[Callable]] = defaultdict(list)
 
 
-def register(name, model, serializer, *, visible=None, exposed=None, changed=None):
+def register(name, model, serializer, *, summary=None, visible=None, exposed=None, changed=None):
     """Publish `model` in the sync response under `name`, shaped by `serializer`.
+
+    `summary` shapes it in lists (default: `serializer`); both forms are stored as published
+    documents (`runcms.documents`), which the API's lists, details and the sync serve.
 
     `visible()` defaults to `model.objects.published().for_api()`; `exposed(ids)`, to
     the ids whose `first_published_at` has passed. `changed(ids)`, when given, is called
@@ -64,6 +68,7 @@ def register(name, model, serializer, *, visible=None, exposed=None, changed=Non
         visible=visible or (lambda: model.objects.published().for_api()),
         exposed=exposed or (lambda ids: model.objects.filter(pk__in=ids, first_published_at__lte=ClockNow())),
         changed=changed,
+        summary=summary or serializer,
     )
 
 
@@ -131,25 +136,13 @@ def changing(model, pks):
 # --- Representations -------------------------------------------------------------------------
 
 
-class _DigestRequest:
-    """Stands in for the request when a representation is hashed: links on one fixed host, so
-    the hash changes with the content, not with the host or scheme a client used."""
-
-    @staticmethod
-    def build_absolute_uri(path):
-        return "https://runcms.invalid" + path
-
-
 def representation_digests(collection, objects):
-    """{id: SHA-256 (hex) of each object as the API shows it}, for objects loaded by `collection.visible()`."""
-    objects = list(objects)
-    data = collection.serializer(objects, many=True, context={"request": _DigestRequest()}).data
-    return {
-        obj.pk: hashlib.sha256(
-            json.dumps(item, sort_keys=True, separators=(",", ":"), default=str).encode()
-        ).hexdigest()
-        for obj, item in zip(objects, data, strict=True)
-    }
+    """{id: content hash of each object as the API shows it}, for objects loaded by `collection.visible()`.
+
+    The hash of its rendered detail form (`runcms.representation`), the same as its stored document's.
+    """
+    rendered = representation.render(collection, objects, forms=("detail",))
+    return {pk: representation.digest(forms["detail"]) for pk, forms in rendered.items()}
 
 
 def public_digests(name, ids):
@@ -321,6 +314,11 @@ def _m2m_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
     else:
         before = instance.__dict__.pop("_sync_m2m_before", {})
         _write(_merge(before, _m2m_snapshot(instance, model, reverse, pk_set)))
+
+
+def last_position():
+    """The newest change-log position (0 for an empty log)."""
+    return ChangeLog.objects.aggregate(position=Max("id"))["position"] or 0
 
 
 def scheduled_models():

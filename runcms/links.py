@@ -1,8 +1,13 @@
 """Absolute URLs on the public site, the one rule for the API, pages, feed, sitemap and admin."""
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from urllib.parse import urlsplit
 
 from django.conf import settings
+
+# Set by `links_on()`: the base every link takes instead of the configured or the request's one.
+_base_override = ContextVar("runcms_links_base", default=None)
 
 
 def public_url(path, request=None):
@@ -16,7 +21,7 @@ def public_url(path, request=None):
         return None
     if urlsplit(path).scheme:
         return path
-    base = settings.RUNCMS_PUBLIC_BASE_URL.rstrip("/")
+    base = _base_override.get() or settings.RUNCMS_PUBLIC_BASE_URL.rstrip("/")
     if base:
         return base + "/" + path.lstrip("/")
     return request.build_absolute_uri(path) if request is not None else path
@@ -25,3 +30,17 @@ def public_url(path, request=None):
 def public_base(request=None):
     """What every absolute URL starts with (scheme and host), e.g. for an ETag or a sitemap's domain."""
     return public_url("/", request)
+
+
+@contextmanager
+def links_on(base):
+    """Make every absolute URL built inside start with `base`, whatever the settings and request.
+
+    Published documents (`runcms.documents`) are rendered with a placeholder base, put in
+    place when a response is served.
+    """
+    reset = _base_override.set(base)
+    try:
+        yield
+    finally:
+        _base_override.reset(reset)

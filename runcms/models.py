@@ -45,8 +45,37 @@ class ChangeLog(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["collection", "id"], name="changelog_position"),
-            models.Index(fields=["collection", "object_id"], name="changelog_object"),
+            # Also answers "was this object logged after position N?" (`runcms.documents`) from the index.
+            models.Index(fields=["collection", "object_id", "id"], name="changelog_object_position"),
         ]
 
     def __str__(self):
         return f"{self.id}: {self.collection} {self.object_id}"
+
+
+class Document(models.Model):
+    """One API object as the public sees it, rendered once and served as stored JSON (`runcms.documents`).
+
+    Valid while nothing about the object was logged after `position`, no schedule has passed
+    since it was rendered (`valid_until`) and its serializers' code is the one that rendered it
+    (`shape`). Absolute URLs in it start with a placeholder, replaced by the public base URL.
+    """
+
+    collection = models.CharField(max_length=40)
+    object_id = models.UUIDField()
+    summary = models.TextField()  # the list form, JSON
+    detail = models.TextField()  # the detail and sync form, JSON
+    digest = models.CharField(max_length=64)  # SHA-256 of `detail`: its content hash
+    shape = models.CharField(max_length=64)  # fingerprint of the serializers that rendered it
+    position = models.BigIntegerField()  # the change-log position it was rendered at
+    rendered_at = models.DateTimeField()
+    # The next scheduled publish or unpublish time after `rendered_at`, when there was one.
+    valid_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["collection", "object_id"], name="one_document_per_object"),
+        ]
+
+    def __str__(self):
+        return f"{self.collection} {self.object_id}"

@@ -21,8 +21,9 @@ from django.core import signing
 from django.db.models import Max, Q, Value
 from django.utils import timezone
 
-from runcms.changelog import affected, collections, public_digests, representation_digests
-from runcms.models import ChangeLog
+from runcms import documents, representation
+from runcms.changelog import affected, collections, last_position, public_digests
+from runcms.models import ChangeLog, Document
 from runcms.publishing import as_public_at
 
 TOKEN_SALT = "runcms.sync"
@@ -148,10 +149,6 @@ def _days(seconds):
     return f"{days:g} days" if days >= 1 else f"{seconds} seconds"
 
 
-def last_position():
-    return ChangeLog.objects.aggregate(position=Max("id"))["position"] or 0
-
-
 def prune():
     """Delete entries no valid token can need: older than RUNCMS_SYNC_TOKEN_MAX_AGE.
 
@@ -159,7 +156,12 @@ def prune():
     entry is kept, so positions never go back. Run it now and then (cron, a scheduler).
     """
     horizon = timezone.now() - timedelta(seconds=settings.RUNCMS_SYNC_TOKEN_MAX_AGE)
-    deleted, _ = ChangeLog.objects.filter(logged_at__lt=horizon, id__lt=last_position()).delete()
+    pruned = ChangeLog.objects.filter(logged_at__lt=horizon, id__lt=last_position())
+    end = pruned.aggregate(end=Max("id"))["end"]
+    deleted, _ = pruned.delete()
+    if end is not None:
+        # A document rendered before a pruned entry can no longer be told stale by it (`runcms.documents`).
+        Document.objects.filter(position__lt=end).delete()
     return deleted
 
 
@@ -174,7 +176,7 @@ CURRENT = object()
 class Page:
     cursor: Cursor  # for the client's next request
     has_more: bool
-    upserted: dict = field(default_factory=dict)  # name -> list of objects, loaded for the serializer
+    upserted: dict = field(default_factory=dict)  # name -> list of objects, as JSON bytes (published documents)
     deleted: dict = field(default_factory=dict)  # name -> list of ids
 
 
@@ -205,18 +207,24 @@ def _full_page(cursor, limit):
     for collection in collections()[start_at:]:
         if limit == 0:
             return Page(Cursor(cursor.position, cursor.since, (collection.name, "")), True, upserted, _empty())
-        queryset = collection.visible().order_by("pk")
+        queryset = collection.visible().order_by("pk").values_list("pk", flat=True)
         if collection.name == resume_name and last_id:
             queryset = queryset.filter(pk__gt=last_id)
-        objects = list(queryset[: limit + 1])
-        if len(objects) > limit:
-            upserted[collection.name] = objects[:limit]
-            resume = (collection.name, str(objects[limit - 1].pk))
+        ids = list(queryset[: limit + 1])
+        if len(ids) > limit:
+            upserted[collection.name] = _documents(collection.name, ids[:limit])
+            resume = (collection.name, str(ids[limit - 1]))
             return Page(Cursor(cursor.position, cursor.since, resume), True, upserted, _empty())
-        upserted[collection.name] = objects
-        limit -= len(objects)
+        upserted[collection.name] = _documents(collection.name, ids)
+        limit -= len(ids)
         last_id = ""
     return Page(Cursor(cursor.position, cursor.since, showing_unlogged=True), False, upserted, _empty())
+
+
+def _documents(name, ids):
+    """The detail documents of these ids, in their order (`runcms.documents`)."""
+    found = documents.by_id(name, ids, "detail")
+    return [found[pk] for pk in ids if pk in found]
 
 
 def _delta_page(cursor, limit):
@@ -368,13 +376,14 @@ def _load(changed, held):
         ids = changed.get(collection.name)
         if not ids:
             continue
-        objects = list(collection.visible().filter(pk__in=list(ids)))
+        found = documents.by_id(collection.name, sorted(ids, key=str), "detail")  # only what the public sees
         copies = held.get(collection.name, {})
-        known = [obj for obj in objects if copies.get(obj.pk) and copies[obj.pk] is not CURRENT]
-        same = {pk for pk, digest in representation_digests(collection, known).items() if digest == copies[pk]}
-        same |= {obj.pk for obj in objects if copies.get(obj.pk) is CURRENT}
-        upserted[collection.name] = [obj for obj in objects if obj.pk not in same]
-        gone = set(ids) - {obj.pk for obj in objects}
+        same = {
+            pk for pk, data in found.items()
+            if copies.get(pk) is CURRENT or (copies.get(pk) and representation.digest(data) == copies[pk])
+        }
+        upserted[collection.name] = [data for pk, data in found.items() if pk not in same]
+        gone = set(ids) - found.keys()
         if gone:
             # Only what a client may hold: a draft that never went out stays unmentioned (rule 1).
             exposed_now = set(collection.exposed(list(gone)).values_list("pk", flat=True))

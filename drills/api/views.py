@@ -3,7 +3,6 @@
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.exceptions import NotFound
-from rest_framework.response import Response
 
 from drills.api.filters import DrillFilter, MediaFilter, ProgramFilter
 from drills.api.serializers import (
@@ -17,6 +16,7 @@ from drills.api.serializers import (
     ProgramSummarySerializer,
 )
 from drills.models import Category, CueMedia, Drill, Equipment, Muscle, Program
+from runcms import documents
 from runcms.api.views import ContentViewSet, ListViewSet
 
 
@@ -57,15 +57,21 @@ class MediaViewSet(ContentViewSet):
     lookup_field = "id"
     lookup_value_regex = r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
 
-    def get_queryset(self):
+    model = CueMedia
+
+    def list_queryset(self):
         # No preview here: a draft's media is reached through the draft, never by its id (rule 1).
-        return CueMedia.objects.public().with_renditions().order_by("-created_at", "pk")
+        return CueMedia.objects.public().order_by("-created_at", "pk")
+
+    def get_queryset(self):
+        return self.list_queryset().with_renditions()
 
     def retrieve(self, request, *args, **kwargs):
-        media = self.get_queryset().filter(pk=kwargs["id"]).first()
+        public = documents.with_documents(self.list_queryset().only("pk"), self.collection, "detail")
+        media = public.filter(pk=kwargs["id"]).first()
         if media is None:
             raise NotFound("No public media has this id.")
-        return Response(self.get_serializer(media).data)
+        return self.document(media)
 
 
 class TermViewSet(ListViewSet):

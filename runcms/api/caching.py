@@ -10,7 +10,6 @@ base URL (scheme and host) of its links and its URL. Nothing is loaded or serial
 
 import hashlib
 
-from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import parse_etags
@@ -18,6 +17,7 @@ from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 
 from runcms import changelog
+from runcms.documents import one_row
 from runcms.links import public_base
 from runcms.models import ChangeLog
 
@@ -53,14 +53,7 @@ def content_state(collection_names):
         for field in ("publish_at", "unpublish_at"):
             passed = model.objects.filter(**{f"{field}__lte": now})
             subqueries.append(passed.order_by(f"-{field}").values(field)[:1])
-    if not subqueries:
-        return ()
-    compiled = [queryset.query.sql_with_params() for queryset in subqueries]
-    sql = "SELECT " + ", ".join(f"({part})" for part, _ in compiled)
-    params = [param for _, part_params in compiled for param in part_params]
-    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
-        cursor.execute(sql, params)
-        return tuple(cursor.fetchone())
+    return one_row(subqueries)
 
 
 class ConditionalGetMixin:

@@ -1,5 +1,6 @@
 """Base viewsets of API v1: read-only, public, throttled, cached, in the contract's error format."""
 
+from django.http import Http404, HttpResponse
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
@@ -7,6 +8,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from runcms import documents
 from runcms.api.caching import ConditionalGetMixin
 from runcms.api.errors import exception_handler
 from runcms.api.fields import PREVIEW_TOKEN
@@ -32,12 +34,18 @@ class ListViewSet(PublicApiMixin, mixins.ListModelMixin, viewsets.GenericViewSet
     pagination_class = Pagination
 
 
+def json_response(data, request):
+    """A 200 of JSON bytes made of published documents, with their links on the request's public base."""
+    return HttpResponse(documents.served_bytes(data, request), content_type="application/json")
+
+
 class ContentViewSet(PublicApiMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Published items: a paged list, and a detail by slug.
+    """Published items: a paged list, and a detail by slug, served from published documents.
 
     The detail follows an old slug with a 301 to the current one (rule 5), and opens a
-    draft for a valid `?preview=` token. Subclasses name the `model`, whose queryset has
-    `for_api()` (detail) and `for_api_list()` (lists) loading methods.
+    draft for a valid `?preview=` token (rendered by the live serializers). Subclasses name
+    the `model`, whose queryset has `for_api()` (detail) and `for_api_list()` (lists)
+    loading methods for the live serializers.
     """
 
     model = None
@@ -49,7 +57,39 @@ class ContentViewSet(PublicApiMixin, mixins.ListModelMixin, mixins.RetrieveModel
     def get_queryset(self):
         if self.action == "retrieve":
             return visible_queryset(self.model.objects.all(), self.request).for_api()
-        return self.model.objects.published().for_api_list().order_by(*self.model._meta.ordering, "pk")
+        return self.list_queryset().for_api_list()
+
+    def list_queryset(self):
+        """What the list shows, in order, before filters; nothing loaded."""
+        return self.model.objects.published().order_by(*self.model._meta.ordering, "pk")
+
+    @property
+    def collection(self):
+        return documents.served(self.model)
+
+    def list(self, request, *args, **kwargs):
+        name = self.collection
+        if name is None:
+            return super().list(request, *args, **kwargs)
+        queryset = documents.with_documents(self.filter_queryset(self.list_queryset()), name, "summary")
+        rows = self.paginate_queryset(queryset.values_list("pk", "_document"))
+        paginator = self.paginator
+        head = documents.dumps(
+            {
+                "count": paginator.page.paginator.count,
+                "next": paginator.get_next_link(),
+                "previous": paginator.get_previous_link(),
+            }
+        )
+        results = b",".join(documents.complete(name, rows, "summary"))
+        return json_response(head[:-1] + b',"results":[' + results + b"]}", request)
+
+    def document(self, instance):
+        """The detail document of `instance` (from a queryset `with_documents` annotated, or None), or a 404."""
+        found = documents.complete(self.collection, [(instance.pk, instance._document)], "detail") if instance else []
+        if not found:
+            raise Http404("Not found.")
+        return json_response(found[0], self.request)
 
     def get_serializer_class(self):
         if self.action == "list" and self.list_serializer_class is not None:
@@ -57,6 +97,13 @@ class ContentViewSet(PublicApiMixin, mixins.ListModelMixin, mixins.RetrieveModel
         return self.serializer_class
 
     def retrieve(self, request, *args, **kwargs):
+        if self.collection is not None and "preview" not in request.query_params:
+            published = self.model.objects.published().only("pk", "slug")
+            try:
+                instance = get_by_slug(documents.with_documents(published, self.collection, "detail"), kwargs["slug"])
+            except SlugMoved as moved:
+                return self.moved(request, moved.current_slug)
+            return self.document(instance)
         try:
             instance = get_by_slug(self.get_queryset(), kwargs[self.lookup_field])
         except SlugMoved as moved:

@@ -30,7 +30,7 @@ from runcms.backup.archive import (
 from runcms.backup.checks import _check_archive, _check_free_space
 from runcms.backup.export import _serialize_content
 from runcms.backup.registry import content_models, journal_models, models_by_label, stored_files
-from runcms.models import ChangeLog
+from runcms.models import ChangeLog, Document
 from runcms.publishing import Publishable
 
 
@@ -172,6 +172,8 @@ def _write(checked, progress):
         # Saving the rows logged them again; the restored journal already tells their story,
         # and a journal that ends where the backup's ended lets newer tokens be told apart.
         ChangeLog.objects.filter(id__gt=journal_end).delete()
+        # Rendered documents of an earlier site would be checked against the restored journal's positions.
+        Document.objects.all().delete()
     return ImportResult(True, checked.counts, len(checked.files), made, checked.unknown_editors)
 
 

@@ -1,0 +1,260 @@
+"""Published documents: each API object rendered once, when it changes, and served as stored JSON.
+
+Every collection registered with the change journal (`runcms.changelog.register`) has a
+`Document` per object the public can see, holding its list form (`summary`) and its detail
+form (`detail`, also what the sync sends). Lists, details and the sync read them with the
+query that finds the objects, and join their bytes without serialising anything.
+
+A document is valid while
+
+- nothing about its object was logged after the change-log position it was rendered at
+  (every change that alters an object as the API shows it is logged, related rows included);
+- no scheduled publish or unpublish time has passed since it was rendered (`valid_until`:
+  time alone changes what is public, rule 2);
+- the serializers that rendered it are the ones running now (`shape`, a hash of their code).
+
+Validity is checked in the query that reads a document, so a stale one is never served,
+whatever order writers and readers commit in. A missing or stale document is rendered on
+the spot by the live serializers and stored (`complete`); `manage.py rebuild_documents`
+renders them all ahead (after a deploy that changes a serializer), and a system check
+says how many are stale.
+
+Absolute URLs in a document start with a placeholder (`MARKER`), put back by the public
+base URL of the request (`RUNCMS_PUBLIC_BASE_URL`, or the request's scheme and host) when
+a response is served. PostgreSQL cannot store a NUL character, so no text typed by an
+editor can look like the placeholder.
+"""
+
+import hashlib
+import inspect
+import sys
+from datetime import UTC
+from functools import cache
+
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from rest_framework import serializers
+
+from runcms import changelog, representation
+from runcms.links import public_base
+from runcms.models import ChangeLog, Document
+from runcms.representation import MARKER_JSON, digest, dumps
+
+# Raise it when documents must be rendered again for a reason their serializers' code does not show.
+DOCUMENT_VERSION = 1
+FORMS = ("summary", "detail")
+
+
+def served(model):
+    """The collection `model` is published under, when its API reads documents; else None."""
+    return changelog.collection_of(model)
+
+
+# --- Shape --------------------------------------------------------------------------------------
+
+
+@cache
+def shape(name):
+    """A hash of the code of the serializers that render collection `name` (and DOCUMENT_VERSION)."""
+    collection = _collection(name)
+    modules = set()
+    for serializer in (collection.serializer, collection.summary):
+        modules |= _modules(serializer)
+    digest = hashlib.sha256(str(DOCUMENT_VERSION).encode())
+    for module in sorted(modules):
+        try:
+            digest.update(inspect.getsource(sys.modules[module]).encode())
+        except (OSError, TypeError):  # no source (a frozen build): the module's name stands in
+            digest.update(module.encode())
+    return digest.hexdigest()
+
+
+def _modules(serializer_class, seen=None):
+    """The modules defining `serializer_class`, its bases and every serializer nested in it."""
+    seen = set() if seen is None else seen
+    if serializer_class in seen:
+        return set()
+    seen.add(serializer_class)
+    modules = {cls.__module__ for cls in serializer_class.__mro__ if not cls.__module__.startswith("rest_framework")}
+    for field in serializer_class().fields.values():
+        nested = getattr(field, "child", field)
+        modules.add(type(nested).__module__)
+        if isinstance(nested, serializers.BaseSerializer):
+            modules |= _modules(type(nested), seen)
+    return {module for module in modules if not module.startswith(("rest_framework", "drf_spectacular"))}
+
+
+def _collection(name):
+    return next(c for c in changelog.collections() if c.name == name)
+
+
+# --- Reading ------------------------------------------------------------------------------------
+
+
+def valid(name, now=None):
+    """The documents of collection `name` that may be served at `now` (default: now)."""
+    now = now or timezone.now()
+    logged_after = ChangeLog.objects.filter(
+        collection=name, object_id=OuterRef("object_id"), id__gt=OuterRef("position")
+    )
+    return Document.objects.filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gt=now),
+        ~Exists(logged_after),
+        collection=name,
+        shape=shape(name),
+        rendered_at__lte=now,
+    )
+
+
+def with_documents(queryset, name, form):
+    """`queryset` with each object's valid document of `form` as `_document` (None when there is none)."""
+    documents = valid(name).filter(object_id=OuterRef("pk")).values(form)[:1]
+    return queryset.annotate(_document=Subquery(documents))
+
+
+def complete(name, rows, form):
+    """The JSON bytes of `form` for each (id, document or None) of `rows`, in order.
+
+    The missing ones are rendered now and stored; an object the public can no longer see
+    (unpublished since `rows` were read) is left out.
+    """
+    rows = list(rows)
+    missing = [pk for pk, document in rows if document is None]
+    rendered = render(name, missing) if missing else {}
+    found = []
+    for pk, document in rows:
+        if document is not None:
+            found.append(document.encode())
+        elif pk in rendered:
+            found.append(rendered[pk][form])
+    return found
+
+
+def by_id(name, ids, form):
+    """{id: JSON bytes of `form`} of these ids of collection `name` the public can see: stored or rendered now."""
+    ids = list(ids)
+    if not ids:
+        return {}
+    stored = dict(valid(name).filter(object_id__in=ids).values_list("object_id", form))
+    missing = [pk for pk in ids if pk not in stored]
+    found = {pk: document.encode() for pk, document in stored.items()}
+    if missing:
+        found.update({pk: forms[form] for pk, forms in render(name, missing).items()})
+    return found
+
+
+def served_bytes(data, request):
+    """`data` (document bytes, or a response made of them) with every link on the request's public base."""
+    if MARKER_JSON not in data:
+        return data
+    base = public_base(request).rstrip("/")
+    return data.replace(MARKER_JSON, b'"' + dumps(base)[1:-1])
+
+
+def one_row(querysets):
+    """The first value of each of these one-value querysets, read in a single query."""
+    if not querysets:
+        return ()
+    compiled = [queryset.query.sql_with_params() for queryset in querysets]
+    sql = "SELECT " + ", ".join(f"({part})" for part, _ in compiled)
+    params = [param for _, part_params in compiled for param in part_params]
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute(sql, params)
+        return tuple(cursor.fetchone())
+
+
+def next_schedule_time(now):
+    """The earliest publish or unpublish time after `now` of any scheduled item, or None."""
+    upcoming = [
+        model.objects.filter(**{f"{field}__gt": now}).order_by(field).values(field)[:1]
+        for model in changelog.scheduled_models()
+        for field in ("publish_at", "unpublish_at")
+    ]
+    times = [moment for moment in one_row(upcoming) if moment is not None]
+    if times and isinstance(times[0], str):  # SQLite returns a raw subquery's datetimes as text
+        times = [_parse(moment) for moment in times]
+    return min(times, default=None)
+
+
+def _parse(moment):
+    parsed = parse_datetime(moment)
+    return parsed if timezone.is_aware(parsed) else parsed.replace(tzinfo=UTC)
+
+
+# --- Rendering ----------------------------------------------------------------------------------
+
+
+def render(name, ids):
+    """Render the documents of these ids of collection `name` that the public can see now, and store them.
+
+    Returns {id: {"summary": bytes, "detail": bytes}}.
+    """
+    collection = _collection(name)
+    # Read before the objects: a change logged after this may not be in what they show.
+    position = changelog.last_position()
+    now = timezone.now()
+    valid_until = next_schedule_time(now)
+    objects = list(collection.visible().filter(pk__in=list(ids)))
+    rendered = representation.render(collection, objects)
+    _store(name, rendered, position, now, valid_until)
+    return rendered
+
+
+def _store(name, rendered, position, now, valid_until):
+    if not rendered:
+        return
+    rows = [
+        Document(
+            collection=name,
+            object_id=pk,
+            summary=forms["summary"].decode(),
+            detail=forms["detail"].decode(),
+            digest=digest(forms["detail"]),
+            shape=shape(name),
+            position=position,
+            rendered_at=now,
+            valid_until=valid_until,
+        )
+        for pk, forms in rendered.items()
+    ]
+    try:
+        with transaction.atomic():
+            Document.objects.bulk_create(
+                rows,
+                update_conflicts=True,
+                unique_fields=["collection", "object_id"],
+                update_fields=["summary", "detail", "digest", "shape", "position", "rendered_at", "valid_until"],
+            )
+    except DatabaseError:
+        # A read-only replica, a lock timeout: the response is right without the stored copy.
+        pass
+
+
+def rebuild(names=None, batch=200, progress=None):
+    """Render and store the documents of every object the public can see now; drop those of the others.
+
+    Returns how many were rendered. `progress(count)` is called after each batch.
+    """
+    total = 0
+    for collection in changelog.collections():
+        if names and collection.name not in names:
+            continue
+        ids = list(collection.visible().order_by("pk").values_list("pk", flat=True))
+        Document.objects.filter(collection=collection.name).exclude(object_id__in=ids).delete()
+        for start in range(0, len(ids), batch):
+            part = ids[start : start + batch]
+            render(collection.name, part)
+            total += len(part)
+            if progress:
+                progress(len(part))
+    return total
+
+
+def stale_count():
+    """How many stored documents were rendered by serializers other than today's."""
+    return sum(
+        Document.objects.filter(collection=c.name).exclude(shape=shape(c.name)).count()
+        for c in changelog.collections()
+    )
