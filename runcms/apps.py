@@ -7,6 +7,14 @@ class RuncmsConfig(AppConfig):
 
     def ready(self):
         self.register_backup()
+        self.register_caching()
+
+    def register_caching(self):
+        """Cached API answers are left behind as soon as a logged change commits."""
+        from runcms import changelog
+        from runcms.api import caching
+
+        changelog.listen(caching.content_changed)
 
     def register_backup(self):
         from runcms import backup

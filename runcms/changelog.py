@@ -18,7 +18,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.db import connections, router
+from django.db import connections, router, transaction
 from django.db.models import Max
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.utils import timezone
@@ -48,6 +48,7 @@ class Collection:
 
 _collections: dict[str, Collection] = {}
 _trackers: dict[type, list[Callable]] = defaultdict(list)
+_listeners: list[Callable] = []
 
 
 def register(name, model, serializer, *, summary=None, visible=None, exposed=None, changed=None):
@@ -74,6 +75,12 @@ def register(name, model, serializer, *, summary=None, visible=None, exposed=Non
 
 def collections():
     return list(_collections.values())
+
+
+def listen(callback):
+    """Call `callback(names)` with the names of the collections a change changed, when it is logged and
+    again once it commits: what was read in between, by other transactions, is out of date."""
+    _listeners.append(callback)
 
 
 def collection_of(model):
@@ -221,6 +228,10 @@ def _write(snapshot, erased=None):
         for name, ids in changed.items():
             if _collections[name].changed:
                 _collections[name].changed(ids)
+        names = set(changed)
+        for callback in _listeners:
+            callback(names)  # for what reads inside this transaction
+            transaction.on_commit(lambda callback=callback: callback(names), using=router.db_for_write(ChangeLog))
 
 
 def _lock_log(model):

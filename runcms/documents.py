@@ -172,13 +172,13 @@ def next_schedule_time(now):
         for model in changelog.scheduled_models()
         for field in ("publish_at", "unpublish_at")
     ]
-    times = [moment for moment in one_row(upcoming) if moment is not None]
-    if times and isinstance(times[0], str):  # SQLite returns a raw subquery's datetimes as text
-        times = [_parse(moment) for moment in times]
-    return min(times, default=None)
+    return min((as_datetime(moment) for moment in one_row(upcoming) if moment is not None), default=None)
 
 
-def _parse(moment):
+def as_datetime(moment):
+    """A time from `one_row`: SQLite returns a raw subquery's datetimes as text, in UTC."""
+    if not isinstance(moment, str):
+        return moment
     parsed = parse_datetime(moment)
     return parsed if timezone.is_aware(parsed) else parsed.replace(tzinfo=UTC)
 

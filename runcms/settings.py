@@ -192,6 +192,10 @@ FILE_UPLOAD_HANDLERS = [
 RUNCMS_PUBLIC_BASE_URL = env("RUNCMS_PUBLIC_BASE_URL", default="")
 RUNCMS_PREVIEW_MAX_AGE = env.int("RUNCMS_PREVIEW_MAX_AGE", default=7 * 24 * 3600)
 RUNCMS_SYNC_TOKEN_MAX_AGE = env.int("RUNCMS_SYNC_TOKEN_MAX_AGE", default=90 * 24 * 3600)
+# API answers kept in the shared cache (Redis, CACHE_URL) under their ETag, never past the next
+# scheduled publish or unpublish time, nor past this many seconds (see runcms.api.caching).
+RUNCMS_API_CACHE = env.bool("RUNCMS_API_CACHE", default=True)
+RUNCMS_API_CACHE_SECONDS = env.int("RUNCMS_API_CACHE_SECONDS", default=300)
 
 # Security: secure by default whenever DEBUG is off, each value overridable by its Django name.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)

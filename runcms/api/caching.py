@@ -1,35 +1,56 @@
-"""HTTP caching for the API: an ETag on every GET, and 304 for a matching If-None-Match.
+"""HTTP caching for the API: ETags from content versions, 304s, and a response cache that is never stale.
 
 A conditional GET must stay cheap, so the ETag is not a hash of the body. It hashes what
-the body is made of, read in one small query: the newest change-log position of the
-collections a view shows (every change that alters an object as the API shows it is
-logged, related rows included: see `runcms.changelog`) and the latest scheduled publish or
-unpublish time that has passed (time alone changes what is public, rule 2), with the
-base URL (scheme and host) of its links and its URL. Nothing is loaded or serialised before the 304.
+the body is made of (`ContentState`): the newest change-log position of the collections a
+view shows (every change that alters an object as the API shows it is logged, related rows
+included: see `runcms.changelog`) and the latest scheduled publish or unpublish times that
+have passed (time alone changes what is public, rule 2), with the base URL (scheme and host)
+of its links, its URL and the code that renders the objects. Nothing is loaded or
+serialised before the 304.
+
+The state is read in one query. With a cache every app server shares (Redis, `CACHE_URL`),
+it is kept there too, tagged with a generation that every committed change replaces, and
+only until the next scheduled time: a 304 then costs no query. Whole 200 responses are kept
+in that cache under their ETag, so an entry can only be found while the content it was made
+from is current; none outlives the next scheduled time or RUNCMS_API_CACHE_SECONDS. Redis
+down means cache misses, never errors (the cache ignores its exceptions, see settings).
 """
 
 import hashlib
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
 
+from django.conf import settings
+from django.core.cache import caches
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import parse_etags
 from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 
-from runcms import changelog
-from runcms.documents import one_row
+from runcms import changelog, documents
 from runcms.links import public_base
 from runcms.models import ChangeLog
 
-# Part of every ETag: raise it with a deploy that changes how objects look, so no client keeps
-# an old shape through a 304.
-REPRESENTATION_VERSION = 1
+# Part of every ETag: raise it with a deploy that changes how objects look in a way the
+# serializers' code does not show (`documents.shape` covers theirs), so no client keeps an old shape through a 304.
+REPRESENTATION_VERSION = 2
 
 # Caches may keep a copy but must ask again each time: the 304 is cheap, and an item that is
 # unpublished or expires must not go on being served from a cache (rules 1 and 2).
 PUBLIC_CACHING = "public, no-cache"
 # A draft opened with a preview token never lands in a shared cache.
 PRIVATE_CACHING = "private, no-store"
+
+GENERATION_KEY = "runcms:api:generation"
+STATE_KEY = "runcms:api:state"
+RESPONSE_KEY = "runcms:api:response:"
+# Backends whose entries every app server sees; a per-process cache could not be told of a
+# change saved through another process, so it keeps no state and no responses.
+SHARED_BACKENDS = ("django_redis.", "django.core.cache.backends.redis.", "django.core.cache.backends.memcached.")
 
 
 class NotModified(APIException):
@@ -43,17 +64,84 @@ class PreconditionFailed(APIException):
     default_code = "precondition_failed"
 
 
-def content_state(collection_names):
-    """The newest log position of each collection and the latest schedule time passed, in one query."""
+class CachedResponse(Exception):
+    """A stored 200 answers the request (raised in `initial`, answered by `handle_exception`)."""
+
+    def __init__(self, content, content_type):
+        super().__init__()
+        self.content, self.content_type = content, content_type
+
+
+@dataclass(frozen=True)
+class ContentState:
+    positions: dict  # collection name -> newest change-log position
+    passed: tuple  # the latest publish and unpublish time passed, per scheduled model
+    upcoming: datetime | None  # the earliest publish or unpublish time still to come
+    read_at: datetime
+
+    def valid_at(self, now):
+        return self.read_at <= now and (self.upcoming is None or now < self.upcoming)
+
+    def seconds_left(self, now):
+        """How long a cache entry made from this state may live."""
+        limit = settings.RUNCMS_API_CACHE_SECONDS
+        if self.upcoming is not None:
+            limit = min(limit, (self.upcoming - now).total_seconds())
+        return max(int(limit), 0)
+
+
+def read_state(now):
+    """The content state at `now`, in one query."""
+    names = [c.name for c in changelog.collections()]
+    subqueries = [ChangeLog.objects.filter(collection=name).order_by("-id").values("id")[:1] for name in names]
+    scheduled = [(model, field) for model in changelog.scheduled_models() for field in ("publish_at", "unpublish_at")]
+    for model, field in scheduled:
+        subqueries.append(model.objects.filter(**{f"{field}__lte": now}).order_by(f"-{field}").values(field)[:1])
+    for model, field in scheduled:
+        subqueries.append(model.objects.filter(**{f"{field}__gt": now}).order_by(field).values(field)[:1])
+    row = documents.one_row(subqueries)
+    positions = dict(zip(names, row[: len(names)], strict=True))
+    passed = row[len(names) : len(names) + len(scheduled)]
+    upcoming = [documents.as_datetime(moment) for moment in row[len(names) + len(scheduled) :] if moment]
+    return ContentState(positions, tuple(passed), min(upcoming, default=None), now)
+
+
+def shared_cache():
+    """The cache every app server shares, or None (a per-process cache, or RUNCMS_API_CACHE off)."""
+    if not settings.RUNCMS_API_CACHE or not settings.CACHES["default"]["BACKEND"].startswith(SHARED_BACKENDS):
+        return None
+    return caches["default"]
+
+
+def current_state():
+    """The content state now: from the shared cache while no change has committed since it was read."""
     now = timezone.now()
-    subqueries = [
-        ChangeLog.objects.filter(collection=name).order_by("-id").values("id")[:1] for name in collection_names
-    ]
-    for model in changelog.scheduled_models():
-        for field in ("publish_at", "unpublish_at"):
-            passed = model.objects.filter(**{f"{field}__lte": now})
-            subqueries.append(passed.order_by(f"-{field}").values(field)[:1])
-    return one_row(subqueries)
+    shared = shared_cache()
+    if shared is None:
+        return read_state(now)
+    found = shared.get_many([GENERATION_KEY, STATE_KEY])
+    generation, stored = found.get(GENERATION_KEY), found.get(STATE_KEY)
+    if generation is not None and stored is not None and stored[0] == generation and stored[1].valid_at(now):
+        return stored[1]
+    state = read_state(now)
+    if generation is None:
+        # A new generation; if a change set one meanwhile, this state is tagged with another and ignored.
+        generation = uuid.uuid4().hex
+        shared.add(GENERATION_KEY, generation, timeout=None)
+    shared.set(STATE_KEY, (generation, state), timeout=state.seconds_left(now))
+    return state
+
+
+def content_changed(collections):
+    """Called once a logged change commits: states and responses cached before it are never used again."""
+    shared = shared_cache()
+    if shared is not None:
+        shared.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+@cache
+def _code_version():
+    return (REPRESENTATION_VERSION, *(documents.shape(c.name) for c in changelog.collections()))
 
 
 class ConditionalGetMixin:
@@ -68,18 +156,33 @@ class ConditionalGetMixin:
     def check_query(self, request):
         """Refuse a request the view cannot answer (a bad sync token) before it can be a 304."""
 
+    # Whether whole responses go in the shared cache (see the module's docstring).
+    cache_responses = True
+    from_cache = False
+
+    def cacheable(self, request):
+        return (
+            self.cache_responses
+            and request.method in ("GET", "HEAD")
+            and not self.private_response(request)
+            and not self.if_any_exists
+            and shared_cache() is not None
+        )
+
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)  # throttling first: a 304 is still a request
         self.etag = None
-        self.if_any_exists = False
+        self.if_any_exists = self.from_cache = False
         if request.method in ("GET", "HEAD"):
             self.check_query(request)
+            self.state = current_state()
             key = repr(
                 (
-                    REPRESENTATION_VERSION,
+                    _code_version(),
                     public_base(request),  # absolute URLs differ by scheme and host
                     request.get_full_path(),
-                    content_state(self.etag_collections),
+                    tuple(self.state.positions.get(name) for name in self.etag_collections),
+                    self.state.passed,
                 )
             )
             self.etag = '"' + hashlib.sha256(key.encode()).hexdigest()[:40] + '"'
@@ -91,6 +194,16 @@ class ConditionalGetMixin:
             conditional = get_conditional_response(request._request, etag=self.etag)
             if conditional is not None:
                 raise NotModified() if conditional.status_code == 304 else PreconditionFailed()
+            if self.cacheable(request):
+                stored = shared_cache().get(RESPONSE_KEY + self.etag)
+                if stored is not None:
+                    raise CachedResponse(*stored)
+
+    def handle_exception(self, exc):
+        if isinstance(exc, CachedResponse):
+            self.from_cache = True
+            return HttpResponse(exc.content, content_type=exc.content_type)
+        return super().handle_exception(exc)
 
     def finalize_response(self, request, response, *args, **kwargs):
         if getattr(self, "if_any_exists", False) and response.status_code == 200:
@@ -102,4 +215,14 @@ class ConditionalGetMixin:
                 response["ETag"] = etag
             if not response.has_header("Cache-Control"):
                 response["Cache-Control"] = PRIVATE_CACHING if self.private_response(request) else PUBLIC_CACHING
+            if etag and response.status_code == 200 and not self.from_cache and self.cacheable(request):
+                self.keep(response)
         return response
+
+    def keep(self, response):
+        """Store a 200 under its ETag: found again only while the content it was made from is current."""
+        if isinstance(response, Response):
+            response.render()
+        seconds = self.state.seconds_left(timezone.now())
+        if seconds > 0:
+            shared_cache().set(RESPONSE_KEY + self.etag, (response.content, response["Content-Type"]), timeout=seconds)

@@ -94,6 +94,8 @@ class SyncView(PublicApiMixin, APIView):
     """Everything published now (no token), or only what changed since a token was issued."""
 
     schema = SyncSchema()
+    # Each answer carries a token issued now: a kept one would tell a client it synced earlier than it did.
+    cache_responses = False
 
     @property
     def etag_collections(self):

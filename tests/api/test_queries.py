@@ -2,7 +2,8 @@
 
 Counts are of a second request, once the published documents it reads are stored
 (`runcms.documents`): lists and details of content need at most 3 queries, other lists 10.
-Rendering missing documents costs a fixed number of queries too (the last tests).
+Rendering missing documents costs a fixed number of queries too. These counts are without
+the shared response cache (tests/api/test_response_cache.py counts with it: none).
 """
 
 from datetime import timedelta
@@ -21,6 +22,11 @@ from tests.api.replica import get_sync
 from tests.factories import make_article, make_drill, make_program
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def without_response_cache(settings):
+    settings.RUNCMS_API_CACHE = False
 
 MAX_LIST_QUERIES = 10
 MAX_DOCUMENT_QUERIES = 3  # the ETag's, the count and the page (a detail: the ETag's and the item)
