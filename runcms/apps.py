@@ -6,6 +6,8 @@ class RuncmsConfig(AppConfig):
     verbose_name = "runcms"
 
     def ready(self):
+        from runcms import checks  # noqa: F401 (registers the checks)
+
         self.register_backup()
         self.register_caching()
 
