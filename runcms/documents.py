@@ -108,9 +108,9 @@ def valid(name, now=None):
     )
 
 
-def with_documents(queryset, name, form):
+def with_documents(queryset, name, form, now=None):
     """`queryset` with each object's valid document of `form` as `_document` (None when there is none)."""
-    documents = valid(name).filter(object_id=OuterRef("pk")).values(form)[:1]
+    documents = valid(name, now).filter(object_id=OuterRef("pk")).values(form)[:1]
     return queryset.annotate(_document=Subquery(documents))
 
 
@@ -153,13 +153,18 @@ def served_bytes(data, request):
     return data.replace(MARKER_JSON, b'"' + dumps(base)[1:-1])
 
 
+def combined(querysets):
+    """(sql, params) of one query selecting the first value of each of these one-value querysets."""
+    compiled = [queryset.query.sql_with_params() for queryset in querysets]
+    sql = "SELECT " + ", ".join(f"({part})" for part, _ in compiled)
+    return sql, [param for _, part_params in compiled for param in part_params]
+
+
 def one_row(querysets):
     """The first value of each of these one-value querysets, read in a single query."""
     if not querysets:
         return ()
-    compiled = [queryset.query.sql_with_params() for queryset in querysets]
-    sql = "SELECT " + ", ".join(f"({part})" for part, _ in compiled)
-    params = [param for _, part_params in compiled for param in part_params]
+    sql, params = combined(querysets)
     with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
         cursor.execute(sql, params)
         return tuple(cursor.fetchone())

@@ -16,8 +16,7 @@ from drills.api.serializers import (
     ProgramSummarySerializer,
 )
 from drills.models import Category, CueMedia, Drill, Equipment, Muscle, Program
-from runcms import documents
-from runcms.api.views import ContentViewSet, ListViewSet
+from runcms.api.views import ContentViewSet, ListViewSet, json_response
 
 
 @extend_schema_view(
@@ -66,12 +65,14 @@ class MediaViewSet(ContentViewSet):
     def get_queryset(self):
         return self.list_queryset().with_renditions()
 
+    def public_queryset(self):
+        return CueMedia.objects.public()
+
     def retrieve(self, request, *args, **kwargs):
-        public = documents.with_documents(self.list_queryset().only("pk"), self.collection, "detail")
-        media = public.filter(pk=kwargs["id"]).first()
-        if media is None:
+        found = self.stored_detail(kwargs["id"])
+        if found is None:
             raise NotFound("No public media has this id.")
-        return self.document(media)
+        return json_response(found, request)
 
 
 class TermViewSet(ListViewSet):

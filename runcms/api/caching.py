@@ -24,6 +24,7 @@ from functools import cache
 
 from django.conf import settings
 from django.core.cache import caches
+from django.db.models import DateTimeField
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
@@ -34,6 +35,7 @@ from rest_framework.response import Response
 from runcms import changelog, documents
 from runcms.links import public_base
 from runcms.models import ChangeLog
+from runcms.prepared import PreparedQuery
 
 # Part of every ETag: raise it with a deploy that changes how objects look in a way the
 # serializers' code does not show (`documents.shape` covers theirs), so no client keeps an old shape through a 304.
@@ -93,17 +95,27 @@ class ContentState:
 def read_state(now):
     """The content state at `now`, in one query."""
     names = [c.name for c in changelog.collections()]
-    subqueries = [ChangeLog.objects.filter(collection=name).order_by("-id").values("id")[:1] for name in names]
+    scheduled = len(changelog.scheduled_models()) * 2
+    row = _STATE_QUERY.fetchall(now=now)[0]
+    positions = dict(zip(names, row[: len(names)], strict=True))
+    passed = tuple(documents.as_datetime(moment) for moment in row[len(names) : len(names) + scheduled])
+    upcoming = [documents.as_datetime(moment) for moment in row[len(names) + scheduled :] if moment]
+    return ContentState(positions, passed, min(upcoming, default=None), now)
+
+
+def _state_sql(now):
+    subqueries = [
+        ChangeLog.objects.filter(collection=c.name).order_by("-id").values("id")[:1] for c in changelog.collections()
+    ]
     scheduled = [(model, field) for model in changelog.scheduled_models() for field in ("publish_at", "unpublish_at")]
     for model, field in scheduled:
         subqueries.append(model.objects.filter(**{f"{field}__lte": now}).order_by(f"-{field}").values(field)[:1])
     for model, field in scheduled:
         subqueries.append(model.objects.filter(**{f"{field}__gt": now}).order_by(field).values(field)[:1])
-    row = documents.one_row(subqueries)
-    positions = dict(zip(names, row[: len(names)], strict=True))
-    passed = row[len(names) : len(names) + len(scheduled)]
-    upcoming = [documents.as_datetime(moment) for moment in row[len(names) + len(scheduled) :] if moment]
-    return ContentState(positions, tuple(passed), min(upcoming, default=None), now)
+    return documents.combined(subqueries)
+
+
+_STATE_QUERY = PreparedQuery(_state_sql, now=DateTimeField())
 
 
 def shared_cache():

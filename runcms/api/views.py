@@ -1,7 +1,9 @@
 """Base viewsets of API v1: read-only, public, throttled, cached, in the contract's error format."""
 
+from django.db.models import DateTimeField
 from django.http import Http404, HttpResponse
 from django.urls import reverse
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.permissions import AllowAny
@@ -16,6 +18,7 @@ from runcms.api.pagination import Pagination
 from runcms.api.schema import ApiSchema
 from runcms.api.throttling import AnonymousRateThrottle
 from runcms.links import public_url
+from runcms.prepared import PreparedQuery
 from runcms.preview import preview_allows, visible_queryset
 from runcms.slugs import SlugMoved, get_by_slug
 
@@ -37,6 +40,10 @@ class ListViewSet(PublicApiMixin, mixins.ListModelMixin, viewsets.GenericViewSet
 def json_response(data, request):
     """A 200 of JSON bytes made of published documents, with their links on the request's public base."""
     return HttpResponse(documents.served_bytes(data, request), content_type="application/json")
+
+
+# (view class, lookup field) -> the prepared query of its details (see ContentViewSet.stored_detail).
+_DETAIL_QUERIES = {}
 
 
 class ContentViewSet(PublicApiMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -84,26 +91,48 @@ class ContentViewSet(PublicApiMixin, mixins.ListModelMixin, mixins.RetrieveModel
         results = b",".join(documents.complete(name, rows, "summary"))
         return json_response(head[:-1] + b',"results":[' + results + b"]}", request)
 
-    def document(self, instance):
-        """The detail document of `instance` (from a queryset `with_documents` annotated, or None), or a 404."""
-        found = documents.complete(self.collection, [(instance.pk, instance._document)], "detail") if instance else []
-        if not found:
-            raise Http404("Not found.")
-        return json_response(found[0], self.request)
-
     def get_serializer_class(self):
         if self.action == "list" and self.list_serializer_class is not None:
             return self.list_serializer_class
         return self.serializer_class
 
+    def public_queryset(self):
+        """What a detail may show: the public items, unordered, nothing loaded."""
+        return self.model.objects.published()
+
+    def stored_detail(self, value):
+        """The detail document of the public item whose lookup field is `value`: bytes, or None when there is
+        no such item. One prepared query (see `runcms.prepared`), and the rendering of a missing document."""
+        key = (type(self), self.lookup_field)
+        if key not in _DETAIL_QUERIES:
+
+            def build(now, value):
+                queryset = documents.with_documents(self.public_queryset(), self.collection, "detail", now=now)
+                queryset = queryset.filter(**{self.lookup_field: value}).values_list("pk", "_document")[:1]
+                return queryset.query.sql_with_params()
+
+            field = self.model._meta.get_field(self.lookup_field)
+            _DETAIL_QUERIES[key] = PreparedQuery(build, now=DateTimeField(), value=field)
+        rows = _DETAIL_QUERIES[key].fetchall(now=timezone.now(), value=value)
+        if not rows:
+            return None
+        pk, document = rows[0]
+        found = documents.complete(self.collection, [(self.model._meta.pk.to_python(pk), document)], "detail")
+        return found[0] if found else None
+
     def retrieve(self, request, *args, **kwargs):
         if self.collection is not None and "preview" not in request.query_params:
-            published = self.model.objects.published().only("pk", "slug")
-            try:
-                instance = get_by_slug(documents.with_documents(published, self.collection, "detail"), kwargs["slug"])
+            found = self.stored_detail(kwargs["slug"])
+            if found is not None:
+                return json_response(found, request)
+            try:  # an old slug, or nothing
+                instance = get_by_slug(self.public_queryset(), kwargs["slug"])
             except SlugMoved as moved:
                 return self.moved(request, moved.current_slug)
-            return self.document(instance)
+            found = self.stored_detail(instance.slug)  # published since the first look
+            if found is None:
+                raise Http404(f"No {self.model._meta.verbose_name} is published at “{kwargs['slug']}”.")
+            return json_response(found, request)
         try:
             instance = get_by_slug(self.get_queryset(), kwargs[self.lookup_field])
         except SlugMoved as moved:
