@@ -17,11 +17,11 @@ class DrillsConfig(AppConfig):
         from drills.api.serializers import (
             DrillSerializer,
             DrillSummarySerializer,
-            MediaSerializer,
             ProgramSerializer,
             ProgramSummarySerializer,
         )
         from drills.media import uses
+        from drills.media.api.serializers import MediaSerializer
         from runcms import changelog
 
         changelog.register("drills", models.Drill, DrillSerializer, summary=DrillSummarySerializer)

@@ -1,6 +1,8 @@
 """Example articles and topics for the OpenAPI schema, shaped as the API answers."""
 
-from drills.api.examples import BASE, DRILL_LINK, MEDIA, PUBLISHED, UPDATED, example
+from drills.api.examples import DRILL_LINK
+from drills.media.api.examples import MEDIA
+from runcms.api.examples import BASE, PUBLISHED, UPDATED, example
 
 TOPIC = {
     "id": "9a8b7c6d-5e4f-5a3b-8c2d-1e0f9a8b7c6d", "slug": "technique", "name": "Technique",

@@ -10,15 +10,10 @@ from rest_framework import serializers
 from articles.api import examples
 from articles.api.embeds import public_bodies
 from articles.models import Article, Author, Source, Topic
-from drills.api.serializers import (
-    ID,
-    PUBLISHED_OR_DRAFT,
-    UPDATED,
-    DrillLinkSerializer,
-    MediaSerializer,
-    drill_links,
-)
+from drills.api.serializers import DrillLinkSerializer, drill_links
+from drills.media.api.serializers import MediaSerializer
 from runcms.api.fields import AlwaysNullField, PageUrlField, StableIdField
+from runcms.api.help_texts import ID, PUBLISHED_OR_DRAFT, UPDATED
 from runcms.links import public_url
 
 

@@ -1,9 +1,9 @@
-"""List filters of the drill, program and media endpoints (django-filter)."""
+"""List filters of the drill and program endpoints (django-filter)."""
 
 import django_filters
 from django.db.models import Q
 
-from drills.models import CueMedia, Difficulty, Drill, MediaKind, Program
+from drills.models import Difficulty, Drill, Program
 from runcms.api.filters import BooleanFilter, SearchFilter, UpdatedSinceFilter
 
 
@@ -44,11 +44,3 @@ class ProgramFilter(django_filters.FilterSet):
         model = Program
         fields = []
 
-
-class MediaFilter(django_filters.FilterSet):
-    kind = django_filters.ChoiceFilter(choices=MediaKind.choices, label="Only media of this kind.")
-    updated_since = UpdatedSinceFilter(collection="media")
-
-    class Meta:
-        model = CueMedia
-        fields = []

@@ -1,4 +1,4 @@
-"""API v1 pieces that know no content type: pagination, HTTP caching, errors, throttling, base viewsets.
+"""API v1 pieces that know no content type: base viewsets, fields, help texts, pagination, caching, errors, throttling.
 
 The apps' `api` modules build their serializers and viewsets on these; `runcms/urls.py`
 routes them under `/api/v1/`.
