@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "runcms.nul_guard.RejectNulCharactersMiddleware",
+    # Kept API answers go out here, without the session, CSRF, auth and lockout work below.
+    "runcms.api.middleware.CachedAnswerMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

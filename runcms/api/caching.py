@@ -49,7 +49,7 @@ PRIVATE_CACHING = "private, no-store"
 
 GENERATION_KEY = "runcms:api:generation"
 STATE_KEY = "runcms:api:state"
-RESPONSE_KEY = "runcms:api:response:"
+RESPONSE_KEY = "runcms:api:response:2:"  # raise the number when what is kept changes form
 # Backends whose entries every app server sees; a per-process cache could not be told of a
 # change saved through another process, so it keeps no state and no responses.
 SHARED_BACKENDS = ("django_redis.", "django.core.cache.backends.redis.", "django.core.cache.backends.memcached.")
@@ -69,9 +69,17 @@ class PreconditionFailed(APIException):
 class CachedResponse(Exception):
     """A stored 200 answers the request (raised in `initial`, answered by `handle_exception`)."""
 
-    def __init__(self, content, content_type):
+    def __init__(self, content, headers):
         super().__init__()
-        self.content, self.content_type = content, content_type
+        self.content, self.headers = content, headers
+
+
+def replay(content, headers):
+    """The response kept as (content, headers) by `ConditionalGetMixin.keep`."""
+    response = HttpResponse(content)
+    for name, value in headers:
+        response[name] = value
+    return response
 
 
 @dataclass(frozen=True)
@@ -151,6 +159,25 @@ def content_changed(collections):
         shared.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
 
 
+def etag_of(request, collections, state):
+    """The ETag of the answer to `request` from a view showing `collections`, at content state `state`."""
+    key = repr(
+        (
+            _code_version(),
+            public_base(request),  # absolute URLs differ by scheme and host
+            request.get_full_path(),
+            tuple(state.positions.get(name) for name in collections),
+            state.passed,
+        )
+    )
+    return '"' + hashlib.sha256(key.encode()).hexdigest()[:40] + '"'
+
+
+def stored_answer(etag):
+    """(content, headers) of the 200 kept under `etag`, or None."""
+    return shared_cache().get(RESPONSE_KEY + etag)
+
+
 @cache
 def _code_version():
     return (REPRESENTATION_VERSION, *(documents.shape(c.name) for c in changelog.collections()))
@@ -188,16 +215,7 @@ class ConditionalGetMixin:
         if request.method in ("GET", "HEAD"):
             self.check_query(request)
             self.state = current_state()
-            key = repr(
-                (
-                    _code_version(),
-                    public_base(request),  # absolute URLs differ by scheme and host
-                    request.get_full_path(),
-                    tuple(self.state.positions.get(name) for name in self.etag_collections),
-                    self.state.passed,
-                )
-            )
-            self.etag = '"' + hashlib.sha256(key.encode()).hexdigest()[:40] + '"'
+            self.etag = etag_of(request, self.etag_collections, self.state)
             if "*" in parse_etags(request.headers.get("If-None-Match", "")):
                 # `*` matches any current representation (RFC 9110, 13.1.2), and only the view
                 # knows whether there is one: a missing item or a bad filter stays a 404 or 400.
@@ -207,14 +225,14 @@ class ConditionalGetMixin:
             if conditional is not None:
                 raise NotModified() if conditional.status_code == 304 else PreconditionFailed()
             if self.cacheable(request):
-                stored = shared_cache().get(RESPONSE_KEY + self.etag)
+                stored = stored_answer(self.etag)
                 if stored is not None:
                     raise CachedResponse(*stored)
 
     def handle_exception(self, exc):
         if isinstance(exc, CachedResponse):
             self.from_cache = True
-            return HttpResponse(exc.content, content_type=exc.content_type)
+            return replay(exc.content, exc.headers)
         return super().handle_exception(exc)
 
     def finalize_response(self, request, response, *args, **kwargs):
@@ -237,4 +255,5 @@ class ConditionalGetMixin:
             response.render()
         seconds = self.state.seconds_left(timezone.now())
         if seconds > 0:
-            shared_cache().set(RESPONSE_KEY + self.etag, (response.content, response["Content-Type"]), timeout=seconds)
+            answer = (response.content, list(response.items()))  # the headers the view and DRF set
+            shared_cache().set(RESPONSE_KEY + self.etag, answer, timeout=seconds)

@@ -12,6 +12,12 @@ class AnonymousRateThrottle(AnonRateThrottle):
     def get_rate(self):
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
 
+    def allow_request(self, request, view):
+        # Counted already by runcms.api.middleware, which let it through to the view.
+        if getattr(getattr(request, "_request", None), "runcms_throttled", False):
+            return True
+        return super().allow_request(request, view)
+
 
 def client_address(request):
     """The address a request is counted by: REMOTE_ADDR, or the one the outermost of
