@@ -94,7 +94,11 @@ class Article(SlugHistory, Publishable):
 
     class Meta:
         ordering = ["-first_published_at", "-created_at"]
-        indexes = [models.Index(fields=["status", "publish_at", "unpublish_at"], name="article_visibility")]
+        indexes = [
+            models.Index(fields=["status", "publish_at", "unpublish_at"], name="article_visibility"),
+            # The API list's page, in order: newest first, the id last.
+            models.Index(fields=["-first_published_at", "-created_at", "id"], name="article_list_order"),
+        ]
         constraints = [schedule_constraint("article")]
 
     def __str__(self):

@@ -8,7 +8,7 @@ settings on 127.0.0.1, and for each endpoint reports req/s, p50/p99, bytes, SQL 
 per request (in-process, second request) and the workers' peak memory, beside the same
 bytes served by a minimal Django view through the project's middleware (the framework
 floor) and by a bare WSGI app (the ceiling), all under the same gunicorn settings.
-Writes <output>/api-<time>[-redis].json and .md. See the README, "Benchmarks".
+Writes <output>/api-<time>[-redis][-no-answer-cache].json and .md. See the README, "Benchmarks".
 """
 
 import argparse
@@ -67,6 +67,8 @@ def parse_args(argv=None):
                         f"(default {DEFAULT_DATABASE_URL})")
     parser.add_argument("--redis", nargs="?", const=DEFAULT_REDIS_URL, metavar="URL",
                         help=f"set CACHE_URL to this Redis (default {DEFAULT_REDIS_URL}) instead of local memory")
+    parser.add_argument("--no-answer-cache", action="store_true",
+                        help="keep no API answers (RUNCMS_API_CACHE=false): every request reads the database")
     parser.add_argument("--duration", type=int, default=10, help="seconds of load per endpoint (default 10)")
     parser.add_argument("--warmup", type=int, default=2, help="seconds of warm-up load before each (default 2)")
     parser.add_argument("--connections", type=int, default=16, help="wrk connections (default 16)")
@@ -117,6 +119,8 @@ def server_env(args, database_url, media_root, static_root):
         "MEDIA_ROOT": str(media_root),
         "STATIC_ROOT": str(static_root),
         "LOG_LEVEL": "WARNING",
+        # --no-answer-cache: every request reads the database and joins the stored documents.
+        "RUNCMS_API_CACHE": "false" if args.no_answer_cache else "true",
     }
 
 
@@ -351,8 +355,11 @@ def main(argv=None):
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # run the clean-up below, as on Ctrl-C
     started_at = dt.datetime.now(dt.UTC)
     database_name = urllib.parse.urlsplit(args.database_url).path.lstrip("/")
-    mode = f"Redis cache ({args.redis})" if args.redis else "no shared cache (local memory)"
+    mode = f"Redis cache ({args.redis})" if args.redis else "no shared cache (answers kept in each worker)"
+    if args.no_answer_cache:
+        mode += ", no answers kept (RUNCMS_API_CACHE=false)"
     stamp = started_at.strftime("%Y%m%d-%H%M%S") + ("-redis" if args.redis else "")
+    stamp += "-no-answer-cache" if args.no_answer_cache else ""
     run_dir = args.output / f"api-{stamp}"
     media_root = args.output / f"media-{database_name}"
     created = False

@@ -347,6 +347,7 @@ class Drill(SlugHistory, Publishable, Prescription):
         indexes = [
             models.Index(fields=["status", "publish_at", "unpublish_at"], name="drill_visibility"),
             models.Index(fields=["category", "difficulty"], name="drill_category_difficulty"),
+            models.Index(fields=["title", "id"], name="drill_list_order"),  # the API list's page, in order
         ]
         constraints = [schedule_constraint("drill")]
 
@@ -475,7 +476,10 @@ class Program(SlugHistory, Publishable):
 
     class Meta:
         ordering = ["title"]
-        indexes = [models.Index(fields=["status", "publish_at", "unpublish_at"], name="program_visibility")]
+        indexes = [
+            models.Index(fields=["status", "publish_at", "unpublish_at"], name="program_visibility"),
+            models.Index(fields=["title", "id"], name="program_list_order"),  # the API list's page, in order
+        ]
         constraints = [schedule_constraint("program")]
 
     def __str__(self):

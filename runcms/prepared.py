@@ -56,6 +56,7 @@ class PreparedQuery:
     def params(self, **values):
         if self.compiled is None:
             self.compiled = self._compile()
+            self.build = None  # compiled: what it was built from (a view, a request) can go
         sql, params, slots = self.compiled
         params = list(params)
         connection = connections[DEFAULT_DB_ALIAS]

@@ -198,6 +198,8 @@ RUNCMS_SYNC_TOKEN_MAX_AGE = env.int("RUNCMS_SYNC_TOKEN_MAX_AGE", default=90 * 24
 # scheduled publish or unpublish time, nor past this many seconds (see runcms.api.caching).
 RUNCMS_API_CACHE = env.bool("RUNCMS_API_CACHE", default=True)
 RUNCMS_API_CACHE_SECONDS = env.int("RUNCMS_API_CACHE_SECONDS", default=300)
+# Without a shared cache, each worker keeps answers in its own memory, up to this many MiB.
+RUNCMS_API_LOCAL_CACHE_MB = env.int("RUNCMS_API_LOCAL_CACHE_MB", default=32)
 
 # Security: secure by default whenever DEBUG is off, each value overridable by its Django name.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)

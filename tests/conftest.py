@@ -66,9 +66,13 @@ def second_editor(django_user_model):
 def empty_cache():
     from django.core.cache import cache
 
+    from runcms.api.caching import local_answers
+
     cache.clear()
+    local_answers.clear()
     yield
     cache.clear()
+    local_answers.clear()
 
 
 @pytest.fixture

@@ -14,10 +14,15 @@ only until the next scheduled time: a 304 then costs no query. Whole 200 respons
 in that cache under their ETag, so an entry can only be found while the content it was made
 from is current; none outlives the next scheduled time or RUNCMS_API_CACHE_SECONDS. Redis
 down means cache misses, never errors (the cache ignores its exceptions, see settings).
+Without a shared cache, the state is read from the database on every request and each
+process keeps answers in its own memory (`LocalAnswers`), just as safely.
 """
 
 import hashlib
+import threading
+import time
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -104,17 +109,19 @@ def read_state(now):
     """The content state at `now`, in one query."""
     names = [c.name for c in changelog.collections()]
     scheduled = len(changelog.scheduled_models()) * 2
-    row = _STATE_QUERY.fetchall(now=now)[0]
-    positions = dict(zip(names, row[: len(names)], strict=True))
-    passed = tuple(documents.as_datetime(moment) for moment in row[len(names) : len(names) + scheduled])
-    upcoming = [documents.as_datetime(moment) for moment in row[len(names) + scheduled :] if moment]
-    return ContentState(positions, passed, min(upcoming, default=None), now)
+    row = list(_STATE_QUERY.fetchall(now=now)[0])
+    tops, stamps = row[: len(names)], row[len(names) : 2 * len(names)]
+    # A position with the time it was logged: a journal restored from a backup that grows again
+    # along another history reaches the same positions at other times.
+    positions = {name: (top, str(stamp)) for name, top, stamp in zip(names, tops, stamps, strict=True)}
+    times = [documents.as_datetime(moment) for moment in row[2 * len(names) :]]
+    return ContentState(positions, tuple(times[:scheduled]), min(filter(None, times[scheduled:]), default=None), now)
 
 
 def _state_sql(now):
-    subqueries = [
-        ChangeLog.objects.filter(collection=c.name).order_by("-id").values("id")[:1] for c in changelog.collections()
-    ]
+    newest = [ChangeLog.objects.filter(collection=c.name).order_by("-id") for c in changelog.collections()]
+    subqueries = [entries.values("id")[:1] for entries in newest]
+    subqueries += [entries.values("logged_at")[:1] for entries in newest]
     scheduled = [(model, field) for model in changelog.scheduled_models() for field in ("publish_at", "unpublish_at")]
     for model, field in scheduled:
         subqueries.append(model.objects.filter(**{f"{field}__lte": now}).order_by(f"-{field}").values(field)[:1])
@@ -131,6 +138,62 @@ def shared_cache():
     if not settings.RUNCMS_API_CACHE or not settings.CACHES["default"]["BACKEND"].startswith(SHARED_BACKENDS):
         return None
     return caches["default"]
+
+
+def answers():
+    """Where whole answers are kept: the shared cache, else this process's memory; None with RUNCMS_API_CACHE off."""
+    if not settings.RUNCMS_API_CACHE:
+        return None
+    return shared_cache() or local_answers
+
+
+class LocalAnswers:
+    """Answers kept in this process's memory, up to RUNCMS_API_LOCAL_CACHE_MB; the least recently used go first.
+
+    Without a shared cache the content state is read from the database on every request, so
+    an answer kept under its ETag is found only while its content is current, whichever
+    process the change went through.
+    """
+
+    def __init__(self):
+        self.entries = OrderedDict()  # key -> (value, size, expiry on the monotonic clock)
+        self.size = 0
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is None:
+                return None
+            if entry[2] <= time.monotonic():
+                self._drop(key)
+                return None
+            self.entries.move_to_end(key)
+            return entry[0]
+
+    def set(self, key, value, timeout):
+        size = len(value[0]) + 1024  # the body, and about as much for the key and headers
+        limit = settings.RUNCMS_API_LOCAL_CACHE_MB * 1024 * 1024
+        with self.lock:
+            if key in self.entries:
+                self._drop(key)
+            if size > limit:
+                return
+            self.entries[key] = (value, size, time.monotonic() + timeout)
+            self.size += size
+            while self.size > limit:
+                self._drop(next(iter(self.entries)))
+
+    def clear(self):
+        with self.lock:
+            self.entries.clear()
+            self.size = 0
+
+    def _drop(self, key):
+        self.size -= self.entries.pop(key)[1]
+
+
+local_answers = LocalAnswers()
 
 
 def current_state():
@@ -175,7 +238,7 @@ def etag_of(request, collections, state):
 
 def stored_answer(etag):
     """(content, headers) of the 200 kept under `etag`, or None."""
-    return shared_cache().get(RESPONSE_KEY + etag)
+    return answers().get(RESPONSE_KEY + etag)
 
 
 @cache
@@ -205,7 +268,7 @@ class ConditionalGetMixin:
             and request.method in ("GET", "HEAD")
             and not self.private_response(request)
             and not self.if_any_exists
-            and shared_cache() is not None
+            and answers() is not None
         )
 
     def initial(self, request, *args, **kwargs):
@@ -256,4 +319,4 @@ class ConditionalGetMixin:
         seconds = self.state.seconds_left(timezone.now())
         if seconds > 0:
             answer = (response.content, list(response.items()))  # the headers the view and DRF set
-            shared_cache().set(RESPONSE_KEY + self.etag, answer, timeout=seconds)
+            answers().set(RESPONSE_KEY + self.etag, answer, timeout=seconds)

@@ -33,7 +33,7 @@ class CachedAnswerMiddleware:
         return answer or self.get_response(request)
 
     def answer(self, request):
-        if caching.shared_cache() is None or "preview" in request.GET or "If-Match" in request.headers:
+        if caching.answers() is None or "preview" in request.GET or "If-Match" in request.headers:
             return None
         view = _cached_view(request.path_info)
         if view is None or "*" in parse_etags(request.headers.get("If-None-Match", "")):

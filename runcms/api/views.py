@@ -44,6 +44,48 @@ def json_response(data, request):
 
 # (view class, lookup field) -> the prepared query of its details (see ContentViewSet.stored_detail).
 _DETAIL_QUERIES = {}
+# (view class, None) -> the prepared count of its list; (view class, slice) -> of a page of it.
+_LIST_QUERIES = {}
+# Pages of unfiltered lists prepared at most, over all lists (a page past them is built each time).
+MAX_PREPARED_PAGES = 200
+PAGING = {"page", "page_size"}
+
+
+class PreparedRows:
+    """An unfiltered list's rows, (id, summary document or None), as Django's Paginator reads them:
+    a count and one slice, each a prepared query (see `runcms.prepared`)."""
+
+    ordered = True  # the list's own order, with the primary key last
+
+    def __init__(self, view):
+        self.view = view
+        self.now = timezone.now()
+
+    def count(self):
+        return self._run(None)[0][0]
+
+    def __getitem__(self, part):
+        if part.stop <= part.start:
+            return []  # the one page of an empty list
+        to_python = self.view.model._meta.pk.to_python
+        return [(to_python(pk), document) for pk, document in self._run((part.start, part.stop))]
+
+    def _run(self, part):
+        key = (type(self.view), part)
+        query = _LIST_QUERIES.get(key)
+        if query is None:
+            query = PreparedQuery(lambda now: self._sql(now, part), now=DateTimeField())
+            if len(_LIST_QUERIES) < MAX_PREPARED_PAGES:
+                _LIST_QUERIES[key] = query
+        return query.fetchall(now=self.now)
+
+    def _sql(self, now, part):
+        queryset = self.view.list_queryset()
+        if part is None:
+            sql, params = queryset.order_by().values("pk").query.sql_with_params()
+            return f"SELECT COUNT(*) FROM ({sql}) list", params
+        queryset = documents.with_documents(queryset, self.view.collection, "summary", now=now)
+        return queryset.values_list("pk", "_document")[part[0] : part[1]].query.sql_with_params()
 
 
 class ContentViewSet(PublicApiMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -78,8 +120,11 @@ class ContentViewSet(PublicApiMixin, mixins.ListModelMixin, mixins.RetrieveModel
         name = self.collection
         if name is None:
             return super().list(request, *args, **kwargs)
-        queryset = documents.with_documents(self.filter_queryset(self.list_queryset()), name, "summary")
-        rows = self.paginate_queryset(queryset.values_list("pk", "_document"))
+        if set(request.query_params) <= PAGING:
+            rows = self.paginate_queryset(PreparedRows(self))  # the common case: no filter
+        else:
+            queryset = documents.with_documents(self.filter_queryset(self.list_queryset()), name, "summary")
+            rows = self.paginate_queryset(queryset.values_list("pk", "_document"))
         paginator = self.paginator
         head = documents.dumps(
             {
