@@ -181,11 +181,12 @@ def next_schedule_time(now):
 
 
 def as_datetime(moment):
-    """A time from `one_row`: SQLite returns a raw subquery's datetimes as text, in UTC."""
-    if not isinstance(moment, str):
-        return moment
-    parsed = parse_datetime(moment)
-    return parsed if timezone.is_aware(parsed) else parsed.replace(tzinfo=UTC)
+    """A time from `one_row`: SQLite returns a raw subquery's datetimes as text or naive, in UTC."""
+    if moment is None:
+        return None
+    if isinstance(moment, str):
+        moment = parse_datetime(moment)
+    return moment if timezone.is_aware(moment) else moment.replace(tzinfo=UTC)
 
 
 # --- Rendering ----------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
 from django.views.decorators.http import require_safe
 
+from runcms import kept_pages
 from runcms.links import public_url
 from runcms.preview import remember_preview_for_media
 from runcms.slugs import SlugMoved
@@ -64,6 +65,10 @@ def public_page(view):
     @conditional_get
     @wraps(view)
     def wrapper(request, *args, **kwargs):
+        if "preview" not in request.GET:
+            kept = kept_pages.find(request)
+            if kept is not None:
+                return kept
         try:
             response = view(request, *args, **kwargs)
         except SlugMoved as moved:
@@ -74,6 +79,7 @@ def public_page(view):
             remember_preview_for_media(request, response)
         else:
             patch_cache_control(response, **PAGE_CACHING)
+            kept_pages.keep(request, response)
         return response
 
     return wrapper

@@ -1,0 +1,63 @@
+"""Public pages kept whole, found again only while the content they were made from is current.
+
+A page shows items of every kind (the home page, an article embedding drills), so it is
+kept under the content state of all collections (see `runcms.api.caching`: the change
+journal's positions and the scheduled times passed), with the public base URL, the full
+path (search words, page number) and the code that renders pages. A preview is never kept.
+Pages hold nothing per visitor: no user, no form, no nonce.
+"""
+
+import hashlib
+from functools import cache
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import timezone
+
+from runcms.api import caching
+from runcms.links import public_base
+
+PAGE_KEY = "runcms:page:1:"
+# The code a page is made by: its apps' templates and views. A release that changes them makes other keys.
+_APPS = ("runcms", "drills", "articles")
+
+
+def find(request):
+    """The kept response for `request`, or None."""
+    store = caching.answers()
+    if store is None:
+        return None
+    state = caching.current_state()
+    request.runcms_page_kept = (_key(request, state), state)
+    stored = store.get(request.runcms_page_kept[0])
+    return caching.replay(*stored) if stored is not None else None
+
+
+def keep(request, response):
+    """Keep a public 200 page for the requests that will find it (see `find`)."""
+    key, state = getattr(request, "runcms_page_kept", (None, None))
+    if key is None or response.status_code != 200 or response.streaming or not getattr(response, "is_rendered", True):
+        return
+    seconds = state.seconds_left(timezone.now())
+    if seconds > 0:
+        caching.answers().set(key, (response.content, list(response.items())), timeout=seconds)
+
+
+def _key(request, state):
+    positions = sorted(state.positions.items())
+    parts = (_code_version(), public_base(request), request.get_full_path(), positions, state.passed)
+    return PAGE_KEY + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+@cache
+def _code_version():
+    digest = hashlib.sha256()
+    root = Path(settings.BASE_DIR)
+    for app in _APPS:
+        for path in sorted((root / app).rglob("*")):
+            if path.suffix in (".py", ".html") and "migrations" not in path.parts:
+                digest.update(path.read_bytes())
+    manifest = Path(settings.STATIC_ROOT or "") / "staticfiles.json"
+    if settings.STATIC_ROOT and manifest.is_file():  # hashed names of the stylesheet and scripts
+        digest.update(manifest.read_bytes())
+    return digest.hexdigest()
