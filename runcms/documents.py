@@ -28,7 +28,6 @@ editor can look like the placeholder.
 import hashlib
 import inspect
 import sys
-from datetime import UTC
 from functools import cache
 
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
@@ -172,15 +171,16 @@ def next_schedule_time(now):
         for model in changelog.scheduled_models()
         for field in ("publish_at", "unpublish_at")
     ]
-    times = [moment for moment in one_row(upcoming) if moment is not None]
-    if times and isinstance(times[0], str):  # SQLite returns a raw subquery's datetimes as text
-        times = [_parse(moment) for moment in times]
-    return min(times, default=None)
+    return min((_aware(moment) for moment in one_row(upcoming) if moment is not None), default=None)
 
 
-def _parse(moment):
-    parsed = parse_datetime(moment)
-    return parsed if timezone.is_aware(parsed) else parsed.replace(tzinfo=UTC)
+def _aware(moment):
+    """A datetime read by a raw query, aware. SQLite's are naive (or text), in the database's time zone."""
+    if isinstance(moment, str):
+        moment = parse_datetime(moment)
+    if timezone.is_aware(moment):
+        return moment
+    return timezone.make_aware(moment, connections[DEFAULT_DB_ALIAS].timezone)
 
 
 # --- Rendering ----------------------------------------------------------------------------------

@@ -242,6 +242,18 @@ def test_a_drill_that_expires_leaves_the_article_embedding_it_without_a_save(cli
         assert str(expiring.pk) not in replica["drills"]
 
 
+def test_a_schedule_ends_documents_at_its_time_whatever_the_sites_time_zone(client, settings):
+    settings.TIME_ZONE = "America/New_York"  # behind UTC: a schedule read in the wrong zone would pass hours late
+    with time_machine.travel(NOON, tick=False) as clock:
+        later = make_drill(publish_at=NOON + timedelta(hours=1))
+        program = make_program(drills=[later])
+        assert detail(client, program)["items"] == []
+
+        clock.move_to(NOON + timedelta(hours=1))
+
+        assert detail(client, program) == live(program) and len(live(program)["items"]) == 1
+
+
 # --- Serializers of another release ---------------------------------------------------------------
 
 
