@@ -132,7 +132,10 @@ def complete(name, rows, form):
 
 
 def by_id(name, ids, form):
-    """{id: JSON bytes of `form`} of these ids of collection `name` the public can see: stored or rendered now."""
+    """{id: JSON bytes of `form`} of these ids of collection `name` the public can see: stored or rendered now.
+
+    In the order of `ids`, however many were stored: a response lists them the same way either way.
+    """
     ids = list(ids)
     if not ids:
         return {}
@@ -141,7 +144,7 @@ def by_id(name, ids, form):
     found = {pk: document.encode() for pk, document in stored.items()}
     if missing:
         found.update({pk: forms[form] for pk, forms in render(name, missing).items()})
-    return found
+    return {pk: found[pk] for pk in ids if pk in found}
 
 
 def served_bytes(data, request):

@@ -21,7 +21,7 @@ from runcms.models import Document
 from runcms.publishing import Status
 from runcms.representation import dumps
 from tests.api.content import small_media
-from tests.api.replica import full_sync
+from tests.api.replica import full_sync, get_sync
 from tests.factories import make_article, make_category, make_drill, make_program
 from tests.runcms.test_backup import delete_all_content, empty_media_root, export, import_
 
@@ -202,6 +202,22 @@ def test_an_edit_shows_at_once_in_every_detail_list_and_sync_that_shows_what_it_
             assert listed(client, item) == live(item, "summary")
         else:
             assert copy is None and listed(client, item) is None
+
+
+def test_a_delta_sync_lists_its_objects_in_one_order_whichever_documents_are_stored(client):
+    drills = [make_drill(title=title) for title in ("Hop", "Bound", "Skip")]
+    _, token = full_sync(client)
+    for drill in drills:
+        drill.summary = "Land softly."
+        drill.save()
+    detail(client, drills[0])  # its document is stored again; the other two are stale
+
+    served = get_sync(client, token)
+    Document.objects.all().delete()
+    fresh = get_sync(client, token)
+
+    assert served["upserted"]["drills"] == fresh["upserted"]["drills"]
+    assert [drill["id"] for drill in fresh["upserted"]["drills"]] == sorted(str(drill.pk) for drill in drills)
 
 
 # --- Time alone -------------------------------------------------------------------------------
