@@ -28,7 +28,6 @@ editor can look like the placeholder.
 import hashlib
 import inspect
 import sys
-from datetime import UTC
 from functools import cache
 
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
@@ -133,7 +132,10 @@ def complete(name, rows, form):
 
 
 def by_id(name, ids, form):
-    """{id: JSON bytes of `form`} of these ids of collection `name` the public can see: stored or rendered now."""
+    """{id: JSON bytes of `form`} of these ids of collection `name` the public can see: stored or rendered now.
+
+    In the order of `ids`, however many were stored: a response lists them the same way either way.
+    """
     ids = list(ids)
     if not ids:
         return {}
@@ -142,7 +144,7 @@ def by_id(name, ids, form):
     found = {pk: document.encode() for pk, document in stored.items()}
     if missing:
         found.update({pk: forms[form] for pk, forms in render(name, missing).items()})
-    return found
+    return {pk: found[pk] for pk in ids if pk in found}
 
 
 def served_bytes(data, request):
@@ -181,12 +183,14 @@ def next_schedule_time(now):
 
 
 def as_datetime(moment):
-    """A time from `one_row`: SQLite returns a raw subquery's datetimes as text or naive, in UTC."""
+    """A datetime read by a raw query (`one_row`), aware. SQLite's are naive (or text), in the database's time zone."""
     if moment is None:
         return None
     if isinstance(moment, str):
         moment = parse_datetime(moment)
-    return moment if timezone.is_aware(moment) else moment.replace(tzinfo=UTC)
+    if timezone.is_aware(moment):
+        return moment
+    return timezone.make_aware(moment, connections[DEFAULT_DB_ALIAS].timezone)
 
 
 # --- Rendering ----------------------------------------------------------------------------------

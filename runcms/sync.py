@@ -223,8 +223,7 @@ def _full_page(cursor, limit):
 
 def _documents(name, ids):
     """The detail documents of these ids, in their order (`runcms.documents`)."""
-    found = documents.by_id(name, ids, "detail")
-    return [found[pk] for pk in ids if pk in found]
+    return list(documents.by_id(name, ids, "detail").values())
 
 
 def _delta_page(cursor, limit):
