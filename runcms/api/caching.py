@@ -19,6 +19,7 @@ process keeps answers in its own memory (`LocalAnswers`), just as safely.
 """
 
 import hashlib
+import logging
 import threading
 import time
 import uuid
@@ -51,6 +52,8 @@ REPRESENTATION_VERSION = 2
 PUBLIC_CACHING = "public, no-cache"
 # A draft opened with a preview token never lands in a shared cache.
 PRIVATE_CACHING = "private, no-store"
+
+logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "runcms:api:generation"
 STATE_KEY = "runcms:api:state"
@@ -134,10 +137,59 @@ _STATE_QUERY = PreparedQuery(_state_sql, now=DateTimeField())
 
 
 def shared_cache():
-    """The cache every app server shares, or None (a per-process cache, or RUNCMS_API_CACHE off)."""
-    if not settings.RUNCMS_API_CACHE or not settings.CACHES["default"]["BACKEND"].startswith(SHARED_BACKENDS):
+    """The cache every app server shares, guarded (see `GuardedCache`), or None (a per-process cache, or
+    RUNCMS_API_CACHE off)."""
+    if not settings.RUNCMS_API_CACHE or not is_shared():
         return None
-    return caches["default"]
+    return guarded_cache
+
+
+def is_shared():
+    return settings.CACHES["default"]["BACKEND"].startswith(SHARED_BACKENDS)
+
+
+class GuardedCache:
+    """The default cache, left alone for a moment once it fails.
+
+    A Redis that is down or hangs costs each call its timeout (REDIS_SOCKET_TIMEOUT); an API
+    request makes several (the throttle, the content state, the kept answer). After one
+    fails, this process treats the cache as empty for CACHE_RETRY_SECONDS: misses at once,
+    then one try again. The content's generation is not written through it: a change always
+    tries to tell the cache (`content_changed`).
+    """
+
+    CACHE_RETRY_SECONDS = 1.0
+
+    def __init__(self):
+        self.retry_at = 0.0
+
+    def get(self, key, default=None):
+        return self._call("get", default, key, default)
+
+    def get_many(self, keys):
+        return self._call("get_many", {}, keys)
+
+    def set(self, key, value, timeout):
+        return self._call("set", None, key, value, timeout)
+
+    def add(self, key, value, timeout):
+        return self._call("add", None, key, value, timeout)
+
+    def _call(self, name, default, *args):
+        if time.monotonic() < self.retry_at:
+            return default
+        cache = caches["default"]
+        # django-redis's own client raises what its cache (IGNORE_EXCEPTIONS) would only log.
+        target = cache.client if type(cache).__module__.startswith("django_redis") else cache
+        try:
+            return getattr(target, name)(*args)
+        except Exception:  # any failure of the cache server: treat it as empty for a moment
+            logger.warning("The cache does not answer (CACHE_URL); trying again in %s s", self.CACHE_RETRY_SECONDS)
+            self.retry_at = time.monotonic() + self.CACHE_RETRY_SECONDS
+            return default
+
+
+guarded_cache = GuardedCache()
 
 
 def answers():
@@ -217,9 +269,8 @@ def current_state():
 
 def content_changed(collections):
     """Called once a logged change commits: states and responses cached before it are never used again."""
-    shared = shared_cache()
-    if shared is not None:
-        shared.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    if settings.RUNCMS_API_CACHE and is_shared():
+        caches["default"].set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)  # past the guard: always try
 
 
 def etag_of(request, collections, state):

@@ -1,13 +1,17 @@
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, BaseThrottle
 
+from runcms.api.caching import guarded_cache
+
 
 class AnonymousRateThrottle(AnonRateThrottle):
-    """DRF's anonymous throttle, with the rate read per request (API_ANON_RATE).
+    """DRF's anonymous throttle, with the rate read per request (API_ANON_RATE), on the guarded cache.
 
     DRF's own class copies the rates when it is imported, so a changed setting would
-    never reach it.
+    never reach it. A cache that fails lets requests through (see `GuardedCache`).
     """
+
+    cache = guarded_cache
 
     def get_rate(self):
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)

@@ -26,6 +26,12 @@ from tests.runcms.test_documents import detail_path
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def answers_from_documents(settings):
+    """What is read here is the documents: no whole answer is kept, or the fresh reads would be kept ones."""
+    settings.RUNCMS_API_CACHE = False
+
 START = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
 LIST_PAGE = 2  # lists of drills and media run over several pages
 SYNC_PAGE = 5  # so does a sync

@@ -27,6 +27,12 @@ from tests.runcms.test_backup import delete_all_content, empty_media_root, expor
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def answers_from_documents(settings):
+    """What is read here is the documents: no whole answer is kept (tests/api/test_kept_answers.py)."""
+    settings.RUNCMS_API_CACHE = False
+
 NOON = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 
 
