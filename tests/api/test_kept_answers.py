@@ -5,13 +5,18 @@ content state in Redis), local memory on SQLite (answers in the process, the sta
 from the database).
 """
 
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from runcms.models import Document
 from runcms.preview import make_preview_token
 from runcms.publishing import Status
-from tests.factories import make_drill
+from tests.factories import make_drill, make_program
 
 pytestmark = pytest.mark.django_db
 
@@ -80,3 +85,46 @@ def test_with_the_answer_cache_off_every_request_reads_the_content(client, setti
         client.get("/api/v1/drills/heel-pull/")
 
     assert len(captured.captured_queries) == 2  # the content state, and the drill with its document
+
+
+def fresh(client, settings, path):
+    """The answer as the database gives it now: nothing kept, documents rendered anew."""
+    settings.RUNCMS_API_CACHE = False
+    Document.objects.all().delete()
+    response = client.get(path)
+    settings.RUNCMS_API_CACHE = True
+    return response.status_code, response.json() if response.status_code == 200 else None
+
+
+def kept(client, path):
+    response = client.get(path)
+    return response.status_code, response.json() if response.status_code == 200 else None
+
+
+def test_kept_answers_are_never_stale_across_publish_edit_unpublish_delete_and_a_schedule(client, settings):
+    start = timezone.now()
+    paths = ["/api/v1/drills/", "/api/v1/drills/heel-pull/", "/api/v1/programs/", "/api/v1/programs/strength/"]
+    with time_machine.travel(start, tick=False) as clock:
+        drill = make_drill(slug="heel-pull", title="Heel pull", status=Status.DRAFT)
+        later = make_drill(slug="later", title="Later", publish_at=start + timedelta(hours=1))
+        program = make_program(slug="strength", drills=[drill, later])
+
+        def publish():
+            drill.status = Status.PUBLISHED
+            drill.save()
+
+        def edit():
+            drill.title = "Heel pull on a box"
+            drill.save()
+
+        def unpublish():
+            drill.status = Status.DRAFT
+            drill.save()
+
+        steps = [publish, edit, lambda: clock.move_to(start + timedelta(hours=2)), unpublish, program.delete]
+        for step in steps:
+            for path in paths:
+                kept(client, path)  # kept before the step
+            step()
+            for path in paths:
+                assert kept(client, path) == fresh(client, settings, path), (step, path)
