@@ -41,6 +41,7 @@ def keep(request, response):
     seconds = state.seconds_left(timezone.now())
     if seconds > 0:
         caching.answers().set(key, (response.content, list(response.items())), timeout=seconds)
+        caching.mark_kept(request, state, seconds)
 
 
 def _key(request, state):

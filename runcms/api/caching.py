@@ -18,11 +18,12 @@ Without a shared cache, the state is read from the database on every request and
 process keeps answers in its own memory (`LocalAnswers`), just as safely.
 """
 
+import dataclasses
 import hashlib
 import logging
+import random
 import threading
 import time
-import uuid
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
@@ -55,7 +56,7 @@ PRIVATE_CACHING = "private, no-store"
 
 logger = logging.getLogger(__name__)
 
-GENERATION_KEY = "runcms:api:generation"
+GENERATION_KEY = "runcms:api:generation:2"  # a number since version 2
 STATE_KEY = "runcms:api:state"
 RESPONSE_KEY = "runcms:api:response:2:"  # raise the number when what is kept changes form
 # Backends whose entries every app server sees; a per-process cache could not be told of a
@@ -96,6 +97,7 @@ class ContentState:
     passed: tuple  # the latest publish and unpublish time passed, per scheduled model
     upcoming: datetime | None  # the earliest publish or unpublish time still to come
     read_at: datetime
+    generation: int | None = None  # the shared cache's generation it was read under (see `current_state`)
 
     def valid_at(self, now):
         return self.read_at <= now and (self.upcoming is None or now < self.upcoming)
@@ -175,6 +177,18 @@ class GuardedCache:
     def add(self, key, value, timeout):
         return self._call("add", None, key, value, timeout)
 
+    def incr(self, key, timeout):
+        """Add one to the counter `key` (made if missing, kept `timeout` seconds): its new value, or None."""
+        return self._call(_incr, None, key, timeout)
+
+    def redis(self):
+        """The Redis client under django-redis, for commands sent together (`pipeline`), or None: no Redis,
+        or it failed a moment ago. Whoever uses it reports a failure with `failed`."""
+        cache = caches["default"]
+        if time.monotonic() < self.retry_at or not type(cache).__module__.startswith("django_redis"):
+            return None
+        return cache.client.get_client(write=True)
+
     def _call(self, name, default, *args):
         if time.monotonic() < self.retry_at:
             return default
@@ -182,11 +196,25 @@ class GuardedCache:
         # django-redis's own client raises what its cache (IGNORE_EXCEPTIONS) would only log.
         target = cache.client if type(cache).__module__.startswith("django_redis") else cache
         try:
-            return getattr(target, name)(*args)
+            return name(target, *args) if callable(name) else getattr(target, name)(*args)
         except Exception:  # any failure of the cache server: treat it as empty for a moment
-            logger.warning("The cache does not answer (CACHE_URL); trying again in %s s", self.CACHE_RETRY_SECONDS)
-            self.retry_at = time.monotonic() + self.CACHE_RETRY_SECONDS
+            self.failed()
             return default
+
+    def failed(self):
+        logger.warning("The cache does not answer (CACHE_URL); trying again in %s s", self.CACHE_RETRY_SECONDS)
+        self.retry_at = time.monotonic() + self.CACHE_RETRY_SECONDS
+
+
+def _incr(target, key, timeout):
+    if hasattr(target, "get_client"):  # django-redis: one round trip, atomic
+        pipe = target.get_client(write=True).pipeline(transaction=False)
+        name = target.make_key(key)
+        pipe.incr(name)
+        pipe.expire(name, timeout)
+        return pipe.execute()[0]
+    target.add(key, 0, timeout)
+    return target.incr(key)
 
 
 guarded_cache = GuardedCache()
@@ -258,19 +286,27 @@ def current_state():
     generation, stored = found.get(GENERATION_KEY), found.get(STATE_KEY)
     if generation is not None and stored is not None and stored[0] == generation and stored[1].valid_at(now):
         return stored[1]
+    # The generation read before the database: a change committed from here on replaces it, so
+    # whatever is tagged with this one is never used again.
     state = read_state(now)
     if generation is None:
         # A new generation; if a change set one meanwhile, this state is tagged with another and ignored.
-        generation = uuid.uuid4().hex
+        generation = new_generation()
         shared.add(GENERATION_KEY, generation, timeout=None)
+    state = dataclasses.replace(state, generation=generation)
     shared.set(STATE_KEY, (generation, state), timeout=state.seconds_left(now))
     return state
+
+
+def new_generation():
+    # A number, which django-redis stores as its digits: runcms.early_answers reads it without unpickling.
+    return random.getrandbits(62)
 
 
 def content_changed(collections):
     """Called once a logged change commits: states and responses cached before it are never used again."""
     if settings.RUNCMS_API_CACHE and is_shared():
-        caches["default"].set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)  # past the guard: always try
+        caches["default"].set(GENERATION_KEY, new_generation(), timeout=None)  # past the guard: always try
 
 
 def etag_of(request, collections, state):
@@ -371,3 +407,13 @@ class ConditionalGetMixin:
         if seconds > 0:
             answer = (response.content, list(response.items()))  # the headers the view and DRF set
             answers().set(RESPONSE_KEY + self.etag, answer, timeout=seconds)
+            mark_kept(self.request, self.state, seconds)
+
+
+KEPT = "runcms.kept"  # in the WSGI environ: (generation, until when), for runcms.early_answers
+
+
+def mark_kept(request, state, seconds):
+    """Tell runcms.early_answers that the answer to `request`, made at `state`, may be kept `seconds`."""
+    if state.generation is not None:
+        request.META[KEPT] = (state.generation, time.time() + seconds)

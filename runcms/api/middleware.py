@@ -11,6 +11,7 @@ on to the view, which answers as it always does.
 
 from django.http import HttpResponseNotModified
 from django.urls import Resolver404, resolve
+from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import parse_etags
 
@@ -39,8 +40,7 @@ class CachedAnswerMiddleware:
         if view is None or "*" in parse_etags(request.headers.get("If-None-Match", "")):
             return None
         if not AnonymousRateThrottle().allow_request(_ThrottledRequest(request), None):
-            return None  # the view answers the 429, with its Retry-After
-        request.runcms_throttled = True  # counted once: the view's throttle lets it through
+            return None  # the view answers the 429, with its Retry-After (counted once: see throttling.COUNTED)
         state = caching.current_state()
         etag = caching.etag_of(request, view.etag_collections, state)
         conditional = get_conditional_response(request, etag=etag)
@@ -49,7 +49,10 @@ class CachedAnswerMiddleware:
             response["Allow"], response["ETag"], response["Cache-Control"] = ALLOW, etag, caching.PUBLIC_CACHING
             return response
         stored = caching.stored_answer(etag) if conditional is None else None
-        return caching.replay(*stored) if stored is not None else None
+        if stored is None:
+            return None
+        caching.mark_kept(request, state, state.seconds_left(timezone.now()))
+        return caching.replay(*stored)
 
 
 class _ThrottledRequest:
