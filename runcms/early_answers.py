@@ -1,29 +1,36 @@
-"""Kept answers (API and public pages) served before Django, in one Redis round trip.
+"""Kept answers (API and public pages) served before Django.
 
 A kept answer is only found while the content it was made from is current (see
 `runcms.api.caching`). Django still spends most of a cached request on itself: the
 request object, twelve middleware, three or four cache calls. This WSGI wrapper keeps the
 finished response (status, every header the middleware added, body) under what the
-answer depends on: the method, scheme, host, path and query, and the headers the
-response varies by. A request then costs one pipeline: the content's generation, the
-kept response, and the API throttle's counter. The response is served only if it was
-made under the current generation and before the next scheduled time (both written by
-Django when it kept the answer, `caching.mark_kept`); an If-None-Match naming its ETag
-gets a 304. Anything else goes to Django, which answers as always: a miss, a request with
-a cookie or credentials (an editor), a preview, HEAD, If-Match or If-Modified-Since, a
-throttled client (Django answers the 429), no Redis, or Redis failing (see `GuardedCache`).
+answer depends on: the scheme, host, path and query, and the headers the response varies
+by. It is served only while it is current and before the next scheduled time (Django says
+when it keeps an answer, `caching.mark_kept`); an If-None-Match naming its ETag gets a 304.
+
+- With Redis (`CACHE_URL`), a request costs one pipeline: the content's generation (which
+  every committed change replaces), the kept response, and the API throttle's counter.
+- Without, answers are kept in the process's memory and a request costs one indexed
+  query: the change journal's newest position, which every change moves.
+
+Anything else goes to Django, which answers as always: a miss, a request with a cookie or
+credentials (an editor), a preview, HEAD, If-Match or If-Modified-Since, a throttled client
+(Django answers the 429), RUNCMS_API_CACHE off, or Redis or the database failing.
 """
 
 import hashlib
+import logging
 import pickle
 import time
 from functools import cache
 
 from django.conf import settings
 from django.core.cache import caches
+from django.db import connection
 from django.utils.http import parse_etags
 
 from runcms.api import caching, throttling
+from runcms.models import ChangeLog
 
 ENTRY_KEY = "runcms:early:1:"  # raise the number when an entry changes form
 # The request headers a kept answer may depend on: the host and scheme (ALLOWED_HOSTS, links,
@@ -54,28 +61,30 @@ VARY_KEPT = {"accept", "accept-encoding", "accept-language", "origin", "host"}
 NOT_IN_304 = {"content-length", "content-type", "content-encoding", "content-language"}
 API_PREFIX = "/api/"
 
+logger = logging.getLogger(__name__)
+
 
 class EarlyAnswers:
     def __init__(self, app):
         self.app = app
 
     def __call__(self, environ, start_response):
-        client = self.client(environ)
-        if client is None:
+        store = self.store(environ)
+        if store is None:
             return self.app(environ, start_response)
         key = entry_key(environ)
         throttle = throttling.throttle_key(environ) if environ.get("PATH_INFO", "").startswith(API_PREFIX) else None
         try:
-            found = lookup(client, key, throttle, environ)
-        except Exception:  # Redis failing: Django answers, without the cache for a moment
-            caching.guarded_cache.failed()
+            found, tag = store.lookup(key, throttle, environ)
+        except Exception:  # Redis or the database failing: Django answers (and says what failed)
+            store.failed()
             return self.app(environ, start_response)
         if found is not None:
             return answer(found, environ, start_response)
-        return self.keep_answer(client, key, environ, start_response)
+        return self.keep_answer(store, key, tag, environ, start_response)
 
-    def client(self, environ):
-        """The Redis client when this request may have a kept answer, else None."""
+    def store(self, environ):
+        """Where this request's kept answer may be, or None."""
         if environ.get("REQUEST_METHOD") != "GET" or not settings.RUNCMS_API_CACHE:
             return None
         if environ.get("PATH_INFO", "").startswith(never_kept()):
@@ -84,9 +93,12 @@ class EarlyAnswers:
             return None
         if "*" in environ.get("HTTP_IF_NONE_MATCH", ""):
             return None
-        return caching.guarded_cache.redis()
+        if caching.is_shared():
+            client = caching.guarded_cache.redis()
+            return RedisStore(client) if client is not None else None
+        return LOCAL_STORE
 
-    def keep_answer(self, client, key, environ, start_response):
+    def keep_answer(self, store, key, tag, environ, start_response):
         """Let Django answer, and keep its finished response when it says the answer may be kept."""
         sent = {}
 
@@ -104,14 +116,98 @@ class EarlyAnswers:
             if hasattr(response, "close"):
                 response.close()
         generation, until = kept
-        seconds = until - time.time()
-        if seconds > 0:
-            entry = pickle.dumps((str(generation).encode(), until, sent["status"], sent["headers"], body), protocol=5)
+        tag = tag if tag is not None else generation
+        if tag is not None and until > time.time():
             try:
-                client.set(key, entry, px=int(seconds * 1000))
+                store.keep(key, (body, tag, until, sent["status"], sent["headers"]))
             except Exception:
-                caching.guarded_cache.failed()
+                store.failed()
         return [body]
+
+
+class RedisStore:
+    """Answers in Redis, valid while the content's generation there is the one they were made under."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def lookup(self, key, throttle, environ):
+        """(status, headers, body) kept for this request if current and the client not throttled, else None;
+        and the tag an answer made now would get (None: the one Django reads)."""
+        cache = caches["default"]
+        pipe = self.client.pipeline(transaction=False)
+        pipe.get(cache.make_key(caching.GENERATION_KEY))
+        pipe.get(key)
+        if throttle is not None:
+            name, ends = throttling.window_key(throttle[0], throttle[2], time.time())
+            pipe.incr(cache.make_key(name))
+            pipe.expire(cache.make_key(name), throttle[2] + 1)
+        results = pipe.execute()
+        if throttle is not None and counted(environ, results[2], ends, throttle):
+            return None, None
+        generation, entry = results[0], results[1]
+        if entry is None or generation is None:
+            return None, None
+        return current(pickle.loads(entry), generation), None
+
+    def keep(self, key, entry):
+        body, generation, until, status, headers = entry
+        value = pickle.dumps((body, str(generation).encode(), until, status, headers), protocol=5)
+        self.client.set(key, value, px=int((until - time.time()) * 1000) + 1)
+
+    def failed(self):
+        caching.guarded_cache.failed()
+
+
+class LocalStore:
+    """Answers in this process's memory (`caching.local_answers`), valid while the change journal's newest
+    position is the one read before they were made: one indexed query, no shared cache needed."""
+
+    def lookup(self, key, throttle, environ):
+        if throttle is not None:
+            requests, ends = throttling.count(throttle[0], throttle[2])
+            if counted(environ, requests, ends, throttle):
+                return None, None
+        position = newest_position()
+        entry = caching.local_answers.get(key)
+        return (current(entry, position) if entry is not None else None), position
+
+    def keep(self, key, entry):
+        caching.local_answers.set(key, entry, timeout=entry[2] - time.time())
+
+    def failed(self):
+        logger.warning("Kept answers: the database does not answer; Django answers the request")
+        connection.close()  # the next use connects again
+
+
+LOCAL_STORE = LocalStore()
+
+
+def newest_position():
+    """The change journal's newest (position, time logged): every change to what is public moves it (writers
+    commit positions in order, see `runcms.changelog`), and a journal restored from a backup logs other times."""
+    with connection.cursor() as cursor:
+        cursor.execute(_newest_sql())
+        row = cursor.fetchone()
+    return repr(tuple(row)) if row else "()"
+
+
+@cache
+def _newest_sql():
+    quote, table = connection.ops.quote_name, ChangeLog._meta.db_table
+    return f"SELECT {quote('id')}, {quote('logged_at')} FROM {quote(table)} ORDER BY {quote('id')} DESC LIMIT 1"
+
+
+def counted(environ, requests, ends, throttle):
+    """Note the throttle's count for Django (should the request go on to it); whether it is over the rate."""
+    environ[throttling.COUNTED] = (requests, ends)
+    return requests is not None and requests > throttle[1]
+
+
+def current(entry, tag):
+    """The (status, headers, body) of `entry` if it was made under `tag` and its time has not run out."""
+    body, kept_tag, until, status, headers = entry
+    return (status, headers, body) if kept_tag == tag and time.time() < until else None
 
 
 @cache
@@ -125,31 +221,6 @@ def entry_key(environ):
     parts += [environ.get(name, "") for name in KEY_HEADERS]
     digest = hashlib.sha256("\0".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
     return caches["default"].make_key(ENTRY_KEY + digest)
-
-
-def lookup(client, key, throttle, environ):
-    """The kept (status, headers, body) for this request if it is current and the client not throttled, else None."""
-    cache = caches["default"]
-    pipe = client.pipeline(transaction=False)
-    pipe.get(cache.make_key(caching.GENERATION_KEY))
-    pipe.get(key)
-    if throttle is not None:
-        name, ends = throttling.window_key(throttle[0], throttle[2], time.time())
-        pipe.incr(cache.make_key(name))
-        pipe.expire(cache.make_key(name), throttle[2] + 1)
-    results = pipe.execute()
-    generation, entry = results[0], results[1]
-    if throttle is not None:
-        # Counted: Django's throttle uses this count should the request go on (a miss, or a 429).
-        environ[throttling.COUNTED] = (results[2], ends)
-        if results[2] > throttle[1]:
-            return None
-    if entry is None or generation is None:
-        return None
-    kept_generation, until, status, headers, body = pickle.loads(entry)
-    if kept_generation != generation or time.time() >= until:
-        return None
-    return status, headers, body
 
 
 def answer(found, environ, start_response):

@@ -415,5 +415,4 @@ KEPT = "runcms.kept"  # in the WSGI environ: (generation, until when), for runcm
 
 def mark_kept(request, state, seconds):
     """Tell runcms.early_answers that the answer to `request`, made at `state`, may be kept `seconds`."""
-    if state.generation is not None:
-        request.META[KEPT] = (state.generation, time.time() + seconds)
+    request.META[KEPT] = (state.generation, time.time() + seconds)

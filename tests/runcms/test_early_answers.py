@@ -1,7 +1,8 @@
 """Kept answers served before Django (runcms.early_answers): the same bytes, never stale, throttled alike.
 
-These run on a real Redis in both runs of the suite (each xdist worker on its own Redis
-database), since early answers exist only with a shared cache.
+Each test runs twice: on a real Redis (in both runs of the suite, each xdist worker on its
+own Redis database), and without one (answers in the process, checked against the change
+journal's newest position).
 """
 
 import os
@@ -22,17 +23,20 @@ pytestmark = pytest.mark.django_db
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379")
 
 
-@pytest.fixture
-def app(settings):
-    """The WSGI application on a Redis database of this worker's own, emptied."""
-    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": f"{REDIS_URL}/{15 - worker % 6}",
-            "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.25, "SOCKET_TIMEOUT": 0.25},
+@pytest.fixture(params=["redis", "local"])
+def app(request, settings):
+    """The WSGI application on a Redis database of this worker's own, emptied; or on local memory."""
+    if request.param == "redis":
+        worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django_redis.cache.RedisCache",
+                "LOCATION": f"{REDIS_URL}/{15 - worker % 6}",
+                "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.25, "SOCKET_TIMEOUT": 0.25},
+            }
         }
-    }
+    else:
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     cache.clear()
     yield WsgiClient()
     cache.clear()
@@ -142,6 +146,7 @@ def test_answers_are_kept_apart_by_host_and_compression(app, settings):
     assert app.get("/api/v1/drills/", {"Host": "evil.example"}).status_code == 400
 
 
+@pytest.mark.parametrize("app", ["redis"], indirect=True)
 def test_with_redis_down_django_answers_every_request(app, settings):
     make_drill(slug="heel-pull")
     app.get("/api/v1/drills/heel-pull/")
