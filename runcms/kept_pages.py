@@ -30,7 +30,10 @@ def find(request):
     state = caching.current_state()
     request.runcms_page_kept = (_key(request, state), state)
     stored = store.get(request.runcms_page_kept[0])
-    return caching.replay(*stored) if stored is not None else None
+    if stored is None:
+        return None
+    caching.mark_kept(request, state, state.seconds_left(timezone.now()))
+    return caching.replay(*stored)
 
 
 def keep(request, response):

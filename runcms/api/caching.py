@@ -377,6 +377,7 @@ class ConditionalGetMixin:
             if self.cacheable(request):
                 stored = stored_answer(self.etag)
                 if stored is not None:
+                    mark_kept(request, self.state, self.state.seconds_left(timezone.now()))
                     raise CachedResponse(*stored)
 
     def handle_exception(self, exc):

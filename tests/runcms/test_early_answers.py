@@ -178,3 +178,15 @@ def test_a_public_page_is_kept_and_revalidated_before_django(app):
 def test_the_admin_and_files_are_never_looked_up(app):
     assert app.get("/admin/login/").through_django
     assert app.get("/healthz").through_django
+
+
+@pytest.mark.parametrize("path", ["/api/v1/drills/heel-pull/", "/articles/knee-drive/"])
+def test_an_answer_django_kept_before_goes_out_early_from_its_next_use(app, client, path):
+    make_drill(slug="heel-pull")
+    make_article(slug="knee-drive")
+    client.get(path)  # kept by Django alone (the test client does not go through the WSGI wrapper)
+
+    replayed, again = app.get(path), app.get(path)
+
+    assert replayed.through_django and not again.through_django
+    same_answer(replayed, again)
