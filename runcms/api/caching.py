@@ -306,7 +306,42 @@ def new_generation():
 def content_changed(collections):
     """Called once a logged change commits: states and responses cached before it are never used again."""
     if settings.RUNCMS_API_CACHE and is_shared():
-        caches["default"].set(GENERATION_KEY, new_generation(), timeout=None)  # past the guard: always try
+        tell_cache()
+
+
+# Seconds between tries to tell the cache of a change it did not hear of, while other app servers
+# may still reach it and serve answers kept before the change. One timer per process retries,
+# started again by each such change, until RUNCMS_API_CACHE_SECONDS after the last: by then
+# whatever was kept before it has expired.
+GENERATION_RETRY_SECONDS = (0.5, 1, 2, 4, 8, 15, 30)
+_unheard = {"since": 0.0, "timer": None}
+_unheard_lock = threading.Lock()
+
+
+def tell_cache(attempt=0):
+    """Replace the generation, past the guard (always try); should the cache not answer, try again later."""
+    cache = caches["default"]
+    target = cache.client if type(cache).__module__.startswith("django_redis") else cache
+    try:
+        target.set(GENERATION_KEY, new_generation(), timeout=None)
+        return
+    except Exception:
+        pass
+    with _unheard_lock:
+        if attempt == 0:
+            _unheard["since"] = time.monotonic()
+            if _unheard["timer"] is not None:
+                _unheard["timer"].cancel()
+        elif _unheard["timer"] is not threading.current_thread():
+            return  # a newer change started the tries again
+        if time.monotonic() - _unheard["since"] > settings.RUNCMS_API_CACHE_SECONDS:
+            logger.error("Changes never reached the cache (CACHE_URL); what was kept before them has expired")
+            return
+        delay = GENERATION_RETRY_SECONDS[min(attempt, len(GENERATION_RETRY_SECONDS) - 1)]
+        logger.error("A change did not reach the cache (CACHE_URL); telling it again in %s s", delay)
+        _unheard["timer"] = threading.Timer(delay, tell_cache, (attempt + 1,))
+        _unheard["timer"].daemon = True
+        _unheard["timer"].start()
 
 
 def etag_of(request, collections, state):

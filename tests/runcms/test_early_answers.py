@@ -6,6 +6,7 @@ journal's newest position).
 """
 
 import os
+import time
 from datetime import timedelta
 
 import pytest
@@ -13,6 +14,7 @@ import time_machine
 from django.core.cache import cache
 from django.utils import timezone
 
+from runcms.api import caching
 from runcms.preview import make_preview_token
 from runcms.publishing import Status
 from tests.factories import make_article, make_drill
@@ -190,3 +192,23 @@ def test_an_answer_django_kept_before_goes_out_early_from_its_next_use(app, clie
 
     assert replayed.through_django and not again.through_django
     same_answer(replayed, again)
+
+
+@pytest.mark.parametrize("app", ["redis"], indirect=True)
+def test_a_change_saved_while_redis_was_unreachable_reaches_it_once_it_answers(app, settings, monkeypatch):
+    drill = make_drill(slug="heel-pull", title="Heel pull")
+    app.get("/api/v1/drills/heel-pull/"), app.get("/api/v1/drills/heel-pull/")  # kept
+    reachable = settings.CACHES
+    monkeypatch.setattr(caching, "GENERATION_RETRY_SECONDS", (0.05,))
+    settings.CACHES = {
+        "default": {**reachable["default"], "LOCATION": "redis://127.0.0.1:9/0"}  # this server cannot reach it
+    }
+    drill.title = "Heel pull on a box"
+    drill.save()  # the change is logged; telling Redis fails, and is tried again in the background
+
+    settings.CACHES = reachable  # Redis answers again (other servers kept reaching it all along)
+    deadline = time.monotonic() + 5
+    while b"on a box" not in app.get("/api/v1/drills/heel-pull/").content and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+    assert b"Heel pull on a box" in app.get("/api/v1/drills/heel-pull/").content
