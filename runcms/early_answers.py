@@ -29,6 +29,7 @@ from django.core.cache import caches
 from django.db import connection
 from django.utils.http import parse_etags
 
+from runcms import kept_pages
 from runcms.api import caching, throttling
 from runcms.models import ChangeLog
 
@@ -216,8 +217,19 @@ def never_kept():
     return tuple(p for p in (settings.STATIC_URL, settings.MEDIA_URL, "/admin/", "/healthz") if p and p != "/")
 
 
+@cache
+def code_version():
+    """The code that makes API answers and pages: a release that changes it finds none kept by the one before."""
+    return repr((caching.code_version(), kept_pages.code_version()))
+
+
 def entry_key(environ):
-    parts = [environ.get("wsgi.url_scheme", ""), environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", "")]
+    parts = [
+        code_version(),
+        environ.get("wsgi.url_scheme", ""),
+        environ.get("PATH_INFO", ""),
+        environ.get("QUERY_STRING", ""),
+    ]
     parts += [environ.get(name, "") for name in KEY_HEADERS]
     digest = hashlib.sha256("\0".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
     return caches["default"].make_key(ENTRY_KEY + digest)

@@ -49,12 +49,12 @@ def keep(request, response):
 
 def _key(request, state):
     positions = sorted(state.positions.items())
-    parts = (_code_version(), public_base(request), request.get_full_path(), positions, state.passed)
+    parts = (code_version(), public_base(request), request.get_full_path(), positions, state.passed)
     return PAGE_KEY + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 @cache
-def _code_version():
+def code_version():
     digest = hashlib.sha256()
     root = Path(settings.BASE_DIR)
     for app in _APPS:

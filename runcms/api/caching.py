@@ -348,7 +348,7 @@ def etag_of(request, collections, state):
     """The ETag of the answer to `request` from a view showing `collections`, at content state `state`."""
     key = repr(
         (
-            _code_version(),
+            code_version(),
             public_base(request),  # absolute URLs differ by scheme and host
             request.get_full_path(),
             tuple(state.positions.get(name) for name in collections),
@@ -364,7 +364,7 @@ def stored_answer(etag):
 
 
 @cache
-def _code_version():
+def code_version():
     return (REPRESENTATION_VERSION, *(documents.shape(c.name) for c in changelog.collections()))
 
 

@@ -14,6 +14,7 @@ import time_machine
 from django.core.cache import cache
 from django.utils import timezone
 
+from runcms import early_answers
 from runcms.api import caching
 from runcms.preview import make_preview_token
 from runcms.publishing import Status
@@ -212,3 +213,29 @@ def test_a_change_saved_while_redis_was_unreachable_reaches_it_once_it_answers(a
         time.sleep(0.02)
 
     assert b"Heel pull on a box" in app.get("/api/v1/drills/heel-pull/").content
+
+
+@pytest.fixture
+def new_release(monkeypatch):
+    """A release whose API representation changed (REPRESENTATION_VERSION raised), as after a deploy."""
+
+    def forget():
+        caching.code_version.cache_clear()
+        early_answers.code_version.cache_clear()
+
+    monkeypatch.setattr(caching, "REPRESENTATION_VERSION", caching.REPRESENTATION_VERSION + 1)
+    forget()
+    yield
+    monkeypatch.undo()
+    forget()
+
+
+def test_a_release_that_changes_the_code_finds_nothing_the_one_before_kept(app, request):
+    make_drill(slug="heel-pull")
+    before = app.get("/api/v1/drills/heel-pull/"), app.get("/api/v1/drills/heel-pull/")
+    assert not before[1].through_django
+
+    request.getfixturevalue("new_release")
+    after = app.get("/api/v1/drills/heel-pull/")
+
+    assert after.through_django and after.headers["etag"] != before[0].headers["etag"]
