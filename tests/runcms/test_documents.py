@@ -25,13 +25,8 @@ from tests.api.replica import full_sync, get_sync
 from tests.factories import make_article, make_category, make_drill, make_program
 from tests.runcms.test_backup import delete_all_content, empty_media_root, export, import_
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("answers_from_documents")]
 
-
-@pytest.fixture(autouse=True)
-def answers_from_documents(settings):
-    """What is read here is the documents: no whole answer is kept (tests/api/test_kept_answers.py)."""
-    settings.RUNCMS_API_CACHE = False
 
 NOON = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 
