@@ -18,11 +18,10 @@ from articles.models import Article
 from drills.models import Category, CueMedia, Drill, DrillMedia, Program, Step
 from runcms.models import Document
 from runcms.publishing import Status
-from tests.api.content import small_media
+from tests.api.content import pick, small_media
 from tests.api.replica import COLLECTIONS, full_sync, get_sync
-from tests.api.test_mobile_client import pick
 from tests.factories import make_article, make_category, make_drill, make_program
-from tests.runcms.test_documents import detail_path
+from tests.helpers.api import detail_path
 
 # What is read here is the documents: were whole answers kept, the fresh reads would be kept ones.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("answers_from_documents")]

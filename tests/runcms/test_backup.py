@@ -29,6 +29,7 @@ from tests.factories import (
     make_topic,
     upload_media,
 )
+from tests.helpers.backup import delete_all_content, empty_media_root, export, import_
 
 pytestmark = pytest.mark.django_db
 
@@ -64,31 +65,6 @@ def first_sync_page(client):
     data = response.json()
     data.pop("token")
     return data
-
-
-def delete_all_content():
-    """What a new database holds after `migrate`: no content, and no sync journal."""
-    # Reverse order: each model is deleted before the ones it protects (categories, media, authors).
-    for model in reversed(content_models()):
-        model.objects.all().delete()
-    ChangeLog.objects.all().delete()
-
-
-def empty_media_root(settings, tmp_path, name):
-    settings.MEDIA_ROOT = tmp_path / name
-    settings.MEDIA_ROOT.mkdir()
-    return settings.MEDIA_ROOT
-
-
-def export(path):
-    call_command("export_content", str(path), stdout=io.StringIO(), stderr=io.StringIO())
-    return path
-
-
-def import_(path):
-    out, err = io.StringIO(), io.StringIO()
-    call_command("import_content", str(path), stdout=out, stderr=err)
-    return out.getvalue(), err.getvalue()
 
 
 def rewrite(path, change, *, reseal, secret_key=None):
