@@ -10,6 +10,7 @@ class ArticlesConfig(AppConfig):
         self.register_backup()
         self.register_search()
         self.register_sitemaps()
+        self.register_api()
 
     def register_changes(self):
         """The change journal learns the article collection and what each row change affects."""
@@ -50,3 +51,11 @@ class ArticlesConfig(AppConfig):
         from articles import sitemaps
 
         sitemaps.register()
+
+    def register_api(self):
+        """API v1 routes the article collections."""
+        from articles.api.views import ArticleViewSet, TopicViewSet
+        from runcms.api import routes
+
+        routes.register("articles", ArticleViewSet, "article")
+        routes.register("topics", TopicViewSet, "topic")

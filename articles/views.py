@@ -12,10 +12,8 @@ from articles.models import Article, Topic
 from articles.structured_data import article_data
 from drills.models import Drill, Program
 from drills.templatetags.pages import picture_context
-from runcms.pages import SITE_NAME, page_meta, paginate, public_page, search_text
-from runcms.preview import visible_queryset
+from runcms.pages import SITE_NAME, item_page, list_page, page_meta, public_page, search_text, shown_item
 from runcms.search import search
-from runcms.slugs import get_by_slug
 
 SITE_DESCRIPTION = "Running technique articles and the drills that teach it, with the cues a coach would give you."
 ARTICLES_PER_PAGE = 12
@@ -37,50 +35,33 @@ def home(request):
 @public_page
 def article_list(request):
     q = search_text(request)
-    articles = search(Article.objects.published().for_cards(), q)
-    paging = paginate(request, articles, ARTICLES_PER_PAGE, reverse("article-list"), q=q)
-    context = {
-        **paging,
-        "articles": paging["page_obj"].object_list,
-        "q": q,
-        "meta": page_meta(
-            request,
-            title="Articles",
-            description="Articles on running technique, newest first.",
-            path=paging["canonical_path"],
-        ),
-    }
+    page = list_page(
+        request,
+        search(Article.objects.published().for_cards(), q),
+        per_page=ARTICLES_PER_PAGE,
+        path=reverse("article-list"),
+        title="Articles",
+        description="Articles on running technique, newest first.",
+        q=q,
+    )
+    context = {**page, "articles": page["page_obj"].object_list, "q": q}
     return render(request, "articles/article_list.html", context)
 
 
 @public_page
 def article_detail(request, slug):
-    article = get_by_slug(visible_queryset(Article.objects.for_page(), request), slug)
+    article = shown_item(request, Article.objects.for_page(), slug)
     topics = list(article.topics.all())
     sources = list(article.sources.all())
-    meta = page_meta(
-        request,
-        title=article.title,
-        description=article.summary,
-        path=article.get_absolute_url(),
-        image=picture_context(article.hero),
-        kind="article",
-    )
+    page = item_page(request, article, image=picture_context(article.hero), kind="article")
     context = {
+        **page,
         "article": article,
         "body": expand_body(article.body_html),
         "topics": topics,
         "sources": sources,
         "related_drills": in_embed_order(article.related_drills.all(), article.body_html),
-        "preview": not article.is_live,
-        "meta": meta,
-        "structured_data": article_data(
-            article,
-            url=meta["canonical"],
-            image_url=meta["image"] and meta["image"]["url"],
-            sources=sources,
-            topics=topics,
-        ),
+        "structured_data": article_data(article, page["meta"], sources=sources, topics=topics),
     }
     return render(request, "articles/article_detail.html", context)
 
@@ -88,17 +69,13 @@ def article_detail(request, slug):
 @public_page
 def topic_detail(request, slug):
     topic = get_object_or_404(Topic.objects.public(), slug=slug)
-    articles = Article.objects.published().filter(topics=topic).for_cards()
-    paging = paginate(request, articles, ARTICLES_PER_PAGE, topic.get_absolute_url())
-    context = {
-        **paging,
-        "topic": topic,
-        "articles": paging["page_obj"].object_list,
-        "meta": page_meta(
-            request,
-            title=topic.name,
-            description=topic.description or f"Articles about {topic.name}.",
-            path=paging["canonical_path"],
-        ),
-    }
+    page = list_page(
+        request,
+        Article.objects.published().filter(topics=topic).for_cards(),
+        per_page=ARTICLES_PER_PAGE,
+        path=topic.get_absolute_url(),
+        title=topic.name,
+        description=topic.description or f"Articles about {topic.name}.",
+    )
+    context = {**page, "topic": topic, "articles": page["page_obj"].object_list}
     return render(request, "articles/topic_detail.html", context)

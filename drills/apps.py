@@ -10,6 +10,7 @@ class DrillsConfig(AppConfig):
         self.register_backup()
         self.register_search()
         self.register_sitemaps()
+        self.register_api()
 
     def register_changes(self):
         """The change journal learns the drill-side collections and what each row change affects."""
@@ -110,3 +111,16 @@ class DrillsConfig(AppConfig):
         from drills import sitemaps
 
         sitemaps.register()
+
+    def register_api(self):
+        """API v1 routes the drill-side collections, in this order in its index."""
+        from drills.api import views
+        from drills.media.api.views import MediaViewSet
+        from runcms.api import routes
+
+        routes.register("drills", views.DrillViewSet, "drill")
+        routes.register("programs", views.ProgramViewSet, "program")
+        routes.register("media", MediaViewSet, "media")
+        routes.register("muscles", views.MuscleViewSet, "muscle")
+        routes.register("equipment", views.EquipmentViewSet, "equipment")
+        routes.register("categories", views.CategoryViewSet, "category")

@@ -1,22 +1,21 @@
 """schema.org JSON-LD for search engines: `HowTo` for drills."""
 
-CONTEXT = "https://schema.org"
+from runcms.structured_data import image_url, structured_data
 
 
-def drill_data(drill, *, url, image_url, steps, equipment):
-    data = {
-        "@context": CONTEXT,
-        "@type": "HowTo",
-        "name": drill.title,
-        "description": drill.summary,
-        "url": url,
-        "step": [
-            {"@type": "HowToStep", "position": number, "text": step.text, "url": f"{url}#step-{number}"}
-            for number, step in enumerate(steps, start=1)
-        ],
-    }
-    if image_url:
-        data["image"] = image_url
-    if equipment:
-        data["tool"] = [{"@type": "HowToTool", "name": item.name} for item in equipment]
-    return data
+def drill_data(drill, meta, *, steps, equipment):
+    url = meta["canonical"]
+    return structured_data(
+        "HowTo",
+        {
+            "name": drill.title,
+            "description": drill.summary,
+            "url": url,
+            "step": [
+                {"@type": "HowToStep", "position": number, "text": step.text, "url": f"{url}#step-{number}"}
+                for number, step in enumerate(steps, start=1)
+            ],
+        },
+        image=image_url(meta),
+        tool=[{"@type": "HowToTool", "name": item.name} for item in equipment],
+    )

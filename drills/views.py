@@ -10,10 +10,8 @@ from django.urls import reverse
 from drills.models import Category, CueKind, Drill, Program
 from drills.structured_data import drill_data
 from drills.templatetags.pages import picture_context
-from runcms.pages import page_meta, paginate, public_page, search_text
-from runcms.preview import visible_queryset
+from runcms.pages import item_page, list_page, public_page, search_text, shown_item
 from runcms.search import search
-from runcms.slugs import get_by_slug
 
 DRILLS_PER_PAGE = 24
 
@@ -26,40 +24,37 @@ def drill_list(request):
     if request.GET.get("category"):
         category = get_object_or_404(Category.objects.public(), slug=request.GET["category"][:100])
         drills = drills.filter(category=category)
-    drills = search(drills, q)
-    paging = paginate(request, drills, DRILLS_PER_PAGE, reverse("drill-list"), category=category and category.slug, q=q)
+    page = list_page(
+        request,
+        search(drills, q),
+        per_page=DRILLS_PER_PAGE,
+        path=reverse("drill-list"),
+        title=f"{category.name} drills" if category else "Drills",
+        description="Running drills with steps, coaching cues and how much to do.",
+        category=category and category.slug,
+        q=q,
+    )
     context = {
-        **paging,
-        "drills": paging["page_obj"].object_list,
+        **page,
+        "drills": page["page_obj"].object_list,
         "q": q,
         "category": category,
         "categories": Category.objects.public(),
-        "meta": page_meta(
-            request,
-            title=f"{category.name} drills" if category else "Drills",
-            description="Running drills with steps, coaching cues and how much to do.",
-            path=paging["canonical_path"],
-        ),
     }
     return render(request, "drills/drill_list.html", context)
 
 
 @public_page
 def drill_detail(request, slug):
-    drill = get_by_slug(visible_queryset(Drill.objects.for_api(), request), slug)
+    drill = shown_item(request, Drill.objects.for_api(), slug)
     steps = list(drill.steps.all())
     equipment = list(drill.equipment.all())
     gallery = list(drill.media_links.all())
     first_picture = next((link.media for link in gallery if picture_context(link.media)["src"]), None)
-    meta = page_meta(
-        request,
-        title=drill.title,
-        description=drill.summary,
-        path=drill.get_absolute_url(),
-        image=picture_context(first_picture),
-    )
+    page = item_page(request, drill, image=picture_context(first_picture))
     cues = list(drill.cues.all())
     context = {
+        **page,
         "drill": drill,
         "steps": steps,
         "cue_groups": [
@@ -75,32 +70,17 @@ def drill_detail(request, slug):
         "progressions": drill.progressions.all(),
         "regressions": drill.regressions.all(),
         "articles": drill.articles.published().only("id", "slug", "title")[:5],  # the articles that embed it
-        "preview": not drill.is_live,
-        "meta": meta,
-        "structured_data": drill_data(
-            drill,
-            url=meta["canonical"],
-            image_url=meta["image"] and meta["image"]["url"],
-            steps=steps,
-            equipment=equipment,
-        ),
+        "structured_data": drill_data(drill, page["meta"], steps=steps, equipment=equipment),
     }
     return render(request, "drills/drill_detail.html", context)
 
 
 @public_page
 def program_detail(request, slug):
-    program = get_by_slug(visible_queryset(Program.objects.all(), request).for_page(), slug)
+    program = shown_item(request, Program.objects.for_page(), slug)
     context = {
+        **item_page(request, program, image=picture_context(program.cover)),
         "program": program,
         "items": program.items.all(),
-        "preview": not program.is_live,
-        "meta": page_meta(
-            request,
-            title=program.title,
-            description=program.summary,
-            path=program.get_absolute_url(),
-            image=picture_context(program.cover),
-        ),
     }
     return render(request, "drills/program_detail.html", context)

@@ -11,6 +11,7 @@ import hashlib
 from functools import cache
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.utils import timezone
 
@@ -18,8 +19,6 @@ from runcms.api import caching
 from runcms.links import public_base
 
 PAGE_KEY = "runcms:page:1:"
-# The code a page is made by: its apps' templates and views. A release that changes them makes other keys.
-_APPS = ("runcms", "drills", "articles")
 
 
 def find(request):
@@ -55,13 +54,25 @@ def _key(request, state):
 
 @cache
 def code_version():
+    # The code a page is made by: the project's own apps, their templates and views. A release
+    # that changes them makes other keys.
     digest = hashlib.sha256()
-    root = Path(settings.BASE_DIR)
-    for app in _APPS:
-        for path in sorted((root / app).rglob("*")):
+    for folder in _project_app_folders():
+        for path in sorted(folder.rglob("*")):
             if path.suffix in (".py", ".html") and "migrations" not in path.parts:
                 digest.update(path.read_bytes())
     manifest = Path(settings.STATIC_ROOT or "") / "staticfiles.json"
     if settings.STATIC_ROOT and manifest.is_file():  # hashed names of the stylesheet and scripts
         digest.update(manifest.read_bytes())
     return digest.hexdigest()
+
+
+def _project_app_folders():
+    """The top folders of the installed apps that are the project's own, each once (drills.media is in drills)."""
+    root = Path(settings.BASE_DIR).resolve()
+    folders = set()
+    for app in apps.get_app_configs():
+        folder = root / app.name.partition(".")[0]  # a library's app lives elsewhere, even in a .venv here
+        if Path(app.path).resolve().is_relative_to(folder):
+            folders.add(folder)
+    return sorted(folders)

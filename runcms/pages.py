@@ -1,7 +1,8 @@
 """Page helpers every app's public pages share.
 
 Conditional GET, `public_page` (safe methods, caching, previews, the old-slug 301),
-`page_meta` (what <head> says), search words, pagination, and robots.txt.
+`page_meta` (what <head> says), an item's page (`shown_item`, `item_page`), a list page
+(`list_page`: search words, pagination), and robots.txt.
 """
 
 from functools import wraps
@@ -16,8 +17,8 @@ from django.views.decorators.http import require_safe
 
 from runcms import kept_pages
 from runcms.links import public_url
-from runcms.preview import remember_preview_for_media
-from runcms.slugs import SlugMoved
+from runcms.preview import remember_preview_for_media, visible_queryset
+from runcms.slugs import SlugMoved, get_by_slug
 
 SITE_NAME = "runcms"
 # Browsers and shared caches keep pages but revalidate them before every use, so after a
@@ -119,6 +120,31 @@ def page_meta(request, *, title, description, path, image=None, kind="website"):
         # A preview is the editor's; search results are not pages of their own.
         "noindex": "preview" in request.GET or bool(request.GET.get("q", "").strip()),
     }
+
+
+def shown_item(request, queryset, slug):
+    """The item of `queryset` an item's page shows at `slug`: a published one, or the draft a valid
+    `?preview=` token opens (rule 1); an old slug raises `SlugMoved`, which `public_page` answers with a 301."""
+    return get_by_slug(visible_queryset(queryset, request), slug)
+
+
+def item_page(request, item, *, image=None, kind="website"):
+    """What the page of one item (a drill, a program, an article) says of it in <head>, and whether it is a preview.
+
+    `image` is the picture's context the page shares (see `page_meta`).
+    """
+    meta = page_meta(
+        request, title=item.title, description=item.summary, path=item.get_absolute_url(), image=image, kind=kind
+    )
+    return {"preview": not item.is_live, "meta": meta}
+
+
+def list_page(request, items, *, per_page, path, title, description, **params):
+    """A list page's context: the requested page of `items` and its paging links (`paginate`, with
+    `params` such as a category or search words), and what <head> says of it."""
+    paging = paginate(request, items, per_page, path, **params)
+    meta = page_meta(request, title=title, description=description, path=paging["canonical_path"])
+    return {**paging, "meta": meta}
 
 
 def search_text(request):

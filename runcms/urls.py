@@ -3,10 +3,9 @@ from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from rest_framework.routers import SimpleRouter
 
-from articles.api import ROUTES as ARTICLE_ROUTES
-from drills.api import ROUTES as DRILL_ROUTES
 from runcms.api.docs import DocsView, SchemaView
 from runcms.api.errors import not_found
+from runcms.api.routes import registered_routes
 from runcms.api.sync import SyncView
 from runcms.api.views import IndexView
 from runcms.health import healthz
@@ -29,8 +28,9 @@ admin.site.site_title = "runcms admin"
 admin.site.index_title = "Coaching content"
 
 # API v1 (PRODUCT.md, "API v1 contract"); route names are namespaced "api:", e.g. "api:drill-detail".
+# The apps register their collections in `ready()` (runcms.api.routes).
 api_router = SimpleRouter()
-for prefix, viewset, basename in [*DRILL_ROUTES, *ARTICLE_ROUTES]:
+for prefix, viewset, basename in registered_routes():
     api_router.register(prefix, viewset, basename=basename)
 api_v1 = [
     path("", IndexView.as_view(routes=[(prefix, name) for prefix, _, name in api_router.registry]), name="index"),

@@ -62,6 +62,19 @@ def second_editor(django_user_model):
     return django_user_model.objects.create_superuser("coach", "coach@example.com", "correct horse battery")
 
 
+@pytest.fixture
+def signed_in(client, editor):
+    """The test client, signed in as the editor."""
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def answers_from_documents(settings):
+    """No whole API answer is kept (tests/api/test_kept_answers.py), so every read is of the published documents."""
+    settings.RUNCMS_API_CACHE = False
+
+
 @pytest.fixture(autouse=True)
 def empty_cache():
     from django.core.cache import cache

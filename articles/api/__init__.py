@@ -1,9 +1,1 @@
-"""API v1 of articles and topics: serializers, filters, viewsets, sync registration."""
-
-from articles.api.views import ArticleViewSet, TopicViewSet
-
-# (URL prefix, viewset, route name) for runcms/urls.py.
-ROUTES = [
-    ("articles", ArticleViewSet, "article"),
-    ("topics", TopicViewSet, "topic"),
-]
+"""API v1 of articles and topics: serializers, filters and viewsets (registered in `articles/apps.py`)."""

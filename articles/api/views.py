@@ -5,7 +5,8 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from articles.api.filters import ArticleFilter
 from articles.api.serializers import ArticleSerializer, ArticleSummarySerializer, TopicSerializer
 from articles.models import Article, Topic
-from runcms.api.views import ContentViewSet, ListViewSet
+from drills.api.views import TermViewSet
+from runcms.api.views import ContentViewSet
 
 
 @extend_schema_view(
@@ -21,11 +22,9 @@ class ArticleViewSet(ContentViewSet):
 
 
 @extend_schema_view(list=extend_schema(summary="Topics of published articles"))
-class TopicViewSet(ListViewSet):
+class TopicViewSet(TermViewSet):
     """Only topics that some published article is about (a draft's new topic stays private)."""
 
+    model = Topic
     serializer_class = TopicSerializer
     etag_collections = ("articles",)
-
-    def get_queryset(self):
-        return Topic.objects.public().order_by(*Topic._meta.ordering, "pk")

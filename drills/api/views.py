@@ -43,7 +43,7 @@ class ProgramViewSet(ContentViewSet):
 
 
 class TermViewSet(ListViewSet):
-    """A taxonomy: only terms that some published drill uses (a draft's new term stays private)."""
+    """A taxonomy: only terms that some published item uses (a draft's new term stays private)."""
 
     model = None
 

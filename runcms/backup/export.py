@@ -26,7 +26,7 @@ from runcms.backup.archive import (
     _NoProgress,
     sign_manifest,
 )
-from runcms.backup.registry import content_models, journal_models, stored_files
+from runcms.backup.registry import content_models, journal_models, models_by_label, stored_files
 
 
 def export_content(destination, *, progress=_NoProgress):
@@ -132,10 +132,11 @@ def _manifest(listed, counts):
 
 
 def _schema():
-    """The newest migration of each content app, so an operator can tell which runcms made it."""
+    """The newest migration of each app whose models a backup holds, so an operator can tell which runcms made it."""
+    apps = {model._meta.app_label for model in models_by_label().values()}
     applied = MigrationRecorder(connection).applied_migrations()
     latest = {}
     for app, name in sorted(applied):
-        if app in ("drills", "articles", "runcms"):
+        if app in apps:
             latest[app] = name
     return latest

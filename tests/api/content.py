@@ -1,4 +1,5 @@
-"""Fully-loaded content for API tests: every relation an endpoint shows is filled, `size` rows of each."""
+"""Content for API tests: fully loaded (every relation an endpoint shows is filled, `size` rows of each),
+and one item of a kind picked by number, as the generated edits of the property tests do."""
 
 from drills.models import Cue, DrillMedia, MediaKind, ProgramItem, Step
 from tests.factories import (
@@ -52,3 +53,14 @@ def rich_article(size=1, **fields):
         sources=[{"title": f"Source {n}", "author": "Romanov", "url": "https://example.com/"} for n in range(size)],
         **fields,
     )
+
+
+def pick(queryset, i):
+    """The i-th item in the order they were made (the clock stands still, so factory slugs tell)."""
+    items = sorted(queryset, key=lambda item: (item.created_at, _serial(item)))
+    return items[i % len(items)] if items else None
+
+
+def _serial(item):
+    number = getattr(item, "slug", "").split("-")[1:2]
+    return (int(number[0]), "") if number and number[0].isdigit() else (0, str(item.pk))

@@ -8,6 +8,12 @@ import re
 from datetime import datetime
 from uuid import UUID
 
+
+def served_schema(client):
+    """The OpenAPI document the API serves, parsed."""
+    return client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+
+
 TYPES = {"string": str, "integer": int, "number": int | float, "boolean": bool, "array": list, "object": dict}
 
 

@@ -9,7 +9,7 @@ from drills.models import DrillMedia, MediaKind
 from runcms.preview import make_preview_token
 from runcms.publishing import Status
 from tests.api.content import rich_article, rich_drill, rich_program, small_media
-from tests.api.openapi import problems, response_schema
+from tests.api.openapi import problems, response_schema, served_schema
 from tests.api.replica import full_sync
 from tests.factories import make_drill
 
@@ -245,10 +245,6 @@ def test_an_empty_page_or_page_size_is_the_same_as_leaving_it_out(client):
     response = client.get("/api/v1/drills/?page=&page_size=")
 
     assert response.status_code == 200 and response.json()["count"] == 1
-
-
-def served_schema(client):
-    return client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
 
 
 def test_real_responses_have_exactly_the_fields_and_nulls_the_schema_says(client):

@@ -18,19 +18,14 @@ from articles.models import Article
 from drills.models import Category, CueMedia, Drill, DrillMedia, Program, Step
 from runcms.models import Document
 from runcms.publishing import Status
-from tests.api.content import small_media
+from tests.api.content import pick, small_media
 from tests.api.replica import COLLECTIONS, full_sync, get_sync
-from tests.api.test_mobile_client import pick
 from tests.factories import make_article, make_category, make_drill, make_program
-from tests.runcms.test_documents import detail_path
+from tests.helpers.api import detail_path
 
-pytestmark = pytest.mark.django_db
+# What is read here is the documents: were whole answers kept, the fresh reads would be kept ones.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("answers_from_documents")]
 
-
-@pytest.fixture(autouse=True)
-def answers_from_documents(settings):
-    """What is read here is the documents: no whole answer is kept, or the fresh reads would be kept ones."""
-    settings.RUNCMS_API_CACHE = False
 
 START = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
 LIST_PAGE = 2  # lists of drills and media run over several pages

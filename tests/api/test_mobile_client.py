@@ -21,6 +21,7 @@ from articles.models import Article
 from drills.models import Category, CueMedia, Drill, DrillMedia, Program, ProgramItem, Step
 from runcms import changelog
 from runcms.publishing import Status
+from tests.api.content import pick
 from tests.api.replica import COLLECTIONS, full_sync, get_sync
 from tests.api.replica import apply as apply_page
 from tests.factories import make_article, make_category, make_drill, make_media, make_program
@@ -68,17 +69,6 @@ edits = st.one_of(
     # An editor restores a revision of a drill (django-reversion), e.g. a draft of a published one.
     st.tuples(st.just("restore"), index, index),
 )
-
-
-def pick(queryset, i):
-    """The i-th item in the order they were made (the clock stands still, so factory slugs tell)."""
-    items = sorted(queryset, key=lambda item: (item.created_at, serial(item)))
-    return items[i % len(items)] if items else None
-
-
-def serial(item):
-    number = getattr(item, "slug", "").split("-")[1:2]
-    return (int(number[0]), "") if number and number[0].isdigit() else (0, str(item.pk))
 
 
 def build_world():

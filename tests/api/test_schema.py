@@ -12,7 +12,7 @@ from schemathesis.config import SchemathesisConfig
 
 from drills.models import DrillMedia
 from tests.api.content import rich_article, rich_drill, rich_program, small_media
-from tests.api.openapi import problems
+from tests.api.openapi import problems, served_schema
 
 pytestmark = pytest.mark.django_db
 
@@ -31,10 +31,6 @@ def test_every_field_of_every_object_is_typed_and_described(client):
             if not typed or not spec.get("description"):
                 untyped.append(f"{name}.{field}")
     assert untyped == []
-
-
-def served_schema(client):
-    return client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
 
 
 def object_components(schema):

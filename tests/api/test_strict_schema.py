@@ -14,13 +14,10 @@ from openapi_spec_validator import validate
 from drills.models import DrillMedia, MediaKind
 from runcms.publishing import Status
 from tests.api.content import rich_article, rich_drill, rich_program, small_media
+from tests.api.openapi import served_schema
 from tests.factories import make_article, make_author, make_drill
 
 pytestmark = pytest.mark.django_db
-
-
-def served_schema(client):
-    return client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
 
 
 def strictly_invalid(api, response):

@@ -10,29 +10,11 @@ from reversion.models import Version
 from articles.models import Article
 from runcms.publishing import Status
 from tests.admin_forms import admin_form_data
-from tests.factories import make_article, make_author, make_drill, make_media
+from tests.factories import make_article, make_drill, make_media
+from tests.helpers.article_admin import ADD_URL, PREVIEW_URL, new_article_form
 from tests.helpers.pages import change_url
 
 pytestmark = pytest.mark.django_db
-
-ADD_URL = "/admin/articles/article/add/"
-PREVIEW_URL = "/admin/articles/article/markdown-preview/"
-
-
-def new_article_form(client, editor, **fields):
-    client.force_login(editor)
-    data = admin_form_data(client.get(ADD_URL))
-    return {
-        **data,
-        "title": "The pull",
-        "slug": "the-pull",
-        "summary": "Bring the foot back under the hip.",
-        "author": str(make_author().pk),
-        "body": "Pull the foot back.",
-        "status": Status.PUBLISHED,
-        **fields,
-    }
-
 
 def test_saving_an_article_renders_the_body_and_links_its_embedded_drills(client, editor):
     drill = make_drill(slug="heel-pull")

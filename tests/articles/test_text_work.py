@@ -18,8 +18,8 @@ from articles.markdown import body_parsed, render_markdown
 from articles.models import Article
 from articles.services import save_article
 from runcms.publishing import Status
-from tests.articles.test_admin import ADD_URL, PREVIEW_URL, new_article_form
 from tests.factories import make_article, make_author, make_drill
+from tests.helpers.article_admin import ADD_URL, PREVIEW_URL, new_article_form
 
 pytestmark = pytest.mark.django_db
 

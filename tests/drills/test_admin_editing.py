@@ -6,12 +6,9 @@ from drills.models import Drill
 from runcms.publishing import Status
 from tests.admin_forms import admin_form_data
 from tests.factories import make_drill
+from tests.helpers.pages import admin_url, change_url
 
 pytestmark = pytest.mark.django_db
-
-
-def change_url(drill):
-    return f"/admin/drills/drill/{drill.pk}/change/"
 
 
 def open_form(client, user, drill):
@@ -82,7 +79,7 @@ def test_a_deleted_drill_can_be_recovered_with_its_steps(client, editor):
     drill = make_drill(slug="lost-drill", steps=["Stand on the box."], cues=["Pull the heel up"])
     client.force_login(editor)
     client.post(change_url(drill), admin_form_data(client.get(change_url(drill))))
-    client.post(f"/admin/drills/drill/{drill.pk}/delete/", {"post": "yes"})
+    client.post(admin_url(drill, "delete"), {"post": "yes"})
     assert not Drill.objects.filter(pk=drill.pk).exists()
     deleted = Version.objects.get_deleted(Drill).get()
 
@@ -158,7 +155,7 @@ def test_a_hostile_drill_in_a_program_item_is_a_form_error_not_a_500(client, edi
 
     program = make_program(title="Unchanged", drills=[make_drill()])
     client.force_login(editor)
-    url = f"/admin/drills/program/{program.pk}/change/"
+    url = change_url(program)
     form = admin_form_data(client.get(url))
 
     response = client.post(url, {**form, "title": "Changed", "items-0-drill": "not-a-uuid"})
@@ -204,7 +201,7 @@ def test_recovering_a_drill_whose_address_is_taken_says_so(client, editor):
     drill = make_drill(slug="taken")
     client.force_login(editor)
     client.post(change_url(drill), admin_form_data(client.get(change_url(drill))))
-    client.post(f"/admin/drills/drill/{drill.pk}/delete/", {"post": "yes"})
+    client.post(admin_url(drill, "delete"), {"post": "yes"})
     make_drill(slug="taken", title="The newcomer")
     deleted = Version.objects.get_deleted(Drill).get()
 

@@ -9,12 +9,9 @@ from drills.models import Drill
 from runcms.publishing import Status
 from tests.admin_forms import admin_form_data
 from tests.factories import make_article, make_drill, make_program
+from tests.helpers.pages import admin_url, change_url
 
 pytestmark = pytest.mark.django_db
-
-
-def change_url(drill):
-    return f"/admin/drills/drill/{drill.pk}/change/"
 
 
 @pytest.fixture
@@ -73,7 +70,7 @@ def test_deleting_a_drill_an_article_embeds_names_the_article(client, editor):
     make_article(title="The pull", body="[[drill:heel-pull]]\n")
     client.force_login(editor)
 
-    response = client.post(f"/admin/drills/drill/{drill.pk}/delete/", {"post": "yes"}, follow=True)
+    response = client.post(admin_url(drill, "delete"), {"post": "yes"}, follow=True)
 
     assert not Drill.objects.filter(pk=drill.pk).exists()
     assert warnings(response) == ["“Heel pull” was deleted: from then these pages show without it: article “The pull”."]

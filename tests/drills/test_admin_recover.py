@@ -6,6 +6,7 @@ from reversion.models import Version
 from drills.models import Drill
 from tests.admin_forms import admin_form_data
 from tests.factories import make_drill
+from tests.helpers.pages import admin_url, change_url, first_version
 
 pytestmark = pytest.mark.django_db
 
@@ -14,12 +15,12 @@ RECOVER_LIST = "/admin/drills/drill/recover/"
 
 def save_in_admin(client, drill):
     """One admin save, so the drill has a revision to recover from."""
-    url = f"/admin/drills/drill/{drill.pk}/change/"
+    url = change_url(drill)
     client.post(url, admin_form_data(client.get(url)))
 
 
 def delete_in_admin(client, drill):
-    client.post(f"/admin/drills/drill/{drill.pk}/delete/", {"post": "yes"})
+    client.post(admin_url(drill, "delete"), {"post": "yes"})
 
 
 def test_a_live_drill_is_not_offered_for_recovery(client, editor):
@@ -52,9 +53,9 @@ def test_recovering_a_live_drill_is_refused_and_changes_nothing(client, editor):
     drill = make_drill(title="Original title", steps=["Lie face down."])
     client.force_login(editor)
     save_in_admin(client, drill)  # the version an editor might try to "recover"
-    form = admin_form_data(client.get(f"/admin/drills/drill/{drill.pk}/change/"))
-    client.post(f"/admin/drills/drill/{drill.pk}/change/", {**form, "title": "Newer title", "steps-0-text": "Newer"})
-    old_version = Version.objects.get_for_object(drill).order_by("pk").first()
+    form = admin_form_data(client.get(change_url(drill)))
+    client.post(change_url(drill), {**form, "title": "Newer title", "steps-0-text": "Newer"})
+    old_version = first_version(drill)
     recover_url = f"{RECOVER_LIST}{old_version.pk}/"
 
     response = client.post(recover_url, admin_form_data(client.get(recover_url)), follow=True)

@@ -21,6 +21,23 @@ def json_ld(response):
     return json.loads(match[1])
 
 
+def admin_url(obj, view="change"):
+    """An admin page of any model instance: its change page, or another `view` of it ("delete", "history")."""
+    return f"/admin/{obj._meta.app_label}/{obj._meta.model_name}/{obj.pk}/{view}/"
+
+
 def change_url(obj):
     """The admin change page of any model instance."""
-    return f"/admin/{obj._meta.app_label}/{obj._meta.model_name}/{obj.pk}/change/"
+    return admin_url(obj)
+
+
+def version_url(obj, version):
+    """The admin page of one saved version of `obj`, from which an editor restores it."""
+    return admin_url(obj, f"history/{version.pk}")
+
+
+def first_version(obj):
+    """The oldest saved version of `obj` (django-reversion)."""
+    from reversion.models import Version
+
+    return Version.objects.get_for_object(obj).order_by("pk").first()

@@ -2,6 +2,7 @@ import pytest
 
 from drills.models import Drill
 from tests.factories import make_category
+from tests.helpers.pages import change_url
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -52,7 +53,7 @@ def test_an_old_slug_stays_with_its_drill_until_the_editor_releases_it(live_serv
     page.fill("#id_username", "editor")
     page.fill("#id_password", "correct horse battery")
     page.click("input[type=submit]")
-    page.goto(f"{live_server.url}/admin/drills/drill/{drill.pk}/change/")
+    page.goto(f"{live_server.url}{change_url(drill)}")
     page.fill("#id_slug", "heel-pull-on-the-box")
     page.click("input[name=_save]")
     page.wait_for_selector(".messagelist .success")
@@ -75,7 +76,7 @@ def test_an_old_slug_stays_with_its_drill_until_the_editor_releases_it(live_serv
     page.goto(f"{live_server.url}/drills/heel-pull/")
     assert page.locator("h1").inner_text() == "Heel pull on the box"  # the old address still leads there
 
-    page.goto(f"{live_server.url}/admin/drills/drill/{drill.pk}/change/")
+    page.goto(f"{live_server.url}{change_url(drill)}")
     row = page.locator("#runcms-oldslug-content_type-object_id-group tr.has_original", has_text="heel-pull")
     row.locator("td.delete input[type=checkbox]").check()
     page.click("input[name=_save]")

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from tests.factories import make_article, make_drill, make_program
+from tests.helpers.pages import change_url
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -39,7 +40,7 @@ def inline_overflow(page):
 def test_the_drill_change_form_fits_1280_px(live_server, wide_page, editor):
     drill = make_drill(title="Heel pull on the box", steps=[LONG_STEP, "Bend the knee."], cues=["Hips level"])
 
-    wide_page.goto(f"{live_server.url}/admin/drills/drill/{drill.pk}/change/")
+    wide_page.goto(f"{live_server.url}{change_url(drill)}")
 
     scroll_width, window_width = page_width(wide_page)
     assert scroll_width <= window_width
@@ -51,7 +52,7 @@ def test_the_program_and_article_change_forms_fit_1280_px(live_server, wide_page
     article = make_article(sources=[{"title": "How to Run", "author": "Nicholas Romanov",
                                      "url": "https://example.com/how-to-run"}])
 
-    for url in (f"/admin/drills/program/{program.pk}/change/", f"/admin/articles/article/{article.pk}/change/"):
+    for url in (change_url(program), change_url(article)):
         wide_page.goto(live_server.url + url)
 
         scroll_width, window_width = page_width(wide_page)

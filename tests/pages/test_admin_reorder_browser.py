@@ -1,6 +1,7 @@
 import pytest
 
 from tests.factories import make_drill, make_program
+from tests.helpers.pages import change_url
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,7 +26,7 @@ def save_and_continue(page):
 
 def test_editor_drags_a_step_to_the_top_and_the_new_order_is_saved(live_server, page, editor):
     drill = make_drill(steps=["Lie face down.", "Bend the knee.", "Pull the heel to the hip."])
-    log_in(page, live_server, f"/admin/drills/drill/{drill.pk}/change/")
+    log_in(page, live_server, change_url(drill))
 
     grips = page.locator("#steps-group tbody tr.form-row.has_original .runcms-grip")
     grips.nth(2).drag_to(grips.nth(0), target_position={"x": 2, "y": 1})
@@ -42,7 +43,7 @@ def test_editor_drags_a_step_to_the_top_and_the_new_order_is_saved(live_server, 
 def test_a_drill_added_in_a_programs_empty_row_comes_last_on_the_program_page(live_server, page, editor):
     program = make_program(drills=[make_drill(title="Heel pull"), make_drill(title="Box bounce")])
     make_drill(title="Short run")
-    log_in(page, live_server, f"/admin/drills/program/{program.pk}/change/")
+    log_in(page, live_server, change_url(program))
 
     choose_drill(page, "id_items-2-drill", "Short run")
     save_and_continue(page)
@@ -59,7 +60,7 @@ def test_a_new_program_item_dragged_to_the_top_is_saved_first(live_server, page,
     # The new row holds only a select: it must count as content when the rows are renumbered.
     program = make_program(drills=[make_drill(title="Heel pull"), make_drill(title="Box bounce")])
     make_drill(title="Short run")
-    log_in(page, live_server, f"/admin/drills/program/{program.pk}/change/")
+    log_in(page, live_server, change_url(program))
 
     choose_drill(page, "id_items-2-drill", "Short run")
     grips = page.locator("#items-group tbody tr.form-row:not(.empty-form) .runcms-grip")
@@ -73,7 +74,7 @@ def test_a_new_program_item_dragged_to_the_top_is_saved_first(live_server, page,
 
 def test_editor_moves_a_step_up_with_the_keyboard_and_the_new_order_is_saved(live_server, page, editor):
     drill = make_drill(steps=["Lie face down.", "Bend the knee.", "Pull the heel to the hip."])
-    log_in(page, live_server, f"/admin/drills/drill/{drill.pk}/change/")
+    log_in(page, live_server, change_url(drill))
 
     grip = page.get_by_role("button", name="Move this row").nth(2)
     grip.focus()
@@ -93,7 +94,7 @@ def test_editor_moves_a_step_up_with_the_keyboard_and_the_new_order_is_saved(liv
 
 def test_positions_typed_by_hand_are_kept_on_save(live_server, page, editor):
     drill = make_drill(steps=["Lie face down.", "Bend the knee.", "Pull the heel to the hip."])
-    log_in(page, live_server, f"/admin/drills/drill/{drill.pk}/change/")
+    log_in(page, live_server, change_url(drill))
 
     page.fill("#id_steps-0-position", "2")
     page.fill("#id_steps-1-position", "3")
@@ -111,7 +112,7 @@ def test_a_new_step_typed_in_the_empty_row_goes_after_the_others_and_the_empty_c
     live_server, page, editor
 ):
     drill = make_drill(steps=["Lie face down.", "Bend the knee."], cues=["Hips level"])
-    log_in(page, live_server, f"/admin/drills/drill/{drill.pk}/change/")
+    log_in(page, live_server, change_url(drill))
 
     page.fill("#id_steps-0-position", "5")  # gaps and typed numbers are fine
     page.fill("#id_steps-2-text", "Pull the heel to the hip.")

@@ -7,6 +7,7 @@ import reversion
 from articles.models import Author
 from drills.models import CueMedia, Drill
 from tests.factories import make_author, make_drill, upload_media
+from tests.helpers.pages import change_url
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -43,7 +44,7 @@ def test_restoring_an_old_version_after_anothers_save_is_refused_and_can_be_reop
     restoring.goto(f"{live_server.url}/admin/drills/drill/{drill.pk}/history/")
     restoring.click("#change-history tbody tr:first-child a")  # the oldest version
     assert restoring.input_value("#id_title") == "Heel pull"
-    other.goto(f"{live_server.url}/admin/drills/drill/{drill.pk}/change/")
+    other.goto(f"{live_server.url}{change_url(drill)}")
     other.fill("#id_summary", "Stand tall, then pull the heel to the hip.")
     other.click("input[name=_save]")
     other.wait_for_selector(".messagelist .success")
@@ -66,7 +67,7 @@ def test_restoring_an_old_version_after_anothers_save_is_refused_and_can_be_reop
 
 def test_a_stale_caption_save_does_not_revert_anothers_alt_text(live_server, sign_in):
     media = upload_media(alt_text="Runner face down", caption="")
-    url = f"{live_server.url}/admin/drills/cuemedia/{media.pk}/change/"
+    url = f"{live_server.url}{change_url(media)}"
     first, second = sign_in("editor"), sign_in("coach")
     first.goto(url)
     second.goto(url)
@@ -85,7 +86,7 @@ def test_a_stale_caption_save_does_not_revert_anothers_alt_text(live_server, sig
 
 def test_a_stale_author_save_does_not_revert_anothers_bio(live_server, sign_in):
     author = make_author(name="Sam Coach", bio="Coach.")
-    url = f"{live_server.url}/admin/articles/author/{author.pk}/change/"
+    url = f"{live_server.url}{change_url(author)}"
     first, second = sign_in("editor"), sign_in("coach")
     first.goto(url)
     second.goto(url)

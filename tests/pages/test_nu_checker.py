@@ -17,6 +17,7 @@ import pytest
 from runcms.preview import make_preview_token
 from runcms.publishing import Status
 from tests.factories import make_article
+from tests.helpers.pages import change_url
 from tests.helpers.site import build_site
 
 pytestmark = pytest.mark.django_db
@@ -88,15 +89,15 @@ def test_admin_main_forms_have_no_nu_checker_errors(client, editor, tmp_path):
         "/admin/",
         "/admin/drills/drill/",
         "/admin/drills/drill/add/",
-        f"/admin/drills/drill/{site.drill.pk}/change/",
-        f"/admin/drills/program/{site.program.pk}/change/",
+        change_url(site.drill),
+        change_url(site.program),
         "/admin/drills/cuemedia/",
         "/admin/drills/cuemedia/add/",
-        f"/admin/drills/cuemedia/{site.photo.pk}/change/",
+        change_url(site.photo),
         "/admin/articles/article/",
-        f"/admin/articles/article/{site.article.pk}/change/",
-        f"/admin/articles/author/{site.author.pk}/change/",
-        f"/admin/articles/topic/{site.topic.pk}/change/",
+        change_url(site.article),
+        change_url(site.author),
+        change_url(site.topic),
     ]
     responses = {url: client.get(url) for url in urls}
 

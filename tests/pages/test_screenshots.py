@@ -15,6 +15,7 @@ from django.core.management import call_command
 
 from articles.demo.content import ARTICLE, DRILLS
 from drills.models import Drill
+from tests.helpers.pages import change_url
 
 SCREENSHOTS = settings.BASE_DIR / "docs" / "screenshots"
 
@@ -35,7 +36,7 @@ def test_readme_screenshots_of_the_admin_and_the_article_page(live_server, page,
     page.fill("#id_password", "correct horse battery")
     page.click("input[type=submit]")
     drill = Drill.objects.get(slug=DRILLS[0]["slug"])
-    page.goto(f"{live_server.url}/admin/drills/drill/{drill.pk}/change/")
+    page.goto(f"{live_server.url}{change_url(drill)}")
     page.wait_for_load_state("networkidle")
     page.screenshot(path=SCREENSHOTS / "admin.png")
 

@@ -29,6 +29,7 @@ from tests.factories import (
     make_topic,
     upload_media,
 )
+from tests.helpers.backup import delete_all_content, empty_media_root, export, import_
 
 pytestmark = pytest.mark.django_db
 
@@ -64,31 +65,6 @@ def first_sync_page(client):
     data = response.json()
     data.pop("token")
     return data
-
-
-def delete_all_content():
-    """What a new database holds after `migrate`: no content, and no sync journal."""
-    # Reverse order: each model is deleted before the ones it protects (categories, media, authors).
-    for model in reversed(content_models()):
-        model.objects.all().delete()
-    ChangeLog.objects.all().delete()
-
-
-def empty_media_root(settings, tmp_path, name):
-    settings.MEDIA_ROOT = tmp_path / name
-    settings.MEDIA_ROOT.mkdir()
-    return settings.MEDIA_ROOT
-
-
-def export(path):
-    call_command("export_content", str(path), stdout=io.StringIO(), stderr=io.StringIO())
-    return path
-
-
-def import_(path):
-    out, err = io.StringIO(), io.StringIO()
-    call_command("import_content", str(path), stdout=out, stderr=err)
-    return out.getvalue(), err.getvalue()
 
 
 def rewrite(path, change, *, reseal, secret_key=None):
@@ -621,7 +597,13 @@ def test_content_larger_than_the_limit_is_refused_before_it_is_inflated(small_ar
 def test_an_archive_too_big_for_the_free_disk_space_is_refused_with_a_clear_message(
     small_archive, settings, monkeypatch
 ):
-    monkeypatch.setattr(checks.shutil, "disk_usage", lambda path: shutil._ntuple_diskusage(10**9, 10**9, 1000))
+    real_disk_usage = shutil.disk_usage
+
+    def nearly_full(path):  # the disk as the operating system reports it, with 1000 bytes left
+        usage = real_disk_usage(path)
+        return type(usage)(usage.total, usage.total - 1000, 1000)
+
+    monkeypatch.setattr(shutil, "disk_usage", nearly_full)
 
     with pytest.raises(CommandError, match="needs .* of free disk space .* only 1000 bytes are free"):
         import_(small_archive)

@@ -16,29 +16,20 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from drills.models import DrillMedia, Rendition, Step
-from runcms import changelog, documents, sync
+from runcms import documents, sync
 from runcms.models import Document
 from runcms.publishing import Status
 from runcms.representation import dumps
 from tests.api.content import small_media
 from tests.api.replica import full_sync, get_sync
 from tests.factories import make_article, make_category, make_drill, make_program
-from tests.runcms.test_backup import delete_all_content, empty_media_root, export, import_
+from tests.helpers.api import collection_of, detail_path
+from tests.helpers.backup import delete_all_content, empty_media_root, export, import_
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("answers_from_documents")]
 
-
-@pytest.fixture(autouse=True)
-def answers_from_documents(settings):
-    """What is read here is the documents: no whole answer is kept (tests/api/test_kept_answers.py)."""
-    settings.RUNCMS_API_CACHE = False
 
 NOON = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
-
-
-def collection_of(item):
-    name = changelog.collection_of(type(item))
-    return next(c for c in changelog.collections() if c.name == name)
 
 
 def live(item, form="detail", host="testserver"):
@@ -48,11 +39,6 @@ def live(item, form="detail", host="testserver"):
     request = RequestFactory().get("/", HTTP_HOST=host)
     data = serializer(collection.visible().get(pk=item.pk), context={"request": request}).data
     return json.loads(dumps(data))
-
-
-def detail_path(item):
-    name = collection_of(item).name
-    return f"/api/v1/{name}/{item.pk}/" if name == "media" else f"/api/v1/{name}/{item.slug}/"
 
 
 def answer(client, path, **headers):

@@ -6,7 +6,6 @@ import pytest
 from django.apps import apps
 from django.contrib import admin
 from django.test import Client
-from reversion.models import Version
 
 from articles.models import Article, Author, Topic
 from drills.models import Category, CueMedia, Drill, Equipment, Muscle, Program
@@ -22,7 +21,7 @@ from tests.factories import (
     make_topic,
     upload_media,
 )
-from tests.helpers.pages import page_text
+from tests.helpers.pages import admin_url, first_version, page_text, version_url
 
 pytestmark = pytest.mark.django_db
 
@@ -40,15 +39,6 @@ EDITABLE = {
     Article: (make_article, "title", "summary"),
 }
 WITH_HISTORY = (Drill, Program, Article)
-
-
-def admin_url(obj, view="change"):
-    opts = obj._meta
-    return f"/admin/{opts.app_label}/{opts.model_name}/{obj.pk}/{view}/"
-
-
-def restore_url(obj, version):
-    return admin_url(obj, f"history/{version.pk}")
 
 
 def read_form(client, obj, url=None):
@@ -109,10 +99,6 @@ def test_an_up_to_date_save_goes_through(model, editor):
     assert getattr(obj, theirs) == "Saved"
 
 
-def first_version(obj):
-    return Version.objects.get_for_object(obj).order_by("pk").first()
-
-
 @pytest.fixture(params=WITH_HISTORY, ids=lambda model: model.__name__)
 def item_with_two_versions(request, editor):
     """Version 1 titled "First", version 2 (the current one) titled "Second"."""
@@ -127,7 +113,7 @@ def item_with_two_versions(request, editor):
 def test_restoring_a_version_over_a_newer_save_is_refused(item_with_two_versions, editor, second_editor):
     obj = item_with_two_versions
     restoring, other = signed_in(editor), signed_in(second_editor)
-    url = restore_url(obj, first_version(obj))
+    url = version_url(obj, first_version(obj))
     restore_form = read_form(restoring, obj, url)
     save(other, obj, summary="Their newer summary")
 
@@ -146,7 +132,7 @@ def test_a_refused_restore_links_to_their_version_and_to_the_restore_form(
 ):
     obj = item_with_two_versions
     restoring, other = signed_in(editor), signed_in(second_editor)
-    url = restore_url(obj, first_version(obj))
+    url = version_url(obj, first_version(obj))
     restore_form = read_form(restoring, obj, url)
     save(other, obj, summary="Their newer summary")
 
@@ -159,7 +145,7 @@ def test_a_refused_restore_links_to_their_version_and_to_the_restore_form(
 def test_a_restore_opened_again_after_the_newer_save_goes_through(item_with_two_versions, editor, second_editor):
     obj = item_with_two_versions
     restoring, other = signed_in(editor), signed_in(second_editor)
-    url = restore_url(obj, first_version(obj))
+    url = version_url(obj, first_version(obj))
     restore_form = read_form(restoring, obj, url)
     save(other, obj, summary="Their newer summary")
     restoring.post(url, restore_form)
@@ -174,7 +160,7 @@ def test_a_restore_opened_again_after_the_newer_save_goes_through(item_with_two_
 def test_restoring_with_no_save_in_between_goes_through(item_with_two_versions, editor):
     obj = item_with_two_versions
     client = signed_in(editor)
-    url = restore_url(obj, first_version(obj))
+    url = version_url(obj, first_version(obj))
 
     response = client.post(url, read_form(client, obj, url))
 

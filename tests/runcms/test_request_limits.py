@@ -17,12 +17,6 @@ def text(response):
     return html.unescape(response.content.decode())
 
 
-@pytest.fixture
-def signed_in(client, editor):
-    client.force_login(editor)
-    return client
-
-
 def test_an_upload_over_the_request_limit_gets_a_page_with_the_limits(signed_in, settings, media_root):
     settings.RUNCMS_REQUEST_MAX_BYTES = 200 * 1024
     settings.RUNCMS_MEDIA_MAX_BYTES = 100 * 1024

@@ -1,14 +1,12 @@
 """An unexpected failure answers 500 in the format of the address: JSON under /api/, the site's page elsewhere."""
 
 import pytest
-from django.db import OperationalError, connection
+from django.db import connection
 from django.test import Client
 
+from tests.helpers.database import database_gone
+
 pytestmark = pytest.mark.django_db
-
-
-def database_gone(execute, sql, params, many, context):
-    raise OperationalError("server closed the connection unexpectedly")
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from django.test import Client
 
 from drills.models import DrillMedia
 from tests.factories import image_bytes, make_drill, upload_media
-from tests.runcms.test_server_errors import database_gone
+from tests.helpers.database import database_gone
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from runcms.publishing import Status
 from tests.admin_forms import admin_form_data
 from tests.drills.media.corpus import CORPUS
 from tests.factories import image_bytes, make_drill, make_program, referenced_files, stored_files, upload, upload_media
-from tests.helpers.pages import change_url, page_text
+from tests.helpers.pages import admin_url, change_url, page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -33,12 +33,6 @@ def kept_files(media_root):
 
 def field_errors(response, field):
     return [str(error) for error in response.context["adminform"].form.errors.get(field, [])]
-
-
-@pytest.fixture
-def signed_in(client, editor):
-    client.force_login(editor)
-    return client
 
 
 def post_add_form(client, file, **fields):
@@ -228,7 +222,7 @@ def test_deleting_in_the_admin_removes_every_file(signed_in, media_root, django_
     media = upload_media()
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = signed_in.post(f"/admin/drills/cuemedia/{media.pk}/delete/", {"post": "yes"})
+        response = signed_in.post(admin_url(media, "delete"), {"post": "yes"})
 
     assert response.status_code == 302
     assert stored_files(media_root) == []
@@ -257,7 +251,7 @@ def test_media_in_a_gallery_cannot_be_deleted_from_the_admin_and_keeps_its_files
     DrillMedia.objects.create(drill=make_drill(title="Heel pull"), media=media)
     before = stored_files(media_root)
 
-    response = signed_in.post(f"/admin/drills/cuemedia/{media.pk}/delete/", {"post": "yes"})
+    response = signed_in.post(admin_url(media, "delete"), {"post": "yes"})
 
     assert response.status_code == 200
     assert "Cannot delete cue media" in page_text(response)
@@ -451,7 +445,7 @@ def test_audio_chosen_for_the_gallery_is_refused_with_a_message_on_the_row(signe
 
     audio = upload_media(corpus.mp3(), filename="cue.mp3", title="Spoken cue")
     drill = make_drill(title="Heel pull")
-    url = f"/admin/drills/drill/{drill.pk}/change/"
+    url = change_url(drill)
     form = admin_form_data(signed_in.get(url))
     new_row = {key.replace("__prefix__", "0"): value for key, value in form.items() if "media_links-__prefix__" in key}
 

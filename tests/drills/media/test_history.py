@@ -3,30 +3,21 @@
 import html
 
 import pytest
-from reversion.models import Version
 
 from drills.media import storage
 from drills.models import Cue, CueMedia, DrillMedia, Step
 from tests.admin_forms import admin_form_data
 from tests.drills.media import corpus
 from tests.factories import make_drill, make_program, upload_media
-from tests.helpers.pages import change_url
+from tests.helpers.pages import admin_url, change_url, first_version, version_url
 
 pytestmark = pytest.mark.django_db
-
-
-def history_url(drill, version):
-    return f"/admin/drills/drill/{drill.pk}/history/{version.pk}/"
 
 
 def save_in_admin(client, drill, **changes):
     form = admin_form_data(client.get(change_url(drill)))
     response = client.post(change_url(drill), {**form, **changes})
     assert response.status_code == 302, response.content.decode()[:2000]
-
-
-def first_version(drill):
-    return Version.objects.get_for_object(drill).order_by("pk").first()
 
 
 @pytest.fixture
@@ -53,7 +44,7 @@ def drill_whose_first_version_used_deleted_media(client, editor):
 def test_history_of_a_version_with_since_deleted_media_opens(client, drill_whose_first_version_used_deleted_media):
     drill = drill_whose_first_version_used_deleted_media
 
-    response = client.get(history_url(drill, first_version(drill)))
+    response = client.get(version_url(drill, first_version(drill)))
 
     assert response.status_code == 200
 
@@ -61,7 +52,7 @@ def test_history_of_a_version_with_since_deleted_media_opens(client, drill_whose
 def test_the_old_version_says_its_media_is_gone(client, drill_whose_first_version_used_deleted_media):
     drill = drill_whose_first_version_used_deleted_media
 
-    page = html.unescape(client.get(history_url(drill, first_version(drill))).content.decode())
+    page = html.unescape(client.get(version_url(drill, first_version(drill))).content.decode())
 
     assert "deleted from the library since (1 gallery item, 1 step picture, 1 cue audio)" in page
 
@@ -70,7 +61,7 @@ def test_restoring_it_brings_back_the_text_without_the_deleted_media(
     client, drill_whose_first_version_used_deleted_media
 ):
     drill = drill_whose_first_version_used_deleted_media
-    url = history_url(drill, first_version(drill))
+    url = version_url(drill, first_version(drill))
 
     response = client.post(url, admin_form_data(client.get(url)))
 
@@ -90,13 +81,13 @@ def test_history_of_a_program_version_listing_a_since_deleted_drill_opens(client
     client.force_login(editor)
     kept, deleted = make_drill(title="Kept drill"), make_drill(title="Deleted drill")
     program = make_program(drills=[kept, deleted])
-    url = f"/admin/drills/program/{program.pk}/change/"
+    url = change_url(program)
     client.post(url, admin_form_data(client.get(url)))
     client.post(url, {**admin_form_data(client.get(url)), "items-1-DELETE": "on"})
-    client.post(f"/admin/drills/drill/{deleted.pk}/delete/", {"post": "yes"})
-    version = Version.objects.get_for_object(program).order_by("pk").first()
+    client.post(admin_url(deleted, "delete"), {"post": "yes"})
+    version = first_version(program)
 
-    response = client.get(f"/admin/drills/program/{program.pk}/history/{version.pk}/")
+    response = client.get(version_url(program, version))
 
     assert response.status_code == 200
     assert "2. deleted drill" in html.unescape(response.content.decode())

@@ -1,0 +1,8 @@
+"""A database that fails, through Django's documented seam (`connection.execute_wrapper`)."""
+
+from django.db import OperationalError
+
+
+def database_gone(execute, sql, params, many, context):
+    """An execute wrapper: every query fails as when the database server went away."""
+    raise OperationalError("server closed the connection unexpectedly")
