@@ -142,18 +142,27 @@ MEDIA_URL = env("MEDIA_URL", default="/media/")
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 
 # S3-compatible object storage for media when a bucket is configured; local files otherwise.
+# Objects are private: the app's media view checks who may see a file, then redirects to a
+# signed URL that lives RUNCMS_MEDIA_SIGNED_URL_SECONDS (see drills/media/bucket.py).
 AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
 if AWS_STORAGE_BUCKET_NAME:
+    from botocore.config import Config as _S3Config
+
     _media_storage = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "drills.media.bucket.MediaBucketStorage",
         "OPTIONS": {
             "bucket_name": AWS_STORAGE_BUCKET_NAME,
             "endpoint_url": env("AWS_S3_ENDPOINT_URL", default="") or None,
             "region_name": env("AWS_S3_REGION_NAME", default="") or None,
             "custom_domain": env("AWS_S3_CUSTOM_DOMAIN", default="") or None,
-            "querystring_auth": False,
-            "file_overwrite": False,
+            "querystring_expire": env.int("RUNCMS_MEDIA_SIGNED_URL_SECONDS", default=300),
             "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+            # A bucket that is down costs an upload seconds, not the minute of boto's defaults.
+            "client_config": _S3Config(
+                connect_timeout=env.float("AWS_S3_CONNECT_TIMEOUT", default=2),
+                read_timeout=env.float("AWS_S3_READ_TIMEOUT", default=20),
+                retries={"max_attempts": env.int("AWS_S3_MAX_ATTEMPTS", default=3), "mode": "standard"},
+            ),
         },
     }
 else:
