@@ -155,6 +155,7 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 # Objects are private: the app's media view checks who may see a file, then redirects to a
 # signed URL that lives RUNCMS_MEDIA_SIGNED_URL_SECONDS (see drills/media/bucket.py).
 AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
+CSP_MEDIA_ORIGINS = env.list("CSP_MEDIA_ORIGINS", default=[])
 if AWS_STORAGE_BUCKET_NAME:
     from botocore.config import Config as _S3Config
 
@@ -175,6 +176,17 @@ if AWS_STORAGE_BUCKET_NAME:
             ),
         },
     }
+    # Browsers check the target of the media view's redirect against the page's CSP.
+    _options = _media_storage["OPTIONS"]
+    if _options["endpoint_url"]:
+        _scheme, _, _host = _options["endpoint_url"].partition("://")
+        CSP_MEDIA_ORIGINS.append(f"{_scheme}://{_host.split('/')[0]}")
+    else:
+        CSP_MEDIA_ORIGINS.append(f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com")
+        if _options["region_name"]:
+            CSP_MEDIA_ORIGINS.append(f"https://{AWS_STORAGE_BUCKET_NAME}.s3.{_options['region_name']}.amazonaws.com")
+    if _options["custom_domain"]:
+        CSP_MEDIA_ORIGINS.append(f"https://{_options['custom_domain']}")
 else:
     _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
@@ -269,8 +281,8 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:", "blob:", *env.list("CSP_MEDIA_ORIGINS", default=[])],
-        "media-src": [SELF, "blob:", *env.list("CSP_MEDIA_ORIGINS", default=[])],
+        "img-src": [SELF, "data:", "blob:", *CSP_MEDIA_ORIGINS],
+        "media-src": [SELF, "blob:", *CSP_MEDIA_ORIGINS],
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],
