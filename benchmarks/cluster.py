@@ -31,6 +31,16 @@ HOST = servers.HOST
 ADMIN_USER, ADMIN_PASSWORD = "cluster-admin", "cluster-" + secrets.token_urlsafe(12)
 
 
+def cluster_arguments(parser):
+    """The options every cluster script takes: where its database and Redis are, where logs go."""
+    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/runcms_cluster",
+                        help="PostgreSQL database for the cluster, dropped and created again (its name has 'cluster')")
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/0",
+                        help="Redis for cache, kept answers and throttle (keys get a prefix of this run)")
+    parser.add_argument("--run-dir", default=None, help="where logs and nginx's files go (default: a new temp dir)")
+    return parser
+
+
 class Stop(Exception):
     """Something this script needs is missing: the message says what to do."""
 
@@ -96,12 +106,13 @@ class Process:
 
 class TcpProxy:
     """Forwards a loopback port to `target`; `cut()` drops every connection and refuses new ones
-    (as a database host that went away), `restore()` lets them through again."""
+    (as a database host that went away), `hang()` keeps them open but forwards nothing (as a
+    server that stopped answering), `restore()` lets them through again."""
 
     def __init__(self, target_host, target_port):
         self.target = (target_host, target_port)
         self.port = servers.free_port()
-        self.down = False
+        self.down = self.hanging = False
         self._open = set()
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
@@ -115,6 +126,12 @@ class TcpProxy:
         self._server = await asyncio.start_server(self._client, HOST, self.port)
 
     async def _client(self, reader, writer):
+        if self.hanging:
+            with contextlib.suppress(OSError):
+                while await reader.read(65536):
+                    pass  # swallowed, never answered
+            writer.transport.abort()
+            return
         if self.down:
             writer.transport.abort()
             return
@@ -135,6 +152,8 @@ class TcpProxy:
     async def _pipe(self, reader, writer):
         with contextlib.suppress(OSError, asyncio.CancelledError):
             while data := await reader.read(65536):
+                if self.hanging:
+                    continue
                 writer.write(data)
                 await writer.drain()
         writer.transport.abort()
@@ -148,8 +167,14 @@ class TcpProxy:
 
         self._loop.call_soon_threadsafe(drop)
 
+    def hang(self):
+        self._loop.call_soon_threadsafe(setattr, self, "hanging", True)
+
     def restore(self):
-        self._loop.call_soon_threadsafe(setattr, self, "down", False)
+        def back():
+            self.down = self.hanging = False
+
+        self._loop.call_soon_threadsafe(back)
 
     def stop(self):
         self.cut()

@@ -19,19 +19,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.cluster import HOST, Browser, Checks, Cluster, Stop, form_fields, log, upstream
+from benchmarks.cluster import HOST, Browser, Checks, Cluster, Stop, cluster_arguments, form_fields, log, upstream
 
 THROTTLE = 20  # API requests a minute per client address, for the throttle check
 
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/runcms_cluster",
-                        help="PostgreSQL database for the cluster (created if missing; gets the demo content)")
-    parser.add_argument("--redis", default="redis://127.0.0.1:6379/0",
-                        help="Redis for cache, kept answers and throttle (keys get a prefix of this run)")
-    parser.add_argument("--run-dir", default=None, help="where logs and nginx's files go (default: a new temp dir)")
-    return parser.parse_args(argv)
+    return cluster_arguments(parser).parse_args(argv)
 
 
 def main(argv=None):

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from benchmarks import servers, wrk
-from benchmarks.cluster import Browser, Checks, Cluster, Stop, log
+from benchmarks.cluster import Browser, Checks, Cluster, Stop, cluster_arguments, log
 
 # Each wrk thread picks paths at random and counts answers by status class; done() adds them up.
 WRK_SCRIPT = """
@@ -47,10 +47,7 @@ def parse_args(argv=None):
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--warm-up", type=int, default=10, help="seconds of the same traffic before measuring")
-    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/runcms_cluster")
-    parser.add_argument("--redis", default="redis://127.0.0.1:6379/0")
-    parser.add_argument("--run-dir", default=None)
-    return parser.parse_args(argv)
+    return cluster_arguments(parser).parse_args(argv)
 
 
 def traffic_paths(base):
