@@ -39,6 +39,7 @@ from rest_framework import serializers
 from runcms import changelog, representation
 from runcms.links import public_base
 from runcms.models import ChangeLog, Document
+from runcms.replicas import reading_connection
 from runcms.representation import MARKER_JSON, digest, dumps
 
 # Raise it when documents must be rendered again for a reason their serializers' code does not show.
@@ -167,7 +168,7 @@ def one_row(querysets):
     if not querysets:
         return ()
     sql, params = combined(querysets)
-    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+    with reading_connection().cursor() as cursor:
         cursor.execute(sql, params)
         return tuple(cursor.fetchone())
 

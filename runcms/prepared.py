@@ -10,9 +10,10 @@ A value must only fill parameters (a filter's value, a time), never change the S
 import uuid
 from datetime import UTC, datetime
 
-from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db import models
 
 from runcms.publishing import as_public_at
+from runcms.replicas import reading_connection
 
 # Two samples of each kind of value: each parameter that differs between them is that value's.
 _SAMPLES = {
@@ -59,13 +60,13 @@ class PreparedQuery:
             self.build = None  # compiled: what it was built from (a view, a request) can go
         sql, params, slots = self.compiled
         params = list(params)
-        connection = connections[DEFAULT_DB_ALIAS]
+        connection = reading_connection()
         for index, name in slots:
             params[index] = self.fields[name].get_db_prep_value(values[name], connection, prepared=False)
         return sql, params
 
     def fetchall(self, **values):
         sql, params = self.params(**values)
-        with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        with reading_connection().cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()

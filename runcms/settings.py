@@ -54,6 +54,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Before the Host check: load balancers call it by the instance's IP, over plain HTTP.
     "runcms.health.HealthCheckMiddleware",
+    # Which database this request reads from, when there is a read replica (runcms.replicas).
+    "runcms.replicas.ReplicaMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -90,6 +92,14 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A read replica of DATABASE_URL: public reads go there, writes and what must be current
+# (the admin, the sync, a request after it wrote) stay on the primary (runcms.replicas).
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["runcms.replicas.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Seconds every use of Redis (the cache, and the API throttle through it) waits to connect
@@ -142,20 +152,41 @@ MEDIA_URL = env("MEDIA_URL", default="/media/")
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 
 # S3-compatible object storage for media when a bucket is configured; local files otherwise.
+# Objects are private: the app's media view checks who may see a file, then redirects to a
+# signed URL that lives RUNCMS_MEDIA_SIGNED_URL_SECONDS (see drills/media/bucket.py).
 AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
+CSP_MEDIA_ORIGINS = env.list("CSP_MEDIA_ORIGINS", default=[])
 if AWS_STORAGE_BUCKET_NAME:
+    from botocore.config import Config as _S3Config
+
     _media_storage = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "drills.media.bucket.MediaBucketStorage",
         "OPTIONS": {
             "bucket_name": AWS_STORAGE_BUCKET_NAME,
             "endpoint_url": env("AWS_S3_ENDPOINT_URL", default="") or None,
             "region_name": env("AWS_S3_REGION_NAME", default="") or None,
             "custom_domain": env("AWS_S3_CUSTOM_DOMAIN", default="") or None,
-            "querystring_auth": False,
-            "file_overwrite": False,
+            "querystring_expire": env.int("RUNCMS_MEDIA_SIGNED_URL_SECONDS", default=300),
             "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+            # A bucket that is down costs an upload seconds, not the minute of boto's defaults.
+            "client_config": _S3Config(
+                connect_timeout=env.float("AWS_S3_CONNECT_TIMEOUT", default=2),
+                read_timeout=env.float("AWS_S3_READ_TIMEOUT", default=20),
+                retries={"max_attempts": env.int("AWS_S3_MAX_ATTEMPTS", default=3), "mode": "standard"},
+            ),
         },
     }
+    # Browsers check the target of the media view's redirect against the page's CSP.
+    _options = _media_storage["OPTIONS"]
+    if _options["endpoint_url"]:
+        _scheme, _, _host = _options["endpoint_url"].partition("://")
+        CSP_MEDIA_ORIGINS.append(f"{_scheme}://{_host.split('/')[0]}")
+    else:
+        CSP_MEDIA_ORIGINS.append(f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com")
+        if _options["region_name"]:
+            CSP_MEDIA_ORIGINS.append(f"https://{AWS_STORAGE_BUCKET_NAME}.s3.{_options['region_name']}.amazonaws.com")
+    if _options["custom_domain"]:
+        CSP_MEDIA_ORIGINS.append(f"https://{_options['custom_domain']}")
 else:
     _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
@@ -250,8 +281,8 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:", "blob:", *env.list("CSP_MEDIA_ORIGINS", default=[])],
-        "media-src": [SELF, "blob:", *env.list("CSP_MEDIA_ORIGINS", default=[])],
+        "img-src": [SELF, "data:", "blob:", *CSP_MEDIA_ORIGINS],
+        "media-src": [SELF, "blob:", *CSP_MEDIA_ORIGINS],
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],

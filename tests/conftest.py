@@ -1,4 +1,9 @@
 import shutil
+import socket
+import subprocess
+import sys
+import uuid
+from pathlib import Path
 
 import pytest
 
@@ -94,3 +99,74 @@ def empty_cache():
 def site():
     """A small published site with every kind of content (tests.helpers.site), for page tests."""
     return build_site()
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """moto's standalone S3 server (moto[server], requirements-dev.txt) on a free loopback port."""
+    port = free_port()
+    server = subprocess.Popen(
+        [Path(sys.executable).parent / "moto_server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(200):  # up to 10 s: the server imports every AWS service it emulates
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.05).close()
+                break
+            except OSError:
+                try:
+                    server.wait(timeout=0.05)  # waits a little, and notices a server that died
+                    pytest.fail(f"moto_server exited with status {server.returncode}")
+                except subprocess.TimeoutExpired:
+                    pass
+        else:
+            pytest.fail("moto_server did not start listening within 10 seconds")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait()
+
+
+def bucket_storage(endpoint_url, bucket_name, **options):
+    """STORAGES["default"] for media in a bucket of the S3 server, as settings.py makes it."""
+    return {
+        "BACKEND": "drills.media.bucket.MediaBucketStorage",
+        "OPTIONS": {
+            "bucket_name": bucket_name, "endpoint_url": endpoint_url, "region_name": "us-east-1",
+            "access_key": "testing", "secret_key": "testing", "querystring_expire": 300, **options,
+        },
+    }
+
+
+@pytest.fixture
+def bucket(s3_server, settings):
+    """Media stored in a new, empty bucket of the S3 server for this test."""
+    import boto3
+
+    client = boto3.client(
+        "s3", endpoint_url=s3_server, region_name="us-east-1",
+        aws_access_key_id="testing", aws_secret_access_key="testing",
+    )
+    name = f"runcms-{uuid.uuid4().hex[:16]}"
+    client.create_bucket(Bucket=name)
+    settings.STORAGES = {**settings.STORAGES, "default": bucket_storage(s3_server, name)}
+    return Bucket(client, name)
+
+
+class Bucket:
+    def __init__(self, client, name):
+        self.client, self.name = client, name
+
+    def names(self):
+        pages = self.client.get_paginator("list_objects_v2").paginate(Bucket=self.name)
+        return sorted(item["Key"] for page in pages for item in page.get("Contents", ()))
+
+    def read(self, key):
+        return self.client.get_object(Bucket=self.name, Key=key)["Body"].read()

@@ -90,12 +90,9 @@ def upload_media(content=None, filename="photo.jpg", poster=None, **fields):
 
 def referenced_files():
     """Every name the database points at: what storage should hold, no more, no less."""
-    from drills.models import CueMedia, Rendition
+    from drills.media.orphans import referenced_names
 
-    names = set(Rendition.objects.values_list("file", flat=True))
-    for file, poster in CueMedia.objects.values_list("file", "poster"):
-        names |= {file, poster}
-    return sorted(name for name in names if name)
+    return sorted(referenced_names())
 
 
 def stored_files(root):

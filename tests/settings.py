@@ -36,3 +36,7 @@ if _worker.startswith("gw") and CACHES["default"]["BACKEND"].startswith("django_
     _base, _, _db = CACHES["default"]["LOCATION"].rpartition("/")  # noqa: F405
     # Redis has 16 databases (0-15) by default.
     CACHES["default"]["LOCATION"] = f"{_base}/{(int(_db or 0) + int(_worker[2:])) % 16}"  # noqa: F405
+
+# A second connection to the test database, as a read replica would be, for the router's tests
+# (tests/runcms/test_replicas.py switch DATABASE_ROUTERS on). Unused by every other test.
+DATABASES.setdefault("replica", {**DATABASES["default"], "TEST": {"MIRROR": "default"}})  # noqa: F405

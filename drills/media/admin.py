@@ -3,12 +3,12 @@
 import logging
 from functools import partial
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, path, reverse
@@ -252,8 +252,14 @@ class CueMediaAdmin(ConcurrencyAdminMixin, admin.ModelAdmin):
     def changeform_view(self, request, *args, **kwargs):
         # Anything failing after the files are stored (the change log, a revision) rolls the
         # database back; this deletes the new files with it.
-        with storage.discard_files_on_error():
-            return super().changeform_view(request, *args, **kwargs)
+        try:
+            with storage.discard_files_on_error():
+                return super().changeform_view(request, *args, **kwargs)
+        except storage.MediaStorageError as error:
+            # The admin's transaction rolled back: no row, and no file (above). Back to the
+            # form, which the editor fills in again once storage works.
+            self.message_user(request, str(error), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
     def render_change_form(self, request, context, *args, **kwargs):
         form = context["adminform"].form

@@ -368,9 +368,25 @@ def discard_files_on_error():
         outer.extend(written)
 
 
+class MediaStorageError(OSError):
+    """Media storage (the bucket or MEDIA_ROOT) did not take a file; nothing was saved."""
+
+
+STORAGE_FAILED = (
+    "The file could not be stored: the media storage did not accept it (it may be down or full). "
+    "Nothing was saved. Try again in a few minutes; if it keeps failing, tell whoever runs the site."
+)
+
+
 def _store(field_file, name, content):
     # The field's upload_to turns `name` into a random one; only its extension is kept.
-    field_file.save(name, content, save=False)
+    try:
+        field_file.save(name, content, save=False)
+    except Exception as error:
+        # Any backend's failure (boto's connection and client errors, an OSError from a
+        # full disk) means the same to an editor; the cause goes to the log.
+        logger.exception("Media storage did not store %s", name)
+        raise MediaStorageError(STORAGE_FAILED) from error
     written = _written.get()
     if written is not None:
         written.append(field_file.name)
@@ -389,3 +405,4 @@ def _delete_now(names):
         except Exception:
             # The database no longer points at the file: a leftover wastes space but serves nothing.
             logger.exception("Could not delete media file %s from storage", name)
+

@@ -1,7 +1,8 @@
-"""Serve stored media files from local storage, only those of public media (rule 1).
+"""Serve stored media files, only those of public media (rule 1).
 
-With S3-compatible storage the bucket (or its CDN) serves the files and this view is not
-used: names there are unguessable, which is all the protection a draft's file gets.
+Local files are streamed from here. Files in a private bucket (drills.media.bucket) are not
+public there: once the same checks pass, this answers with a redirect to a signed URL that
+expires within minutes, so a draft's file is never readable by anyone the app did not let in.
 """
 
 import re
@@ -10,7 +11,7 @@ from dataclasses import dataclass
 from csp.constants import NONE
 from csp.decorators import csp
 from django.core.files.storage import FileSystemStorage, default_storage
-from django.http import HttpResponse, HttpResponseNotFound, StreamingHttpResponse
+from django.http import HttpResponse, HttpResponseNotFound, HttpResponseRedirect, StreamingHttpResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.views.decorators.http import require_safe
 
@@ -57,18 +58,22 @@ class StoredFile:
 @csp({"sandbox": [True], "default-src": [NONE], "frame-ancestors": [NONE]})
 @require_safe
 def serve_media(request, path):
+    in_bucket = hasattr(default_storage, "signed_url")
     # No stored name holds a NUL, and PostgreSQL refuses to compare with one.
-    local = isinstance(default_storage, FileSystemStorage) and "\x00" not in path
-    found = _find(path) if local else None
+    servable = (in_bucket or isinstance(default_storage, FileSystemStorage)) and "\x00" not in path
+    found = _find(path) if servable else None
     if found is None:
         return _not_found(request)
-    if CueMedia.objects.public().filter(pk=found.media_id).exists():
+    public = CueMedia.objects.public().filter(pk=found.media_id).exists()
+    if public:
         # A URL holding a preview token is the editor's alone, even for a public file.
         caching = PREVIEW_CACHING if "preview" in request.GET else found.caching
     elif _may_preview(request) or _previewed_draft_uses(request, found.media_id):
         caching = PREVIEW_CACHING
     else:
         return _not_found(request)
+    if in_bucket:
+        return _bucket_redirect(found, caching, public=public and caching != PREVIEW_CACHING)
     try:
         size = default_storage.size(found.name)
     except OSError:
@@ -130,6 +135,18 @@ def _not_found(request):
     response = HttpResponseNotFound("Not found", content_type="text/plain; charset=utf-8")
     response["Cache-Control"] = "no-store"
     patch_vary_headers(response, ["Cookie"])
+    return response
+
+
+def _bucket_redirect(found, caching, *, public):
+    url = default_storage.signed_url(found.name, content_type=found.content_type, caching=caching, public=public)
+    response = HttpResponseRedirect(url)
+    # A shared cache may keep the redirect of a public file for half the signature's life, so
+    # that what it hands out still works; an editor's preview of a draft is kept nowhere.
+    lifetime = default_storage.querystring_expire // 2
+    response["Cache-Control"] = f"public, max-age={lifetime}" if public else PREVIEW_CACHING
+    if not public:
+        patch_vary_headers(response, ["Cookie"])
     return response
 
 

@@ -1,6 +1,10 @@
 """Every API error is `{"detail": "..."}` with the right status code, as the contract says."""
 
-from django.http import JsonResponse
+import sys
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
+from django.template import loader
 from django.urls import Resolver404, resolve
 from django.views import defaults
 from rest_framework.response import Response
@@ -55,10 +59,32 @@ def not_found(request, *args, **kwargs):
     )
 
 
+# How long a client should wait before trying again when the database does not answer.
+RETRY_AFTER_SECONDS = 10
+
+
 def server_error(request):
-    """A 500 under /api/ in the API's format too; elsewhere the site's own error page."""
+    """A 500 under /api/ in the API's format too; elsewhere the site's own error page.
+
+    A database that cannot be reached is not a bug: a 503 with Retry-After says so, so that
+    load balancers, apps and crawlers come back rather than count an error.
+    """
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        return _database_unavailable(request)
     if request.path.startswith("/api/"):
         return JsonResponse(
             {"detail": "Something went wrong on our side. It has been logged; try again in a moment."}, status=500
         )
     return defaults.server_error(request)
+
+
+def _database_unavailable(request):
+    if request.path.startswith("/api/"):
+        response = JsonResponse(
+            {"detail": "The service cannot reach its database just now. Try again in a few seconds."}, status=503
+        )
+    else:
+        response = HttpResponse(loader.render_to_string("500.html", {"unavailable": True}), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,5 +1,6 @@
 """GET /api/v1/sync/: the offline apps' delta sync (see `runcms.sync`; changes come from `runcms.changelog`)."""
 
+from django.utils.decorators import method_decorator
 from drf_spectacular.drainage import get_override
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_serializer
@@ -10,6 +11,7 @@ from rest_framework.views import APIView
 from runcms import changelog, sync
 from runcms.api.schema import ApiSchema, error
 from runcms.api.views import PublicApiMixin, json_response
+from runcms.replicas import primary_database
 from runcms.representation import dumps
 
 FULL_SYNC = "Do a full sync: discard the local copy and call GET /api/v1/sync/ without a token."
@@ -90,6 +92,8 @@ def response_example(collections):
     return OpenApiExample("A delta sync", value=value, response_only=True)
 
 
+# Tokens are positions in the change journal: read from the primary, never a lagging replica.
+@method_decorator(primary_database, name="dispatch")
 class SyncView(PublicApiMixin, APIView):
     """Everything published now (no token), or only what changed since a token was issued."""
 

@@ -6,7 +6,7 @@ from django.test import Client
 
 from drills.models import DrillMedia
 from tests.factories import image_bytes, make_drill, upload_media
-from tests.helpers.database import database_gone
+from tests.helpers.database import database_gone, query_bug
 
 pytestmark = pytest.mark.django_db
 
@@ -91,8 +91,19 @@ def test_a_request_for_an_unknown_host_is_refused_with_the_security_headers(clie
 def test_a_server_error_carries_the_security_headers(path):
     visitor = Client(raise_request_exception=False)  # as a real server: the 500 handler answers
 
-    with connection.execute_wrapper(database_gone):
+    with connection.execute_wrapper(query_bug):
         response = visitor.get(path)
 
     assert response.status_code == 500
+    assert missing_headers(response) == []
+
+
+@pytest.mark.parametrize("path", ["/drills/", "/api/v1/drills/"])
+def test_an_answer_without_the_database_carries_the_security_headers(path):
+    visitor = Client(raise_request_exception=False)
+
+    with connection.execute_wrapper(database_gone):
+        response = visitor.get(path)
+
+    assert response.status_code == 503
     assert missing_headers(response) == []

@@ -1,0 +1,523 @@
+"""A small production site on loopback, for scale_out.py and faults.py.
+
+Two gunicorn app servers behind Debian's nginx, on one PostgreSQL database and one Redis
+(both given, never stopped here) and moto's S3 server (started here). PostgreSQL and Redis
+can be reached through `TcpProxy`s this process controls, so a script can take them away
+from the app servers without touching the shared servers.
+"""
+
+import asyncio
+import contextlib
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from http.cookiejar import CookieJar
+from pathlib import Path
+
+from benchmarks import servers
+
+ROOT = Path(__file__).resolve().parent.parent
+HOST = servers.HOST
+ADMIN_USER, ADMIN_PASSWORD = "cluster-admin", "cluster-" + secrets.token_urlsafe(12)
+
+
+def cluster_arguments(parser):
+    """The options every cluster script takes: where its database and Redis are, where logs go."""
+    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/runcms_cluster",
+                        help="PostgreSQL database for the cluster, dropped and created again (its name has 'cluster')")
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/0",
+                        help="Redis for cache, kept answers and throttle (keys get a prefix of this run)")
+    parser.add_argument("--run-dir", default=None, help="where logs and nginx's files go (default: a new temp dir)")
+    return parser
+
+
+class Stop(Exception):
+    """Something this script needs is missing: the message says what to do."""
+
+
+def log(message):
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+class Checks:
+    """PASS/FAIL lines, and the exit status they add up to."""
+
+    def __init__(self):
+        self.failed = []
+
+    def check(self, name, ok, detail=""):
+        print(f"{'PASS' if ok else 'FAIL'}  {name}{f'  ({detail})' if detail else ''}", flush=True)
+        if not ok:
+            self.failed.append(name)
+        return ok
+
+    def exit_status(self):
+        print(f"\n{len(self.failed)} check(s) failed" if self.failed else "\nall checks passed", flush=True)
+        return 1 if self.failed else 0
+
+
+# --- Processes --------------------------------------------------------------------------------
+
+
+def wait_for_port(port, timeout, process=None, name="server"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise Stop(f"{name} exited with status {process.returncode}")
+        try:
+            socket.create_connection((HOST, port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise Stop(f"{name} did not listen on {HOST}:{port} within {timeout} s")
+
+
+class Process:
+    """A child process in its own session, stopped by its PID."""
+
+    def __init__(self, name, argv, *, log_path, env=None, cwd=ROOT):
+        self.name = name
+        self.log = open(log_path, "ab")  # noqa: SIM115 (closed in stop())
+        self.process = subprocess.Popen(
+            argv, stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            env=env, cwd=cwd, start_new_session=True,
+        )
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=5)
+        self.log.close()
+
+
+class TcpProxy:
+    """Forwards a loopback port to `target`; `cut()` drops every connection and refuses new ones
+    (as a database host that went away), `hang()` keeps them open but forwards nothing (as a
+    server that stopped answering), `restore()` lets them through again."""
+
+    def __init__(self, target_host, target_port):
+        self.target = (target_host, target_port)
+        self.port = servers.free_port()
+        self.down = self.hanging = False
+        self._open = set()
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+
+    def start(self):
+        self._thread.start()
+        asyncio.run_coroutine_threadsafe(self._listen(), self._loop).result(timeout=10)
+        return self
+
+    async def _listen(self):
+        self._server = await asyncio.start_server(self._client, HOST, self.port)
+
+    async def _client(self, reader, writer):
+        if self.hanging:
+            with contextlib.suppress(OSError):
+                while await reader.read(65536):
+                    pass  # swallowed, never answered
+            writer.transport.abort()
+            return
+        if self.down:
+            writer.transport.abort()
+            return
+        try:
+            up_reader, up_writer = await asyncio.open_connection(*self.target)
+        except OSError:
+            writer.transport.abort()
+            return
+        pair = (writer, up_writer)
+        self._open.add(pair)
+        try:
+            await asyncio.gather(self._pipe(reader, up_writer), self._pipe(up_reader, writer))
+        finally:
+            self._open.discard(pair)
+            for side in pair:
+                side.transport.abort()
+
+    async def _pipe(self, reader, writer):
+        with contextlib.suppress(OSError, asyncio.CancelledError):
+            while data := await reader.read(65536):
+                if self.hanging:
+                    continue
+                writer.write(data)
+                await writer.drain()
+        writer.transport.abort()
+
+    def cut(self):
+        def drop():
+            self.down = True
+            for pair in list(self._open):
+                for side in pair:
+                    side.transport.abort()
+
+        self._loop.call_soon_threadsafe(drop)
+
+    def hang(self):
+        self._loop.call_soon_threadsafe(setattr, self, "hanging", True)
+
+    def restore(self):
+        def back():
+            self.down = self.hanging = False
+
+        self._loop.call_soon_threadsafe(back)
+
+    def stop(self):
+        self.cut()
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=5)
+
+
+# --- The site -----------------------------------------------------------------------------------
+
+
+NGINX_CONF = """
+worker_processes 1;
+daemon off;
+pid {run}/nginx.pid;
+error_log {run}/nginx-error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    client_body_temp_path {run}/nginx-body;
+    proxy_temp_path {run}/nginx-proxy;
+    fastcgi_temp_path {run}/nginx-fastcgi;
+    uwsgi_temp_path {run}/nginx-uwsgi;
+    scgi_temp_path {run}/nginx-scgi;
+    client_max_body_size 120m;
+    upstream runcms {{
+{upstreams}
+        keepalive 32;
+    }}
+    server {{
+        listen {host}:{port};
+        location / {{
+            proxy_pass http://runcms;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host $http_host;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            # Which app server answered: the scripts read it to switch servers on purpose.
+            add_header X-Upstream $upstream_addr always;
+        }}
+    }}
+}}
+"""
+
+
+def require_tools():
+    for tool, package in (("nginx", "nginx"),):
+        if not shutil.which(tool) and not Path(f"/usr/sbin/{tool}").exists():
+            raise Stop(f"{tool} not found: apt-get install -y {package}")
+    moto = Path(sys.executable).with_name("moto_server")
+    if not moto.exists():
+        raise Stop("moto_server not found next to this Python: pip install -r requirements-dev.txt")
+    servers.gunicorn_path()
+    return moto
+
+
+def fresh_database(database_url):
+    """Create the cluster's database anew: the S3 server starts empty each run, so must the rows."""
+    import psycopg
+    from psycopg import sql
+
+    url = urllib.parse.urlsplit(database_url)
+    name = url.path.lstrip("/")
+    if "cluster" not in name:
+        raise Stop(f"the database {name!r} is dropped and created again each run: name one with 'cluster' in it")
+    admin_url = urllib.parse.urlunsplit(url._replace(path="/postgres"))
+    try:
+        with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as conn:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    except psycopg.OperationalError as error:
+        raise Stop(f"cannot reach PostgreSQL at {url.hostname}:{url.port or 5432}: {error}") from error
+
+
+def check_redis(redis_url):
+    import redis
+
+    try:
+        redis.Redis.from_url(redis_url, socket_connect_timeout=3).ping()
+    except redis.RedisError as error:
+        raise Stop(f"Redis at {redis_url} does not answer ({error}): start it, or pass --redis") from error
+
+
+def with_port(url, host, port):
+    parts = urllib.parse.urlsplit(url)
+    netloc = f"{parts.username}@{host}:{port}" if parts.username else f"{host}:{port}"
+    if parts.password:
+        netloc = f"{parts.username}:{parts.password}@{host}:{port}"
+    return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
+
+
+class Cluster:
+    def __init__(self, *, database_url, redis_url, run_dir, extra_env=None, proxies=False, workers=2):
+        self.database_url, self.redis_url, self.run = database_url, redis_url, Path(run_dir)
+        self.extra_env, self.proxies, self.workers = extra_env or {}, proxies, workers
+        self.children, self.app_servers = [], []
+        self.database_proxy = self.redis_proxy = None
+
+    # The environment every app server and management command gets: production settings.
+    def env(self):
+        database_url, redis_url = self.database_url, self.redis_url
+        if self.database_proxy:
+            database_url = with_port(database_url, HOST, self.database_proxy.port)
+        if self.redis_proxy:
+            redis_url = with_port(redis_url, HOST, self.redis_proxy.port)
+        prefix = f"cluster-{self.run.name}"
+        return {
+            **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "CACHE_"))},
+            "DJANGO_SETTINGS_MODULE": "runcms.settings",
+            "DEBUG": "false",
+            "SECRET_KEY": "cluster-only-" + "k" * 50,
+            "ALLOWED_HOSTS": f"{HOST},localhost",
+            "DATABASE_URL": database_url,
+            "CACHE_URL": f"{redis_url}{'&' if '?' in redis_url else '?'}key_prefix={prefix}",
+            "SECURE_SSL_REDIRECT": "false",
+            "SESSION_COOKIE_SECURE": "false",
+            "CSRF_COOKIE_SECURE": "false",
+            "SECURE_HSTS_SECONDS": "0",
+            "API_NUM_PROXIES": "1",  # nginx
+            "AWS_STORAGE_BUCKET_NAME": "runcms-media",
+            "AWS_S3_ENDPOINT_URL": self.s3_url,
+            "AWS_S3_REGION_NAME": "us-east-1",
+            "AWS_ACCESS_KEY_ID": "cluster",
+            "AWS_SECRET_ACCESS_KEY": "cluster",
+            "STATIC_ROOT": str(self.run / "static"),
+            "RUNCMS_RENDITION_LOCK_DIR": str(self.run),
+            "RUNCMS_ADMIN_USER": ADMIN_USER,
+            "RUNCMS_ADMIN_PASSWORD": ADMIN_PASSWORD,
+            "LOG_LEVEL": "WARNING",
+            **({"JOBS_URL": redis_url} if self.has_jobs() else {}),
+            **self.extra_env,
+        }
+
+    def manage(self, *args):
+        done = subprocess.run(
+            [sys.executable, "manage.py", *args], cwd=ROOT, env=self.env(), capture_output=True, text=True, check=False
+        )
+        if done.returncode:
+            raise Stop(f"manage.py {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+        return done.stdout
+
+    def start(self):
+        moto = require_tools()
+        self.run.mkdir(parents=True, exist_ok=True)
+        fresh_database(self.database_url)
+        check_redis(self.redis_url)
+        s3_port = servers.free_port()
+        self.s3_url = f"http://{HOST}:{s3_port}"
+        s3 = Process("S3 (moto)", [str(moto), "-H", HOST, "-p", str(s3_port)], log_path=self.run / "moto.log")
+        self.children.append(s3)
+        wait_for_port(s3_port, 30, s3.process, "moto_server")
+        self.s3_client().create_bucket(Bucket="runcms-media")
+        log(f"S3 server (moto) on {self.s3_url}, bucket runcms-media")
+        if self.proxies:
+            database = urllib.parse.urlsplit(self.database_url)
+            redis_parts = urllib.parse.urlsplit(self.redis_url)
+            self.database_proxy = TcpProxy(database.hostname, database.port or 5432).start()
+            self.redis_proxy = TcpProxy(redis_parts.hostname, redis_parts.port or 6379).start()
+            log(f"PostgreSQL through a proxy on {HOST}:{self.database_proxy.port}, "
+                f"Redis through one on {HOST}:{self.redis_proxy.port}")
+        log("migrating, admin login, demo content (its media into the bucket), static files")
+        self.manage("quickstart", "--addr", f"{HOST}:8000")
+        self.manage("collectstatic", "--noinput", "-v0")
+        for name in ("app-a", "app-b"):
+            server = servers.Server(
+                name, "runcms.wsgi", env=self.env(), cwd=ROOT, workers=self.workers, log_path=self.run / f"{name}.log"
+            )
+            self.app_servers.append(server.start(timeout=90))
+            log(f"{name}: gunicorn with {self.workers} workers on {server.url}")
+        self.start_job_worker()
+        self.port = servers.free_port()
+        self.url = f"http://{HOST}:{self.port}"
+        conf = self.run / "nginx.conf"
+        upstreams = "\n".join(f"        server {HOST}:{server.port};" for server in self.app_servers)
+        conf.write_text(NGINX_CONF.format(run=self.run, host=HOST, port=self.port, upstreams=upstreams))
+        nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+        proxy = Process("nginx", [nginx, "-c", str(conf), "-p", str(self.run)], log_path=self.run / "nginx.log")
+        self.children.append(proxy)
+        wait_for_port(self.port, 15, proxy.process, "nginx")
+        log(f"nginx on {self.url}, round robin over both app servers")
+        return self
+
+    # >>> JOB WORKER (issue 14, points 1-2, built on another branch): once runcms/jobs.py (Celery,
+    # broker JOBS_URL) is merged, the app servers queue jobs on this Redis and one worker with
+    # --beat runs them, as the README's "Production" says. Check this step after the merge.
+    @staticmethod
+    def has_jobs():
+        return (ROOT / "runcms" / "jobs.py").exists()
+
+    def start_job_worker(self):
+        if not self.has_jobs():
+            log("no job queue in this checkout (runcms/jobs.py): jobs run inside the app servers")
+            return
+        argv = [sys.executable, "-m", "celery", "-A", "runcms.jobs", "worker", "--beat", "--loglevel", "INFO",
+                "--concurrency", "2"]
+        worker = Process("job worker", argv, log_path=self.run / "jobs.log", env=self.env())
+        self.children.append(worker)
+        log("job worker: celery -A runcms.jobs worker --beat")
+    # <<< JOB WORKER
+
+    def s3_client(self):
+        import boto3
+
+        return boto3.client("s3", endpoint_url=self.s3_url, region_name="us-east-1",
+                            aws_access_key_id="cluster", aws_secret_access_key="cluster")
+
+    def stop(self):
+        for server in self.app_servers:
+            server.stop()
+        for child in reversed(self.children):
+            child.stop()
+        for proxy in (self.database_proxy, self.redis_proxy):
+            if proxy:
+                proxy.stop()
+
+    def __enter__(self):
+        try:
+            return self.start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+# --- HTTP ---------------------------------------------------------------------------------------
+
+
+class Answer:
+    def __init__(self, status, headers, body, seconds):
+        self.status, self.headers, self.body, self.seconds = status, headers, body, seconds
+
+    @property
+    def text(self):
+        return self.body.decode("utf-8", "replace")
+
+    def json(self):
+        return json.loads(self.body)
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class Browser:
+    """Cookies, and requests that may be sent to any server of the cluster."""
+
+    def __init__(self):
+        self.cookies = CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies), _NoRedirect)
+
+    def request(self, url, *, data=None, headers=None, timeout=10):
+        request = urllib.request.Request(url, data=data, headers=headers or {})
+        started = time.monotonic()
+        try:
+            with self.opener.open(request, timeout=timeout) as answer:
+                return Answer(answer.status, answer.headers, answer.read(), time.monotonic() - started)
+        except urllib.error.HTTPError as error:
+            return Answer(error.code, error.headers, error.read(), time.monotonic() - started)
+
+    def cookie(self, name):
+        return next((cookie.value for cookie in self.cookies if cookie.name == name), None)
+
+    def post_form(self, url, fields, *, referer, files=None):
+        """A form post with the CSRF token from the cookie, multipart when there are files."""
+        fields = {**fields, "csrfmiddlewaretoken": self.cookie("csrftoken") or ""}
+        if files:
+            body, content_type = multipart(fields, files)
+        else:
+            body = urllib.parse.urlencode(fields, doseq=True).encode()
+            content_type = "application/x-www-form-urlencoded"
+        return self.request(url, data=body, headers={"Content-Type": content_type, "Referer": referer})
+
+    def log_in(self, base):
+        self.request(f"{base}/admin/login/")
+        return self.post_form(
+            f"{base}/admin/login/?next=/admin/", {"username": ADMIN_USER, "password": ADMIN_PASSWORD},
+            referer=f"{base}/admin/login/",
+        )
+
+
+def multipart(fields, files):
+    boundary = "runcms" + secrets.token_hex(12)
+    parts = []
+    for name, values in fields.items():
+        for value in values if isinstance(values, list) else [values]:
+            parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+    for name, (filename, content, content_type) in files.items():
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+            f"Content-Type: {content_type}\r\n\r\n".encode() + content + b"\r\n"
+        )
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
+def form_fields(html, form_id):
+    """The fields of the form `form_id` in an admin page, as a browser would post them."""
+    from html.parser import HTMLParser
+
+    class Parser(HTMLParser):
+        inside, select, textarea, fields = False, None, None, {}
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if tag == "form":
+                self.inside = attrs.get("id") == form_id
+            name = attrs.get("name")
+            if not self.inside or not name and tag != "option":
+                return
+            if tag == "input" and attrs.get("type", "text") not in ("submit", "button", "file"):
+                if attrs.get("type") in ("checkbox", "radio"):
+                    if "checked" in attrs:
+                        self.fields.setdefault(name, []).append(attrs.get("value", "on"))
+                else:
+                    self.fields[name] = [attrs.get("value") or ""]
+            elif tag == "textarea":
+                self.textarea = name
+                self.fields[name] = [""]
+            elif tag == "select":
+                self.select = name
+                self.fields.setdefault(name, [])
+            elif tag == "option" and self.select and "selected" in attrs:
+                self.fields[self.select].append(attrs.get("value", ""))
+
+        def handle_endtag(self, tag):
+            if tag == "select":
+                self.select = None
+            elif tag == "textarea":
+                self.textarea = None
+            elif tag == "form":
+                self.inside = False
+
+        def handle_data(self, data):
+            if self.textarea:
+                self.fields[self.textarea][0] += data
+
+    parser = Parser()
+    parser.fields = {}
+    parser.feed(html)
+    return parser.fields
+
+
+def upstream(answer):
+    return answer.headers.get("X-Upstream", "?")
