@@ -81,3 +81,14 @@ def empty_cache():
 def site():
     """A small published site with every kind of content (tests.helpers.site), for page tests."""
     return build_site()
+
+
+# The languages the `languages` fixture publishes: the default first.
+LANGUAGES = [("en", "English"), ("de", "German"), ("zh-hans", "Simplified Chinese"), ("zh-hant", "Traditional Chinese")]
+
+
+@pytest.fixture
+def languages(settings):
+    """English (the default), German and both Chinese scripts published; traditional falls back to simplified."""
+    settings.LANGUAGES = LANGUAGES
+    return [code for code, _ in LANGUAGES]
