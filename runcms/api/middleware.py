@@ -14,7 +14,9 @@ from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response
 from django.utils.http import parse_etags
 
+from runcms import languages
 from runcms.api import caching
+from runcms.api.language import mark_language
 from runcms.api.throttling import AnonymousRateThrottle
 
 API_PREFIX = "/api/"
@@ -42,11 +44,16 @@ class CachedAnswerMiddleware:
             return None  # the view answers the 429, with its Retry-After
         request.runcms_throttled = True  # counted once: the view's throttle lets it through
         state = caching.current_state()
+        try:
+            language = languages.of_request(request)
+        except languages.UnknownLanguage:
+            return None  # the view answers the 400
         etag = caching.etag_of(request, view.etag_collections, state)
         conditional = get_conditional_response(request, etag=etag)
         if isinstance(conditional, HttpResponseNotModified):
             response = HttpResponseNotModified()
             response["Allow"], response["ETag"], response["Cache-Control"] = ALLOW, etag, caching.PUBLIC_CACHING
+            mark_language(response, language)
             return response
         stored = caching.stored_answer(etag) if conditional is None else None
         return caching.replay(*stored) if stored is not None else None
