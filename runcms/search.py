@@ -15,7 +15,7 @@ from operator import add
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
-from django.db.models import F, OuterRef, Q, Subquery, Value
+from django.db.models import F, OuterRef, Q, Subquery, TextField, Value
 from django.db.models.functions import Coalesce, NullIf
 
 from runcms import languages
@@ -109,7 +109,7 @@ def _in_language(model, lookup):
     columns = _columns(model, lookup)
     if len(columns) == 1:
         return F(columns[0])
-    return Coalesce(*(NullIf(F(column), Value("")) for column in columns))
+    return Coalesce(*(NullIf(F(column), Value("")) for column in columns), output_field=TextField())
 
 
 def _is_multi_valued(model, lookup):

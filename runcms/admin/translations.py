@@ -5,6 +5,7 @@ and writes it); the section "German" holds `title_de`, `summary_de`… Columns o
 site does not publish in stay out of every form. Inlines (steps, cues) add a column per language.
 """
 
+import reversion
 from django.conf import settings
 from django.contrib import admin
 from django.db.models import Q
@@ -61,6 +62,8 @@ def translation_status(obj, code):
     last one that changed this language's (read from the item's revisions)."""
     if code not in languages.available(obj):
         return "missing"
+    if not reversion.is_registered(type(obj)):
+        return "up to date"  # no history to tell (media, taxonomy)
     fields = languages.translated_fields(type(obj))
     source = [languages.column(field, languages.default()) for field in fields]
     own = [languages.column(field, code) for field in fields]

@@ -294,3 +294,21 @@ def test_a_304_to_if_none_match_any_says_its_language(client, languages):
     response = detail(client, drill, HTTP_ACCEPT_LANGUAGE="de", HTTP_IF_NONE_MATCH="*")
 
     assert (response.status_code, response["Content-Language"]) == (304, "de")
+
+
+def test_search_reads_the_language_asked_for(client, languages):
+    drill = german_drill()
+
+    german = client.get("/api/v1/drills/", {"search": "Fersenzug", "lang": "de"}).json()["results"]
+    english = client.get("/api/v1/drills/", {"search": "Fersenzug"}).json()["results"]
+
+    assert [found["id"] for found in german] == [str(drill.pk)]
+    assert english == []
+
+
+def test_search_in_german_finds_untranslated_text_it_falls_back_to(client, languages):
+    drill = german_drill()
+
+    found = client.get("/api/v1/drills/", {"search": "heel hip", "lang": "de"}).json()["results"]
+
+    assert [item["id"] for item in found] == [str(drill.pk)]

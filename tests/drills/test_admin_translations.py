@@ -4,6 +4,7 @@ import pytest
 
 from drills.models import Drill
 from tests.admin_forms import admin_form_data
+from tests.api.content import small_media
 from tests.factories import make_drill
 
 pytestmark = pytest.mark.django_db
@@ -76,3 +77,12 @@ def test_the_list_filters_drills_that_need_a_translation_into_german(client, edi
     page = client.get("/admin/drills/drill/", {"needs_translation": "de"}).content.decode()
 
     assert untranslated.title in page and "Heel pull" not in page
+
+
+def test_media_without_history_shows_its_translation_status(client, editor, languages):
+    media = small_media(alt_text="A runner", alt_text_de="Ein Läufer")
+    client.force_login(editor)
+
+    page = client.get(f"/admin/drills/cuemedia/{media.pk}/change/").content.decode()
+
+    assert "German (de)" in page and "Translation status: up to date" in page
