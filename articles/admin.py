@@ -21,6 +21,7 @@ from runcms.admin import (
     SafeAutocompleteMixin,
     WorkflowFilter,
 )
+from runcms.admin.translations import TranslationsAdminMixin
 from runcms.publishing import Status
 
 # A long article is some 5,000 words; this leaves ample room and keeps a
@@ -106,7 +107,7 @@ class ArticleForm(ConcurrencyForm):
 
 
 @admin.register(Article)
-class ArticleAdmin(PublishableAdmin):
+class ArticleAdmin(TranslationsAdminMixin, PublishableAdmin):
     form = ArticleForm
     list_display = ("title", "author", "featured", *PublishableAdmin.list_display[1:])
     list_filter = (WorkflowFilter, "featured", "topics", "author")

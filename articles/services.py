@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from articles.markdown import (
     BodyTooComplex,
@@ -26,14 +26,25 @@ from articles.markdown import (
     render_markdown,
 )
 from drills.models import CueMedia, Drill
+from runcms import languages
 from runcms.publishing import WorkflowState
 from runcms.slugs import get_many_by_slug
 
 
 def render_body(article, rendered: RenderedBody | None = None) -> RenderedBody:
-    """Set `body_html` and `reading_minutes` from `body` (or from `rendered`, its rendering), without saving."""
-    rendered = rendered or render_markdown(article.body)
-    article.body_html = linked_html(rendered)
+    """Set `body_html` and `reading_minutes` from `body` (or from `rendered`, its rendering), without saving.
+
+    `body` is the default language's; each translated body is rendered into its own language's HTML.
+    """
+    default = languages.default()
+    with translation.override(default):
+        rendered = rendered or render_markdown(article.body)
+        article.body_html = linked_html(rendered)
+    for code in languages.stored():
+        if code != default:
+            body = getattr(article, languages.column("body", code))
+            html = linked_html(render_markdown(body)) if body else None
+            setattr(article, languages.column("body_html", code), html)
     article.reading_minutes = max(1, rendered.reading_minutes)
     return rendered
 
@@ -64,8 +75,12 @@ def embedded_ids(body_html):
 
 
 def link_embeds(article):
-    """Make `related_drills` and `embedded_media` the drills and media the saved body embeds."""
-    drill_ids, media_ids = embedded_ids(article.body_html)
+    """Make `related_drills` and `embedded_media` the drills and media the saved body embeds, in any language."""
+    drill_ids, media_ids = [], []
+    for code in languages.stored():
+        drills, media = embedded_ids(getattr(article, languages.column("body_html", code)) or "")
+        drill_ids += drills
+        media_ids += media
     article.related_drills.set(Drill.objects.filter(pk__in=drill_ids))
     article.embedded_media.set(CueMedia.objects.filter(pk__in=media_ids))
 
@@ -73,11 +88,10 @@ def link_embeds(article):
 def save_article(article):
     with one_parse_per_body():
         try:
-            rendered = render_markdown(article.body)
+            render_body(article)
         except BodyTooComplex as error:
             raise ValidationError({"body": str(error)}) from error
         with transaction.atomic():
-            render_body(article, rendered)
             article.save()
             link_embeds(article)
     return article

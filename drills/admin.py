@@ -24,11 +24,12 @@ from runcms.admin import (
     SafeAutocompleteMixin,
     WorkflowFilter,
 )
+from runcms.admin.translations import TranslationsAdminMixin, TranslationsInlineMixin
 
 POSITION_MAX = 9999
 
 
-class TaxonomyAdmin(ConcurrencyAdminMixin, admin.ModelAdmin):
+class TaxonomyAdmin(TranslationsAdminMixin, ConcurrencyAdminMixin, admin.ModelAdmin):
     list_display = ("name", "slug", "updated_at")
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
@@ -78,14 +79,14 @@ class OrderedInline(SafeAutocompleteMixin, admin.TabularInline):
         css = {"all": ("runcms/admin/admin.css",)}
 
 
-class StepInline(OrderedInline):
+class StepInline(TranslationsInlineMixin, OrderedInline):
     model = Step
     fields = ("position", "text", "media")
     autocomplete_fields = ("media",)
     extra = 1
 
 
-class CueInline(OrderedInline):
+class CueInline(TranslationsInlineMixin, OrderedInline):
     model = Cue
     fields = ("position", "kind", "text", "audio")
     autocomplete_fields = ("audio",)
@@ -137,7 +138,7 @@ def _deleted(column):
 
 
 @admin.register(Drill)
-class DrillAdmin(PublishableAdmin):
+class DrillAdmin(TranslationsAdminMixin, PublishableAdmin):
     form = DrillForm
     list_display = ("title", "category", "difficulty", *PublishableAdmin.list_display[1:])
     list_filter = (WorkflowFilter, "category", "difficulty", "equipment", "primary_muscles")
@@ -189,7 +190,7 @@ class ProgramItemForm(forms.ModelForm):
         }
 
 
-class ProgramItemInline(OrderedInline):
+class ProgramItemInline(TranslationsInlineMixin, OrderedInline):
     model = ProgramItem
     form = ProgramItemForm
     fields = (
@@ -201,7 +202,7 @@ class ProgramItemInline(OrderedInline):
 
 
 @admin.register(Program)
-class ProgramAdmin(PublishableAdmin):
+class ProgramAdmin(TranslationsAdminMixin, PublishableAdmin):
     list_display = ("title", "featured", *PublishableAdmin.list_display[1:])
     list_filter = (WorkflowFilter, "featured", "items__drill__category")
     search_fields = ("title", "slug", "summary")

@@ -143,22 +143,24 @@ def changing(model, pks):
 # --- Representations -------------------------------------------------------------------------
 
 
-def representation_digests(collection, objects):
+def representation_digests(collection, objects, language=None):
     """{id: content hash of each object as the API shows it}, for objects loaded by `collection.visible()`.
 
-    The hash of its rendered detail form (`runcms.representation`), the same as its stored document's.
+    The hash of its rendered detail form (`runcms.representation`) in `language` (default: the default
+    language, the one the log keeps), the same as its stored document's.
     """
-    rendered = representation.render(collection, objects, forms=("detail",))
+    rendered = representation.render(collection, objects, forms=("detail",), language=language)
     return {pk: representation.digest(forms["detail"]) for pk, forms in rendered.items()}
 
 
-def public_digests(name, ids):
-    """{id: digest} of these ids of collection `name` as the public sees them now; "" for one it cannot see."""
+def public_digests(name, ids, language=None):
+    """{id: digest} of these ids of collection `name` as the public sees them now in `language` (default: the
+    default language); "" for one it cannot see."""
     collection = _collections[name]
     ids = list(ids)
     digests = dict.fromkeys(ids, "")
     if ids:
-        digests.update(representation_digests(collection, collection.visible().filter(pk__in=ids)))
+        digests.update(representation_digests(collection, collection.visible().filter(pk__in=ids), language))
     return digests
 
 

@@ -1,10 +1,10 @@
-"""System checks of the published documents: `manage.py check --database default` and `migrate`
-say when stored documents were rendered by serializers that have since changed."""
+"""System checks of the published documents (`manage.py check --database default` and `migrate`
+say when stored documents were rendered by serializers that have since changed) and of the languages."""
 
 from django.core import checks
 from django.db import DEFAULT_DB_ALIAS, connections
 
-from runcms import documents
+from runcms import documents, languages
 from runcms.models import Document
 
 
@@ -26,5 +26,20 @@ def check_stale_documents(app_configs=None, databases=None, **kwargs):
             "run `manage.py rebuild_documents`.",
             hint="Until then each is rendered again when first read, which slows that request.",
             id="runcms.W001",
+        )
+    ]
+
+
+@checks.register()
+def check_languages(app_configs=None, **kwargs):
+    """Every published language needs its text columns (a fallback outside them stops the start already)."""
+    missing = [code for code in languages.enabled() if code not in languages.stored()]
+    if not missing:
+        return []
+    return [
+        checks.Error(
+            f"LANGUAGES has {', '.join(missing)}, which CONTENT_LANGUAGES has no text columns for.",
+            hint="Add it to CONTENT_LANGUAGES, then run `manage.py makemigrations drills articles` and `migrate`.",
+            id="runcms.E001",
         )
     ]

@@ -1,7 +1,7 @@
 """Published documents: each API object rendered once, when it changes, and served as stored JSON.
 
 Every collection registered with the change journal (`runcms.changelog.register`) has a
-`Document` per object the public can see, holding its list form (`summary`) and its detail
+`Document` per object the public can see and language it is asked in, holding its list form (`summary`) and its detail
 form (`detail`, also what the sync sends). Lists, details and the sync read them with the
 query that finds the objects, and join their bytes without serialising anything.
 
@@ -32,11 +32,11 @@ from functools import cache
 
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.db.models import Exists, OuterRef, Q, Subquery
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from rest_framework import serializers
 
-from runcms import changelog, representation
+from runcms import changelog, languages, representation
 from runcms.links import public_base
 from runcms.models import ChangeLog, Document
 from runcms.replicas import reading_connection
@@ -93,8 +93,8 @@ def _collection(name):
 # --- Reading ------------------------------------------------------------------------------------
 
 
-def valid(name, now=None):
-    """The documents of collection `name` that may be served at `now` (default: now)."""
+def valid(name, now=None, language=None):
+    """The documents of collection `name` in `language` (default: the active one) that may be served at `now`."""
     now = now or timezone.now()
     logged_after = ChangeLog.objects.filter(
         collection=name, object_id=OuterRef("object_id"), id__gt=OuterRef("position")
@@ -103,14 +103,15 @@ def valid(name, now=None):
         Q(valid_until__isnull=True) | Q(valid_until__gt=now),
         ~Exists(logged_after),
         collection=name,
+        language=language or languages.active(),
         shape=shape(name),
         rendered_at__lte=now,
     )
 
 
-def with_documents(queryset, name, form, now=None):
+def with_documents(queryset, name, form, now=None, language=None):
     """`queryset` with each object's valid document of `form` as `_document` (None when there is none)."""
-    documents = valid(name, now).filter(object_id=OuterRef("pk")).values(form)[:1]
+    documents = valid(name, now, language).filter(object_id=OuterRef("pk")).values(form)[:1]
     return queryset.annotate(_document=Subquery(documents))
 
 
@@ -198,28 +199,31 @@ def as_datetime(moment):
 
 
 def render(name, ids):
-    """Render the documents of these ids of collection `name` that the public can see now, and store them.
+    """Render the documents of these ids of collection `name` that the public can see now, in the active
+    language, and store them.
 
     Returns {id: {"summary": bytes, "detail": bytes}}.
     """
     collection = _collection(name)
+    language = languages.active()
     # Read before the objects: a change logged after this may not be in what they show.
     position = changelog.last_position()
     now = timezone.now()
     valid_until = next_schedule_time(now)
     objects = list(collection.visible().filter(pk__in=list(ids)))
-    rendered = representation.render(collection, objects)
-    _store(name, rendered, position, now, valid_until)
+    rendered = representation.render(collection, objects, language=language)
+    _store(name, rendered, position, now, valid_until, language)
     return rendered
 
 
-def _store(name, rendered, position, now, valid_until):
+def _store(name, rendered, position, now, valid_until, language):
     if not rendered:
         return
     rows = [
         Document(
             collection=name,
             object_id=pk,
+            language=language,
             summary=forms["summary"].decode(),
             detail=forms["detail"].decode(),
             digest=digest(forms["detail"]),
@@ -235,7 +239,7 @@ def _store(name, rendered, position, now, valid_until):
             Document.objects.bulk_create(
                 rows,
                 update_conflicts=True,
-                unique_fields=["collection", "object_id"],
+                unique_fields=["collection", "object_id", "language"],
                 update_fields=["summary", "detail", "digest", "shape", "position", "rendered_at", "valid_until"],
             )
     except DatabaseError:
@@ -254,9 +258,12 @@ def rebuild(names=None, batch=200, progress=None):
             continue
         ids = list(collection.visible().order_by("pk").values_list("pk", flat=True))
         Document.objects.filter(collection=collection.name).exclude(object_id__in=ids).delete()
+        Document.objects.filter(collection=collection.name).exclude(language__in=languages.enabled()).delete()
         for start in range(0, len(ids), batch):
             part = ids[start : start + batch]
-            render(collection.name, part)
+            for code in languages.enabled():
+                with translation.override(code):
+                    render(collection.name, part)
             total += len(part)
             if progress:
                 progress(len(part))

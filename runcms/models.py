@@ -63,6 +63,7 @@ class Document(models.Model):
 
     collection = models.CharField(max_length=40)
     object_id = models.UUIDField()
+    language = models.CharField(max_length=15)  # the language it was asked for (its text may fall back)
     summary = models.TextField()  # the list form, JSON
     detail = models.TextField()  # the detail and sync form, JSON
     digest = models.CharField(max_length=64)  # SHA-256 of `detail`: its content hash
@@ -74,8 +75,10 @@ class Document(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["collection", "object_id"], name="one_document_per_object"),
+            models.UniqueConstraint(
+                fields=["collection", "object_id", "language"], name="one_document_per_object_and_language"
+            ),
         ]
 
     def __str__(self):
-        return f"{self.collection} {self.object_id}"
+        return f"{self.collection} {self.object_id} [{self.language}]"

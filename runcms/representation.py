@@ -9,8 +9,10 @@ which `runcms.documents.served_bytes` replaces with the request's public base.
 import hashlib
 
 import orjson
+from django.utils import translation
 from rest_framework.utils.encoders import JSONEncoder
 
+from runcms import languages
 from runcms.links import links_on
 
 # The base of every absolute URL in a rendered object: a NUL, which JSON writes as `\u0000`.
@@ -39,14 +41,15 @@ class _RenderRequest:
         return MARKER + path
 
 
-def render(collection, objects, forms=("summary", "detail")):
-    """{id: {form: JSON bytes}} of `objects` (loaded by `collection.visible()`) in the list and detail forms."""
+def render(collection, objects, forms=("summary", "detail"), language=None):
+    """{id: {form: JSON bytes}} of `objects` (loaded by `collection.visible()`) in the list and detail forms,
+    with their text in `language` (default: the default language), after its fallbacks."""
     objects = list(objects)
     serializers = {"detail": collection.serializer, "summary": collection.summary}
     context = {"request": _RenderRequest()}
     rendered = {obj.pk: {} for obj in objects}
     done = {}
-    with links_on(MARKER):
+    with links_on(MARKER), translation.override(language or languages.default()):
         for form in forms:
             serializer = serializers[form]
             if serializer not in done:

@@ -10,6 +10,7 @@ from pathlib import Path
 import environ
 from corsheaders.defaults import default_headers
 from csp.constants import NONE, SELF
+from django.conf.locale import LANG_INFO
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -23,6 +24,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    "modeltranslation",  # before the admin, as it requires
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -62,6 +64,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "runcms.nul_guard.RejectNulCharactersMiddleware",
+    "runcms.languages.PathLanguageMiddleware",  # /de/… pages in German; before URLs are resolved
     # Kept API answers go out here, without the session, CSRF, auth and lockout work below.
     "runcms.api.middleware.CachedAnswerMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -81,6 +84,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",  # LANGUAGE_CODE: <html lang>
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
@@ -140,7 +144,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-us"
+# Languages the site publishes in (`LANGUAGES=en,de,zh-hans`), the first being the default unless
+# LANGUAGE_CODE names another; each falls back along LANGUAGE_FALLBACKS (`zh-hant:zh-hans`: traditional
+# Chinese, then simplified) and then to the default. Text is stored in columns per language
+# (django-modeltranslation) for CONTENT_LANGUAGES: a language outside them needs its columns
+# first (add it there, then `makemigrations` and `migrate`; see the README).
+CONTENT_LANGUAGES = env.list("CONTENT_LANGUAGES", default=["en", "de", "zh-hans", "zh-hant"])
+_languages = env.list("LANGUAGES", default=["en"])
+LANGUAGE_CODE = env("LANGUAGE_CODE", default=_languages[0])
+LANGUAGES = [(code, LANG_INFO.get(code, {}).get("name", code)) for code in dict.fromkeys([LANGUAGE_CODE, *_languages])]
+LANGUAGE_FALLBACKS = {
+    chain.split(":")[0]: tuple(chain.split(":")[1:]) for chain in env.list("LANGUAGE_FALLBACKS", default=[]) if chain
+}
+MODELTRANSLATION_LANGUAGES = tuple(CONTENT_LANGUAGES)
+MODELTRANSLATION_DEFAULT_LANGUAGE = LANGUAGE_CODE
+MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": (LANGUAGE_CODE,), **LANGUAGE_FALLBACKS}
 TIME_ZONE = env("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True

@@ -11,6 +11,7 @@ from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import sitemap
 from django.urls import reverse
 
+from runcms import languages
 from runcms.links import public_base
 
 _sections = {}
@@ -18,7 +19,21 @@ _pages = set()
 
 
 class PublicSitemap(Sitemap):
-    """Addresses on RUNCMS_PUBLIC_BASE_URL when set, else on the request's host."""
+    """Addresses on RUNCMS_PUBLIC_BASE_URL when set, else on the request's host.
+
+    With several languages published, every page once per language (/de/…), each with its
+    alternates in the others (hreflang) and the default language's as x-default.
+    """
+
+    @property
+    def i18n(self):
+        return len(languages.enabled()) > 1
+
+    alternates = x_default = i18n
+
+    @property
+    def languages(self):
+        return languages.enabled()
 
     def get_protocol(self, protocol=None):
         return urlsplit(public_base()).scheme or super().get_protocol(protocol)

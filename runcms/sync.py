@@ -19,9 +19,9 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core import signing
 from django.db.models import Max, Q, Value
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from runcms import documents, representation
+from runcms import documents, languages, representation
 from runcms.changelog import affected, collections, last_position, public_digests
 from runcms.models import ChangeLog, Document
 from runcms.publishing import as_public_at
@@ -64,6 +64,8 @@ class Cursor:
     showing_unlogged: bool = False
     # When the previous delta's last response (or the full sync) was made; kept while a delta is paged.
     made_at: datetime | None = None
+    # The language the client's copy is in (None: the default language).
+    language: str | None = None
 
 
 # How many pages' log ranges a token remembers; an object shown before them is sent again.
@@ -89,6 +91,8 @@ def make_token(cursor):
         payload["r"] = list(cursor.resume)
     if cursor.until:
         payload["u"] = cursor.until.isoformat()
+    if cursor.language and not languages.is_default(cursor.language):
+        payload["l"] = cursor.language
     if cursor.after:
         payload["a"] = list(cursor.after)
     return signing.dumps(payload, salt=TOKEN_SALT, compress=True)
@@ -116,9 +120,12 @@ def read_token(token):
             shown=tuple((int(a), int(b), int(c)) for a, b, c in data.get("g", ())),
             unlogged_top=int(data["w"]) if data.get("w") is not None else None,
             made_at=datetime.fromisoformat(data["m"]) if data.get("m") else None,
+            language=str(data["l"]) if data.get("l") else None,
         )
     except (KeyError, TypeError, ValueError, IndexError, AttributeError) as error:
         raise TokenInvalid("This sync token is malformed.") from error
+    if cursor.language and cursor.language not in languages.enabled():
+        raise TokenExpired(f"This sync token is for a language this site no longer publishes in ({cursor.language}).")
     if cursor.position > last_position():
         # The log is behind the token: the database was restored from an older backup.
         raise TokenExpired("This sync token is newer than the content this server holds.")
@@ -180,9 +187,9 @@ class Page:
     deleted: dict = field(default_factory=dict)  # name -> list of ids
 
 
-def start():
+def start(language=None):
     """The cursor of a full sync: everything published now, then changes after this moment."""
-    return Cursor(position=last_position(), since=timezone.now(), resume=("", ""))
+    return Cursor(position=last_position(), since=timezone.now(), resume=("", ""), language=language)
 
 
 def page_size():
@@ -190,9 +197,12 @@ def page_size():
 
 
 def next_page(cursor):
-    if cursor.resume is not None:
-        return _full_page(cursor, page_size())
-    return _delta_page(cursor, page_size())
+    """The next page for `cursor`, in its language (the objects as that language shows them)."""
+    with translation.override(cursor.language or languages.default()):
+        make = _full_page if cursor.resume is not None else _delta_page
+        page = make(cursor, page_size())
+    page.cursor = replace(page.cursor, language=cursor.language)
+    return page
 
 
 def _empty():
@@ -295,7 +305,7 @@ def _held_in_log(cursor, origin, entries):
     by_object = defaultdict(list)
     for position, name, pk, _, digest, erased in entries:
         # A change that erased a schedule time which passed after the copy was made: not known.
-        by_object[(name, pk)].append((position, None if erased and erased > cursor.since else digest))
+        by_object[(name, pk)].append((position, None if erased and erased > cursor.since else _logged(digest)))
     beyond = []
     for (name, pk), logged in by_object.items():
         last = last_shown.get((name, pk))
@@ -323,10 +333,16 @@ def _held_in_log(cursor, origin, entries):
         )
         first_after = {}
         for name, pk, digest in rows:
-            first_after.setdefault((name, pk), digest)
+            first_after.setdefault((name, pk), _logged(digest))
         for name, pk in beyond:
             held[name][pk] = first_after.get((name, pk), CURRENT)
     return held
+
+
+def _logged(digest):
+    """A digest the log holds, as the client's copy: the log hashes the default language's form, so
+    for a copy in another language it says nothing (None: the object is sent)."""
+    return digest if languages.is_default(languages.active()) else None
 
 
 def _last_positions(start, end, ids):
@@ -362,9 +378,9 @@ def _held_at(cursor, origin, window, held):
             held[name].update(dict.fromkeys(unsaved))
             continue
         with as_public_at(cursor.since):
-            then = public_digests(name, unsaved)
+            then = public_digests(name, unsaved, languages.active())
         with as_public_at(max(cursor.made_at, cursor.since)):
-            shown = public_digests(name, unsaved)
+            shown = public_digests(name, unsaved, languages.active())
         held[name].update({pk: digest if shown[pk] == digest else None for pk, digest in then.items()})
 
 

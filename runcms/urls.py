@@ -1,3 +1,4 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
@@ -51,6 +52,10 @@ urlpatterns = [
     path("api/v1/", include((api_v1, "api"))),
     path("api/docs/", DocsView.as_view(url_name="api:schema"), name="api-docs"),
     re_path(r"^api/", not_found),
+]
+# Public pages: the default language at today's addresses, every other under /{lang}/ (e.g. /de/drills/…).
+urlpatterns += i18n_patterns(
     path("", include("drills.urls")),  # /media/: files of public media only
     path("", include("articles.urls")),
-]
+    prefix_default_language=False,
+)

@@ -170,3 +170,13 @@ class Bucket:
 
     def read(self, key):
         return self.client.get_object(Bucket=self.name, Key=key)["Body"].read()
+
+# The languages the `languages` fixture publishes: the default first.
+LANGUAGES = [("en", "English"), ("de", "German"), ("zh-hans", "Simplified Chinese"), ("zh-hant", "Traditional Chinese")]
+
+
+@pytest.fixture
+def languages(settings):
+    """English (the default), German and both Chinese scripts published; traditional falls back to simplified."""
+    settings.LANGUAGES = LANGUAGES
+    return [code for code, _ in LANGUAGES]

@@ -18,6 +18,9 @@ os.environ.setdefault("STATIC_ROOT", tempfile.mkdtemp(prefix="runcms-static-"))
 # Rendition slots of this test run only, not shared with other runs on the machine.
 os.environ.setdefault("RUNCMS_RENDITION_LOCK_DIR", tempfile.mkdtemp(prefix="runcms-slots-"))
 os.environ.setdefault("API_ANON_RATE", "100000/minute")
+# Published: English only, as by default (tests turn other languages on with the `languages` fixture);
+# traditional Chinese falls back to simplified, then to English.
+os.environ.setdefault("LANGUAGE_FALLBACKS", "zh-hant:zh-hans")
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the test makes
 # between browser steps are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

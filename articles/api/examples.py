@@ -2,12 +2,12 @@
 
 from drills.api.examples import DRILL_LINK
 from drills.media.api.examples import MEDIA
-from runcms.api.examples import BASE, PUBLISHED, UPDATED, example
+from runcms.api.examples import BASE, PUBLISHED, TEXT_LANGUAGE, UPDATED, example
 
 TOPIC = {
     "id": "9a8b7c6d-5e4f-5a3b-8c2d-1e0f9a8b7c6d", "slug": "technique", "name": "Technique",
     "description": "How to run: posture, the fall and the pull.", "url": f"{BASE}/topics/technique/",
-    "updated_at": UPDATED, "published_at": None,
+    **TEXT_LANGUAGE, "updated_at": UPDATED, "published_at": None,
 }
 
 AUTHOR = {
@@ -20,7 +20,8 @@ ARTICLE_SUMMARY = {
     "id": "6e5d4c3b-2a1f-4e0d-9c8b-7a6f5e4d3c2b", "slug": "the-pull", "url": f"{BASE}/articles/the-pull/",
     "title": "The pull: bring the support foot back under the hip",
     "summary": "Why the pull matters, and five drills to train it.", "author": AUTHOR, "topics": [TOPIC],
-    "hero": MEDIA, "featured": True, "reading_minutes": 4, "updated_at": UPDATED, "published_at": PUBLISHED,
+    "hero": MEDIA, "featured": True, "reading_minutes": 4, **TEXT_LANGUAGE,
+    "updated_at": UPDATED, "published_at": PUBLISHED,
 }
 
 ARTICLE = {

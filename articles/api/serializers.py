@@ -12,7 +12,7 @@ from articles.api.embeds import public_bodies
 from articles.models import Article, Author, Source, Topic
 from drills.api.serializers import DrillLinkSerializer, drill_links
 from drills.media.api.serializers import MediaSerializer
-from runcms.api.fields import AlwaysNullField, PageUrlField, StableIdField
+from runcms.api.fields import AlwaysNullField, PageUrlField, StableIdField, TextLanguageField, TextLanguagesField
 from runcms.api.help_texts import ID, PUBLISHED_OR_DRAFT, UPDATED
 from runcms.links import public_url
 
@@ -23,9 +23,12 @@ class TopicSerializer(serializers.ModelSerializer):
     url = PageUrlField(help_text="Absolute URL of the topic's public page.")
     published_at = AlwaysNullField(help_text="Always null: topics are not published on their own.")
 
+    language = TextLanguageField()
+    languages = TextLanguagesField()
+
     class Meta:
         model = Topic
-        fields = ["id", "slug", "name", "description", "url", "updated_at", "published_at"]
+        fields = ["id", "slug", "name", "description", "url", "language", "languages", "updated_at", "published_at"]
         extra_kwargs = {
             "slug": {"help_text": "Short name used in URLs and the articles' `topic` filter."},
             "name": {"help_text": "Name to show."},
@@ -88,11 +91,14 @@ class ArticleSummarySerializer(serializers.ModelSerializer):
     hero = MediaSerializer(allow_null=True, help_text="The large picture at the top; null when there is none.")
     published_at = serializers.DateTimeField(source="first_published_at", allow_null=True, help_text=PUBLISHED_OR_DRAFT)
 
+    language = TextLanguageField()
+    languages = TextLanguagesField()
+
     class Meta:
         model = Article
         fields = [
             "id", "slug", "url", "title", "summary", "author", "topics", "hero", "featured", "reading_minutes",
-            "updated_at", "published_at",
+            "language", "languages", "updated_at", "published_at",
         ]
         extra_kwargs = {
             "slug": {"help_text": "Part of the URL; can change (an old slug redirects), unlike `id`."},

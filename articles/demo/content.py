@@ -388,3 +388,38 @@ Lie face down and pull the heel of one foot to your hip.
 *Adapted from an article by KingWay.*
 """,
 }
+
+# German translations of one drill and the program, to show translations (readers see them once
+# LANGUAGES includes de). Per item: field -> text; steps and cues in their order.
+GERMAN = {
+    "heel-pull-on-your-back": {
+        "title": "Fersenzug in Rückenlage",
+        "summary": "Auf dem Rücken liegend, die Hände auf dem Boden und die Hüfte angehoben, eine Ferse über "
+        "den Boden zur Hüfte ziehen, ohne die Hüfte sinken zu lassen.",
+        "start_position": "Leg dich auf einer Matte auf den Rücken, die Arme neben dem Körper, die Handflächen "
+        "flach auf dem Boden. Setz die Fersen auf und heb die Hüfte, bis sie mit den Oberschenkeln auf einer Höhe ist.",
+        "steps": [
+            "Drück die Handflächen in den Boden und halte die Hüfte oben, auf Höhe der Oberschenkel.",
+            "Zieh mit oben gehaltener Hüfte die Ferse eines Fußes über den Boden zur Hüfte.",
+            "Schieb den Fuß wieder hinaus, bis das Bein gestreckt ist, die Hüfte bleibt oben.",
+            "Mach 10 Züge mit einem Bein, dann wechsle und mach 10 mit dem anderen.",
+        ],
+        "cues": [
+            "Hüfte und Rücken gerade halten",
+            "Zieh einfach die Fußsohle zur Hüfte",
+            "Die Hüfte sinkt, wenn die Ferse kommt: halte sie auf Höhe der Oberschenkel",
+        ],
+        "prescription_note": "Nach 10 die Füße wechseln.",
+        "safety_notes": "Wenn die Oberschenkelrückseite krampft, senk die Hüfte, ruh dich aus und fang mit "
+        "kleineren Zügen wieder an.",
+        "follow_up": "Mach nach jeder Übung ein paar kleine Sprünge auf der Kiste oder lauf ein kurzes Stück.",
+    },
+    "pull-strength-five-hamstring-drills": {
+        "title": "Zugkraft: fünf Übungen für die Oberschenkelrückseite",
+        "summary": "Die fünf Übungen aus „Der Zug“ in ihrer Reihenfolge: je zehn Züge (pro Bein bei den "
+        "einbeinigen Übungen), nach jeder Übung ein paar Sprünge auf der Kiste oder ein kurzer Lauf.",
+        "description": "Eine kurze Einheit für den Zug, den einzigen Teil des Laufschritts, der aktive "
+        "Muskelarbeit verlangt. Arbeite die Übungen der Reihe nach durch und denk nur daran, die Fußsohle "
+        "zur Hüfte zu ziehen, nicht daran, welcher Muskel es tut.",
+    },
+}

@@ -1,7 +1,7 @@
 """Example objects of drills, programs and taxonomy for the OpenAPI schema, shaped as the API answers."""
 
 from drills.media.api.examples import MEDIA
-from runcms.api.examples import BASE, PUBLISHED, UPDATED, example
+from runcms.api.examples import BASE, PUBLISHED, TEXT_LANGUAGE, UPDATED, example
 
 
 def term(kind, filter_name, slug, name, description=""):
@@ -9,7 +9,8 @@ def term(kind, filter_name, slug, name, description=""):
         "id": {"category": "0b9c2b6e-7f3a-5d7e-9c1d-2f4e6a8b0c1d", "muscle": "5c1e9a2b-8d3f-5e4a-a6b7-c8d9e0f1a2b3",
                "equipment": "7e2d4c6b-1a3f-5b5d-8e9f-a0b1c2d3e4f5"}[kind],
         "slug": slug, "name": name, "description": description,
-        "url": f"{BASE}/api/v1/drills/?{filter_name}={slug}", "updated_at": UPDATED, "published_at": None,
+        "url": f"{BASE}/api/v1/drills/?{filter_name}={slug}", **TEXT_LANGUAGE,
+        "updated_at": UPDATED, "published_at": None,
     }
 
 
@@ -33,7 +34,7 @@ DRILL_SUMMARY = {
     "title": "Hamstring curl on a box", "summary": "Pull the heel to the hip from a box.",
     "category": CATEGORY, "difficulty": "beginner", "prescription": PRESCRIPTION,
     "equipment": [EQUIPMENT], "primary_muscles": [MUSCLE], "secondary_muscles": [], "thumbnail": MEDIA,
-    "updated_at": UPDATED, "published_at": PUBLISHED,
+    **TEXT_LANGUAGE, "updated_at": UPDATED, "published_at": PUBLISHED,
 }
 
 DRILL = {
@@ -49,7 +50,7 @@ DRILL = {
 PROGRAM_SUMMARY = {
     "id": "4b5c6d7e-8f9a-4b0c-9d1e-2f3a4b5c6d7e", "slug": "pull-basics", "url": f"{BASE}/programs/pull-basics/",
     "title": "Pull basics", "summary": "Five hamstring drills for a quicker pull.", "featured": True,
-    "cover": MEDIA, "updated_at": UPDATED, "published_at": PUBLISHED,
+    "cover": MEDIA, **TEXT_LANGUAGE, "updated_at": UPDATED, "published_at": PUBLISHED,
 }
 
 PROGRAM = {

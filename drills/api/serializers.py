@@ -13,7 +13,7 @@ from rest_framework import serializers
 from drills.api import examples
 from drills.media.api.serializers import MediaSerializer
 from drills.models import Category, Drill, Equipment, Muscle, Program
-from runcms.api.fields import AlwaysNullField, PageUrlField, StableIdField
+from runcms.api.fields import AlwaysNullField, PageUrlField, StableIdField, TextLanguageField, TextLanguagesField
 from runcms.api.help_texts import ID, PUBLISHED, PUBLISHED_OR_DRAFT, UPDATED
 from runcms.links import public_url
 
@@ -28,8 +28,11 @@ class TermSerializer(serializers.ModelSerializer):
     published_at = AlwaysNullField(help_text="Always null: terms are not published on their own.")
     filter_name = None
 
+    language = TextLanguageField()
+    languages = TextLanguagesField()
+
     class Meta:
-        fields = ["id", "slug", "name", "description", "url", "updated_at", "published_at"]
+        fields = ["id", "slug", "name", "description", "url", "language", "languages", "updated_at", "published_at"]
         extra_kwargs = {
             "slug": {"help_text": "Short name used in URLs and filters."},
             "name": {"help_text": "Name to show."},
@@ -124,11 +127,14 @@ class DrillSummarySerializer(serializers.ModelSerializer):
     thumbnail = serializers.SerializerMethodField(help_text="The first gallery picture; null when there is none.")
     published_at = serializers.DateTimeField(source="first_published_at", allow_null=True, help_text=PUBLISHED_OR_DRAFT)
 
+    language = TextLanguageField()
+    languages = TextLanguagesField()
+
     class Meta:
         model = Drill
         fields = [
             "id", "slug", "url", "title", "summary", "category", "difficulty", "prescription", "equipment",
-            "primary_muscles", "secondary_muscles", "thumbnail", "updated_at", "published_at",
+            "primary_muscles", "secondary_muscles", "thumbnail", "language", "languages", "updated_at", "published_at",
         ]
         extra_kwargs = {
             "slug": {"help_text": "Part of the URL; can change (an old slug redirects), unlike `id`."},
@@ -206,9 +212,15 @@ class ProgramSummarySerializer(serializers.ModelSerializer):
     cover = MediaSerializer(allow_null=True, help_text="Cover picture; null when there is none.")
     published_at = serializers.DateTimeField(source="first_published_at", allow_null=True, help_text=PUBLISHED_OR_DRAFT)
 
+    language = TextLanguageField()
+    languages = TextLanguagesField()
+
     class Meta:
         model = Program
-        fields = ["id", "slug", "url", "title", "summary", "featured", "cover", "updated_at", "published_at"]
+        fields = [
+            "id", "slug", "url", "title", "summary", "featured", "cover", "language", "languages", "updated_at",
+            "published_at",
+        ]
         extra_kwargs = {
             "slug": {"help_text": "Part of the URL; can change (an old slug redirects), unlike `id`."},
             "title": {"help_text": "Name of the program."},

@@ -18,6 +18,7 @@ from drills.media.uses import media_uses
 from drills.media.verify import verify_poster, verify_upload
 from drills.models import VISUAL_KINDS, CueMedia, Rendition
 from runcms.admin import ConcurrencyAdminMixin, ConcurrencyForm
+from runcms.admin.translations import TranslationsAdminMixin
 
 logger = logging.getLogger(__name__)
 
@@ -132,7 +133,7 @@ class CueMediaForm(ConcurrencyForm):
 
 
 @admin.register(CueMedia)
-class CueMediaAdmin(ConcurrencyAdminMixin, admin.ModelAdmin):
+class CueMediaAdmin(TranslationsAdminMixin, ConcurrencyAdminMixin, admin.ModelAdmin):
     form = CueMediaForm
     list_display = ("thumbnail", "__str__", "kind", "dimensions", "duration", "file_size", "updated_at")
     list_display_links = ("thumbnail", "__str__")

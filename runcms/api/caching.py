@@ -5,8 +5,8 @@ the body is made of (`ContentState`): the newest change-log position of the coll
 view shows (every change that alters an object as the API shows it is logged, related rows
 included: see `runcms.changelog`) and the latest scheduled publish or unpublish times that
 have passed (time alone changes what is public, rule 2), with the base URL (scheme and host)
-of its links, its URL and the code that renders the objects. Nothing is loaded or
-serialised before the 304.
+of its links, its URL, its language (`?lang=` or Accept-Language) and the code that renders the
+objects. Nothing is loaded or serialised before the 304.
 
 The state is read in one query. With a cache every app server shares (Redis, `CACHE_URL`),
 it is kept there too, tagged with a generation that every committed change replaces, and
@@ -39,7 +39,7 @@ from django.utils.http import parse_etags
 from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 
-from runcms import changelog, documents
+from runcms import changelog, documents, languages
 from runcms.links import public_base
 from runcms.models import ChangeLog
 from runcms.prepared import PreparedQuery
@@ -346,15 +346,15 @@ def tell_cache(attempt=0):
 
 def etag_of(request, collections, state):
     """The ETag of the answer to `request` from a view showing `collections`, at content state `state`."""
-    key = repr(
-        (
-            code_version(),
-            public_base(request),  # absolute URLs differ by scheme and host
-            request.get_full_path(),
-            tuple(state.positions.get(name) for name in collections),
-            state.passed,
-        )
+    parts = (
+        code_version(),
+        public_base(request),  # absolute URLs differ by scheme and host
+        request.get_full_path(),
+        tuple(state.positions.get(name) for name in collections),
+        state.passed,
     )
+    language = languages.of_request(request)  # raises UnknownLanguage: see PublicApiMixin
+    key = repr(parts if languages.is_default(language) else (*parts, language))
     return '"' + hashlib.sha256(key.encode()).hexdigest()[:40] + '"'
 
 

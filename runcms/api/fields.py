@@ -8,6 +8,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from runcms import languages
 from runcms.links import public_url
 
 # Names the ids of rows that have an integer key (taxonomy terms, authors), see StableIdField.
@@ -74,3 +75,32 @@ class AlwaysNullField(serializers.Field):
 
     def to_representation(self, obj):
         return None
+
+
+TEXT_LANGUAGE = (
+    "The language of this object's text: the one asked for (`lang` or `Accept-Language`) when it is translated "
+    "into it, else the first one it falls back to."
+)
+TEXT_LANGUAGES = "Every language this object's text exists in, the site's default language first."
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class TextLanguageField(serializers.Field):
+    """The language the object's text is shown in, after fallback (`runcms.languages.language_of`)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, help_text=TEXT_LANGUAGE, **kwargs)
+
+    def to_representation(self, obj):
+        return languages.language_of(obj)
+
+
+@extend_schema_field({"type": "array", "items": {"type": "string"}})
+class TextLanguagesField(serializers.Field):
+    """The languages the object's text exists in (`runcms.languages.available`)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, help_text=TEXT_LANGUAGES, **kwargs)
+
+    def to_representation(self, obj):
+        return languages.available(obj)

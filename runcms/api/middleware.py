@@ -15,7 +15,9 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import parse_etags
 
+from runcms import languages
 from runcms.api import caching
+from runcms.api.language import mark_language
 from runcms.api.throttling import AnonymousRateThrottle
 
 API_PREFIX = "/api/"
@@ -42,11 +44,16 @@ class CachedAnswerMiddleware:
         if not AnonymousRateThrottle().allow_request(_ThrottledRequest(request), None):
             return None  # the view answers the 429, with its Retry-After (counted once: see throttling.COUNTED)
         state = caching.current_state()
+        try:
+            language = languages.of_request(request)
+        except languages.UnknownLanguage:
+            return None  # the view answers the 400
         etag = caching.etag_of(request, view.etag_collections, state)
         conditional = get_conditional_response(request, etag=etag)
         if isinstance(conditional, HttpResponseNotModified):
             response = HttpResponseNotModified()
             response["Allow"], response["ETag"], response["Cache-Control"] = ALLOW, etag, caching.PUBLIC_CACHING
+            mark_language(response, language)
             return response
         stored = caching.stored_answer(etag) if conditional is None else None
         if stored is None:

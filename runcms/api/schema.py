@@ -5,6 +5,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema_serializer
 from rest_framework import serializers
 
+from runcms import languages
+
 ERROR_EXAMPLES = {
     "301": "Moved to https://runcms.example.com/api/v1/drills/heel-pull-on-box/",
     "400": "updated_since: Enter an ISO 8601 date and time, e.g. 2026-05-01T12:00:00Z.",
@@ -44,6 +46,20 @@ _HEADERS = [
         "`private, no-store` on drafts opened with a preview token.",
     ),
     OpenApiParameter(
+        "Accept-Language", OpenApiTypes.STR, OpenApiParameter.HEADER,
+        description="The languages you prefer, e.g. `de, en;q=0.8`: the answer is in the first the site publishes "
+        "in, else its default language. `lang` wins over it.",
+    ),
+    OpenApiParameter(
+        "Content-Language", OpenApiTypes.STR, OpenApiParameter.HEADER, response=[200, 304], required=True,
+        description="The language the answer was asked in (by `lang` or Accept-Language). Objects whose text is "
+        "not translated into it fall back, and say so in their `language`.",
+    ),
+    OpenApiParameter(
+        "Vary", OpenApiTypes.STR, OpenApiParameter.HEADER, response=[200, 304], required=True,
+        description="Includes `Accept-Language`: caches keep one copy per language.",
+    ),
+    OpenApiParameter(
         "Retry-After", OpenApiTypes.INT, OpenApiParameter.HEADER, response=[429], required=True,
         description="Seconds to wait before the next request.",
     ),
@@ -66,6 +82,15 @@ _PREVIEW = OpenApiParameter(
 )
 
 
+def _language():
+    """`?lang=`: one of the languages published now (read when the schema is made)."""
+    return OpenApiParameter(
+        "lang", OpenApiTypes.STR, enum=languages.enabled(),
+        description="The language of the answer's text; wins over Accept-Language. Text not translated into it "
+        f"falls back (see each object's `language`). Default: {languages.default()}. Another value is a 400.",
+    )
+
+
 # gunicorn answers 414 by itself, before the request reaches the app, to a request line (the
 # address with its query) longer than its `limit_request_line`, 4094 bytes by default.
 URI_TOO_LONG = OpenApiResponse(
@@ -83,7 +108,7 @@ class ApiSchema(AutoSchema):
         return []
 
     def get_override_parameters(self):
-        parameters = [*super().get_override_parameters(), *_HEADERS]
+        parameters = [*super().get_override_parameters(), *_HEADERS, _language()]
         if self._opens_drafts():
             parameters.append(_PREVIEW)
         return parameters
@@ -129,11 +154,14 @@ class ApiSchema(AutoSchema):
         if self._is_list_view():
             responses["400"] = error(
                 "A filter or paging value is not valid, e.g. an `updated_since` that is not ISO 8601, a `page_size` "
-                "that is not a whole number from 1 up, or a query parameter holds a NUL character."
+                "that is not a whole number from 1 up, a `lang` the site does not publish in, or a query parameter "
+                "holds a NUL character."
             )
             responses["404"] = error("There is no such page of the list.")
         elif "{" in self.path:
-            responses["400"] = error("A query parameter holds a NUL character.")
+            responses["400"] = error(
+                "A `lang` the site does not publish in, or a query parameter holds a NUL character."
+            )
             if self._opens_drafts():
                 responses["301"] = error("An old slug: the item moved to the slug in Location.")
             responses["404"] = error("Nothing is published under this address.")

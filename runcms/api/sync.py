@@ -8,7 +8,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import APIException, ParseError
 from rest_framework.views import APIView
 
-from runcms import changelog, sync
+from runcms import changelog, languages, sync
 from runcms.api.schema import ApiSchema, error
 from runcms.api.views import PublicApiMixin, json_response
 from runcms.replicas import primary_database
@@ -114,6 +114,12 @@ class SyncView(PublicApiMixin, APIView):
             raise ParseError(f"{invalid} {FULL_SYNC}") from invalid
         except sync.TokenExpired as expired:
             raise TokenGone(f"{expired} {FULL_SYNC}") from expired
+        if self.cursor is not None:
+            # The token remembers the language of the client's copy; another one needs a full sync.
+            held = self.cursor.language or languages.default()
+            if "lang" in request.query_params and held != self.language:
+                raise ParseError(f"This sync token is for “{held}”, not “{self.language}”. {FULL_SYNC}")
+            self.language = held
 
     @extend_schema(
         operation_id="sync",
@@ -131,7 +137,7 @@ class SyncView(PublicApiMixin, APIView):
         ],
     )
     def get(self, request):
-        page = sync.next_page(self.cursor or sync.start())
+        page = sync.next_page(self.cursor or sync.start(self.language))
         names = [c.name for c in changelog.collections()]
         upserted = b",".join(dumps(name) + b":[" + b",".join(page.upserted[name]) + b"]" for name in names)
         deleted = dumps({name: [str(pk) for pk in page.deleted[name]] for name in names})

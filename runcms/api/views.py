@@ -1,19 +1,21 @@
 """Base viewsets of API v1: read-only, public, throttled, cached, in the contract's error format."""
 
-from django.db.models import DateTimeField
+from django.db.models import CharField, DateTimeField
 from django.http import Http404, HttpResponse
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
+from rest_framework.exceptions import ParseError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from runcms import documents
+from runcms import documents, languages
 from runcms.api.caching import ConditionalGetMixin
 from runcms.api.errors import exception_handler
 from runcms.api.fields import PREVIEW_TOKEN
+from runcms.api.language import mark_language
 from runcms.api.pagination import Pagination
 from runcms.api.schema import ApiSchema
 from runcms.api.throttling import AnonymousRateThrottle
@@ -32,6 +34,29 @@ class PublicApiMixin(ConditionalGetMixin):
     def get_exception_handler(self):
         return exception_handler
 
+    def dispatch(self, request, *args, **kwargs):
+        # The whole answer is made in the language asked for: documents, links, errors.
+        try:
+            self.language, self.language_error = languages.of_request(request), None
+        except languages.UnknownLanguage as unknown:
+            self.language, self.language_error = languages.default(), str(unknown)
+        with translation.override(self.language):
+            return super().dispatch(request, *args, **kwargs)
+
+    def initial(self, request, *args, **kwargs):
+        if self.language_error:
+            raise ParseError(self.language_error)
+        super().initial(request, *args, **kwargs)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        marked = not getattr(self, "language_error", None)
+        if marked:
+            mark_language(response, self.language)  # before the answer is kept, with its headers
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if marked:
+            mark_language(response, self.language)  # and on a 304 made in its place (If-None-Match: *)
+        return response
+
 
 class ListViewSet(PublicApiMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     pagination_class = Pagination
@@ -49,6 +74,12 @@ _LIST_QUERIES = {}
 # Pages of unfiltered lists prepared at most, over all lists (a page past them is built each time).
 MAX_PREPARED_PAGES = 200
 PAGING = {"page", "page_size"}
+
+
+def plain(queryset):
+    """`queryset` with its lookups no longer rewritten per language (django-modeltranslation): its SQL then
+    selects the columns in the order asked, as a prepared query reads them."""
+    return queryset.rewrite(False) if hasattr(queryset, "rewrite") else queryset
 
 
 class PreparedRows:
@@ -74,18 +105,20 @@ class PreparedRows:
         key = (type(self.view), part)
         query = _LIST_QUERIES.get(key)
         if query is None:
-            query = PreparedQuery(lambda now: self._sql(now, part), now=DateTimeField())
+            query = PreparedQuery(
+                lambda now, language: self._sql(now, language, part), now=DateTimeField(), language=CharField()
+            )
             if len(_LIST_QUERIES) < MAX_PREPARED_PAGES:
                 _LIST_QUERIES[key] = query
-        return query.fetchall(now=self.now)
+        return query.fetchall(now=self.now, language=languages.active())
 
-    def _sql(self, now, part):
+    def _sql(self, now, language, part):
         queryset = self.view.list_queryset()
         if part is None:
             sql, params = queryset.order_by().values("pk").query.sql_with_params()
             return f"SELECT COUNT(*) FROM ({sql}) list", params
-        queryset = documents.with_documents(queryset, self.view.collection, "summary", now=now)
-        return queryset.values_list("pk", "_document")[part[0] : part[1]].query.sql_with_params()
+        queryset = documents.with_documents(queryset, self.view.collection, "summary", now=now, language=language)
+        return plain(queryset).values_list("pk", "_document")[part[0] : part[1]].query.sql_with_params()
 
 
 class ContentViewSet(PublicApiMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -109,8 +142,10 @@ class ContentViewSet(PublicApiMixin, mixins.ListModelMixin, mixins.RetrieveModel
         return self.list_queryset().for_api_list()
 
     def list_queryset(self):
-        """What the list shows, in order, before filters; nothing loaded."""
-        return self.model.objects.published().order_by(*self.model._meta.ordering, "pk")
+        """What the list shows, in order, before filters; nothing loaded. In the same order in every language:
+        the default language's."""
+        with translation.override(languages.default()):
+            return self.model.objects.published().order_by(*self.model._meta.ordering, "pk")
 
     @property
     def collection(self):
@@ -151,14 +186,16 @@ class ContentViewSet(PublicApiMixin, mixins.ListModelMixin, mixins.RetrieveModel
         key = (type(self), self.lookup_field)
         if key not in _DETAIL_QUERIES:
 
-            def build(now, value):
-                queryset = documents.with_documents(self.public_queryset(), self.collection, "detail", now=now)
-                queryset = queryset.filter(**{self.lookup_field: value}).values_list("pk", "_document")[:1]
+            def build(now, language, value):
+                queryset = documents.with_documents(
+                    self.public_queryset(), self.collection, "detail", now=now, language=language
+                )
+                queryset = plain(queryset.filter(**{self.lookup_field: value})).values_list("pk", "_document")[:1]
                 return queryset.query.sql_with_params()
 
             field = self.model._meta.get_field(self.lookup_field)
-            _DETAIL_QUERIES[key] = PreparedQuery(build, now=DateTimeField(), value=field)
-        rows = _DETAIL_QUERIES[key].fetchall(now=timezone.now(), value=value)
+            _DETAIL_QUERIES[key] = PreparedQuery(build, now=DateTimeField(), language=CharField(), value=field)
+        rows = _DETAIL_QUERIES[key].fetchall(now=timezone.now(), language=languages.active(), value=value)
         if not rows:
             return None
         pk, document = rows[0]

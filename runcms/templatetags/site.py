@@ -6,8 +6,13 @@ from urllib.parse import unquote
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
+from django.urls import translate_url
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language_info
+
+from runcms import languages
+from runcms.links import public_url
 
 register = template.Library()
 
@@ -34,3 +39,43 @@ def path_words(path):
     """Words from the last part of a URL path, to prefill a search: "/drills/heel-pull/" -> "heel pull"."""
     last = next((part for part in reversed(unquote(str(path)).split("/")) if part), "")
     return " ".join(re.findall(r"[^\W_]+", last)[:8])[:100]
+
+
+@register.simple_tag(takes_context=True)
+def page_languages(context):
+    """This page in every published language: [{code, name, url, current}]; empty with one language.
+
+    For the hreflang alternates and the language switcher. The address is the same page's under
+    the language's prefix (slugs are shared by all languages).
+    """
+    request = context.get("request")
+    codes = languages.enabled()
+    if request is None or len(codes) < 2:
+        return []
+    current = languages.active()
+    path = request.path
+    return [
+        {
+            "code": code,
+            "name": get_language_info(code)["name_local"] if code in _KNOWN else code,
+            "url": public_url(translate_url(path, code), request),
+            "current": code == current,
+        }
+        for code in codes
+    ]
+
+
+@register.simple_tag
+def fallback_lang(obj):
+    """` lang="en"` when `obj`'s text is shown in a language other than the page's (it is not translated yet)."""
+    shown = languages.language_of(obj)
+    return format_html(' lang="{}"', shown) if shown != languages.active() else ""
+
+
+def _known():
+    from django.conf.locale import LANG_INFO
+
+    return set(LANG_INFO)
+
+
+_KNOWN = _known()

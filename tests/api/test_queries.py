@@ -226,3 +226,53 @@ def test_a_drill_detail_304_costs_one_query(client):
     etag = client.get(f"/api/v1/drills/{drill.slug}/")["ETag"]
 
     assert queries(client, f"/api/v1/drills/{drill.slug}/", HTTP_IF_NONE_MATCH=etag) == 1
+
+
+@pytest.fixture
+def three_languages(settings):
+    settings.LANGUAGES = [("en", "English"), ("de", "German"), ("zh-hans", "Simplified Chinese")]
+
+
+def translated_content():
+    """Rich content with German text on every drill, and on its steps, cues and photos."""
+    drills = rich_content()
+    for drill in drills:
+        drill.title_de, drill.summary_de = "Ein Zug", "Die Ferse zur Hüfte."
+        drill.save()
+        drill.steps.update(text_de="Auf die Kiste.")
+        drill.cues.update(text_de="Hüfte gerade.")
+        for link in drill.media_links.all():
+            link.media.alt_text_de = "Ein Läufer"
+            link.media.save()
+
+
+@pytest.mark.parametrize("path", sorted(DOCUMENT_LISTS))
+@pytest.mark.parametrize("language", ["en", "de", "zh-hans"])
+def test_a_list_needs_as_few_queries_in_every_one_of_three_languages(client, three_languages, path, language):
+    translated_content()
+    one = queries(client, f"/api/v1/{path}/", {"page_size": 1}, HTTP_ACCEPT_LANGUAGE=language)
+    translated_content()
+
+    hundred = queries(client, f"/api/v1/{path}/", {"page_size": 100}, HTTP_ACCEPT_LANGUAGE=language)
+
+    assert one == hundred <= MAX_DOCUMENT_QUERIES
+
+
+@pytest.mark.parametrize("path", sorted(DOCUMENT_LISTS))
+def test_rendering_missing_german_documents_needs_the_same_queries_for_1_and_for_100(client, three_languages, path):
+    translated_content()
+    Document.objects.all().delete()
+    one = queries(client, f"/api/v1/{path}/", {"page_size": 1, "lang": "de"}, warm=False)
+    translated_content()
+    Document.objects.all().delete()
+
+    hundred = queries(client, f"/api/v1/{path}/", {"page_size": 100, "lang": "de"}, warm=False)
+    english = queries(client, f"/api/v1/{path}/", {"page_size": 100}, warm=False)
+
+    assert one == hundred == english
+
+
+def test_a_german_detail_needs_two_queries_once_its_document_is_stored(client, three_languages):
+    drill = rich_drill(size=4, title_de="Ein Zug")
+
+    assert queries(client, f"/api/v1/drills/{drill.slug}/", HTTP_ACCEPT_LANGUAGE="de") == 2

@@ -98,6 +98,22 @@ def test_demo_article_and_program_present_the_five_drills_in_order(demo_site):
     assert "<h2" in article.body_html
 
 
+def test_demo_has_a_drill_and_the_program_in_german_once_german_is_published(demo_site, client, languages):
+    drill = client.get("/api/v1/drills/heel-pull-on-your-back/", {"lang": "de"}).json()
+    program = client.get("/api/v1/programs/pull-strength-five-hamstring-drills/", {"lang": "de"}).json()
+
+    assert (drill["title"], drill["language"], drill["cues"][0]["text"]) == (
+        "Fersenzug in Rückenlage", "de", "Hüfte und Rücken gerade halten"
+    )
+    assert (program["title"], program["language"]) == ("Zugkraft: fünf Übungen für die Oberschenkelrückseite", "de")
+
+
+def test_demo_shows_its_german_text_only_when_german_is_published(demo_site, client):
+    drill = client.get("/api/v1/drills/heel-pull-on-your-back/", HTTP_ACCEPT_LANGUAGE="de").json()
+
+    assert (drill["title"], drill["languages"]) == ("Heel pull on your back", ["en"])
+
+
 def test_demo_leaves_out_the_advert_and_the_byline():
     texts = json.dumps([demo.ARTICLE, demo.DRILLS, demo.PROGRAM])
 

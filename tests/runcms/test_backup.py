@@ -169,6 +169,22 @@ def test_export_then_import_into_an_empty_site_restores_the_sync_output_rows_and
     assert media_tree(restored_root) == files_before  # originals, posters and renditions, byte for byte
 
 
+def test_export_then_import_carries_every_language(languages, client, settings, tmp_path):
+    drill = make_drill(slug="heel-pull", title="Heel pull", title_de="Fersenzug", steps=["Lie face down."])
+    drill.steps.update(text_zh_hans="俯卧。")
+    german_before = client.get("/api/v1/drills/heel-pull/", {"lang": "de"}).json()
+    archive = export(tmp_path / "backup.zip")
+    empty_media_root(settings, tmp_path, "restored")
+    delete_all_content()
+
+    import_(archive)
+
+    restored = Drill.objects.get(slug="heel-pull")
+    assert (restored.title_en, restored.title_de) == ("Heel pull", "Fersenzug")
+    assert restored.steps.get().text_zh_hans == "俯卧。"
+    assert client.get("/api/v1/drills/heel-pull/", {"lang": "de"}).json() == german_before
+
+
 def test_import_twice_changes_nothing_the_second_time(site, settings, tmp_path):
     archive = export(tmp_path / "backup.zip")
     restored_root = empty_media_root(settings, tmp_path, "restored")
@@ -417,7 +433,8 @@ def _unknown_model(members):
         (_edit("drills.drill", reps=5000), True, r"drill \S+, field reps is not valid: .* less than or equal to 1000"),
         (_edit("drills.cuemedia", where={"kind": "image"}, mime_type="text/html"), True,
          "mime_type is 'text/html', but its file's is 'image/"),
-        (_edit("drills.cuemedia", where={"kind": "audio"}, kind="image", width=100, height=100, alt_text="A tone"),
+        (_edit("drills.cuemedia", where={"kind": "audio"}, kind="image", width=100, height=100, alt_text="A tone",
+               alt_text_en="A tone"),  # the default language's text is in its own column
          True,
          "kind is 'image', but its file's is 'audio'"),
         (_edit("drills.cuemedia", where={"kind": "image"}, poster="posters/0123456789abcdef0123456789abcdef.jpg"),

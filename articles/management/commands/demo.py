@@ -37,6 +37,22 @@ def existing(model, slug):
     return found
 
 
+def translate_into_german(item):
+    """The demo's German text of `item`, when it has some (`demo.GERMAN`): steps and cues in their order."""
+    texts = dict(demo.GERMAN.get(item.slug, {}))
+    if not texts:
+        return
+    for name in ("steps", "cues"):
+        if name not in texts:
+            continue
+        for row, text in zip(getattr(item, name).all(), texts.pop(name), strict=True):
+            row.text_de = text
+            row.save()
+    for field, text in texts.items():
+        setattr(item, f"{field}_de", text)
+    item.save()
+
+
 def taxonomy_term(model, slug, name, **defaults):
     """Find a term by slug, then by name (names are unique too); create it only if neither exists."""
     term = model.objects.filter(slug=slug).first() or model.objects.filter(name=name).first()
@@ -151,6 +167,7 @@ class Command(BaseCommand):
                 Step.objects.create(drill=drill, position=position, text=text, media=picture if position == 2 else None)
             for position, (kind, text) in enumerate(data["cues"], start=1):
                 Cue.objects.create(drill=drill, position=position, kind=kind, text=text)
+            translate_into_german(drill)
         return drill
 
     def load_program(self, drills):
@@ -175,6 +192,7 @@ class Command(BaseCommand):
             )
             for position, slug in enumerate(data["drills"], start=1):
                 ProgramItem.objects.create(program=program, drill=drills[slug], position=position)
+            translate_into_german(program)
         self.report(program, created=True)
         return program
 

@@ -1,6 +1,6 @@
 """Example cue media for the OpenAPI schema, shaped as the API answers."""
 
-from runcms.api.examples import BASE, PUBLISHED, UPDATED, example
+from runcms.api.examples import BASE, PUBLISHED, TEXT_LANGUAGE, UPDATED, example
 
 MEDIA = {
     "id": "3f2b8c1e-5d4a-4b6c-9e7f-0a1b2c3d4e5f", "kind": "image", "title": "Heel to hip",
@@ -16,7 +16,7 @@ MEDIA = {
     ],
     "placeholder": "data:image/webp;base64,UklGRh4AAABXRUJQVlA4...", "dominant_color": "#c85028",
     "focal_point": {"x": 0.5, "y": 0.4},
-    "updated_at": UPDATED, "published_at": PUBLISHED,
+    **TEXT_LANGUAGE, "updated_at": UPDATED, "published_at": PUBLISHED,
 }
 
 MEDIA_EXAMPLES = [example("Photo", MEDIA)]

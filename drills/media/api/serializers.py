@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from drills.media.api import examples
 from drills.models import CueMedia, Rendition
-from runcms.api.fields import FileUrlField
+from runcms.api.fields import FileUrlField, TextLanguageField, TextLanguagesField
 from runcms.api.help_texts import ID, UPDATED
 
 
@@ -52,12 +52,15 @@ class MediaSerializer(serializers.ModelSerializer):
         "it is public exactly while something published uses it.",
     )
 
+    language = TextLanguageField()
+    languages = TextLanguagesField()
+
     class Meta:
         model = CueMedia
         fields = [
             "id", "kind", "title", "alt_text", "caption", "credit", "licence", "width", "height",
             "duration_seconds", "mime_type", "bytes", "sha256", "url", "poster", "renditions", "placeholder",
-            "dominant_color", "focal_point", "updated_at", "published_at",
+            "dominant_color", "focal_point", "language", "languages", "updated_at", "published_at",
         ]
         extra_kwargs = {
             "kind": {"help_text": "`image`, `animation`, `video` or `audio`."},

@@ -1,0 +1,90 @@
+"""Public pages in several languages: /{lang}/ addresses, <html lang>, alternates, sitemap, feed, fallbacks."""
+
+import re
+
+import pytest
+
+from tests.factories import make_article, make_drill
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_german_page_lives_under_de_and_shows_the_german_text(client, languages):
+    drill = make_drill(title="Heel pull on the box", title_de="Fersenzug auf der Kiste")
+
+    page = client.get(f"/de/drills/{drill.slug}/").content.decode()
+
+    assert '<html lang="de">' in page
+    assert "<h1>Fersenzug auf der Kiste</h1>" in page
+
+
+def test_the_default_language_keeps_its_addresses(client, languages):
+    drill = make_drill(title="Heel pull on the box", title_de="Fersenzug auf der Kiste")
+
+    page = client.get(f"/drills/{drill.slug}/").content.decode()
+
+    assert '<html lang="en">' in page
+    assert "<h1>Heel pull on the box</h1>" in page
+
+
+def test_a_page_names_its_alternates_in_every_language_and_a_switcher(client, languages):
+    drill = make_drill(title="Heel pull", title_de="Fersenzug")
+
+    page = client.get(f"/de/drills/{drill.slug}/").content.decode()
+
+    alternates = dict(re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', page))
+    assert alternates["en"] == alternates["x-default"] == f"http://testserver/drills/{drill.slug}/"
+    assert alternates["zh-hant"] == f"http://testserver/zh-hant/drills/{drill.slug}/"
+    assert f'<a href="http://testserver/de/drills/{drill.slug}/" hreflang="de" lang="de" aria-current="page">' in page
+
+
+def test_untranslated_text_is_marked_with_the_language_it_falls_back_to(client, languages):
+    drill = make_drill(title="Heel pull on your back")
+
+    page = client.get(f"/de/drills/{drill.slug}/").content.decode()
+
+    assert '<article class="drill" lang="en">' in page
+
+
+def test_with_one_language_a_page_has_no_alternates_and_no_prefixed_address(client):
+    drill = make_drill(title="Heel pull")
+
+    page = client.get(f"/drills/{drill.slug}/").content.decode()
+
+    assert 'hreflang' not in page and '<article class="drill">' in page
+    assert client.get(f"/de/drills/{drill.slug}/").status_code == 404
+
+
+def test_links_on_a_german_page_stay_in_german(client, languages):
+    drill = make_drill(title="Heel pull", title_de="Fersenzug")
+
+    page = client.get("/de/drills/").content.decode()
+
+    assert f'href="/de/drills/{drill.slug}/"' in page
+
+
+def test_the_sitemap_lists_every_language_with_its_alternates(client, languages):
+    drill = make_drill(title="Heel pull")
+
+    sitemap = client.get("/sitemap.xml").content.decode()
+
+    assert f"<loc>http://testserver/de/drills/{drill.slug}/</loc>" in sitemap
+    assert f'hreflang="de" href="http://testserver/de/drills/{drill.slug}/"' in sitemap
+    assert f'hreflang="x-default" href="http://testserver/drills/{drill.slug}/"' in sitemap
+
+
+def test_each_language_has_its_feed(client, languages):
+    make_article(title="The pull", title_de="Der Zug")
+
+    feed = client.get("/de/feed/").content.decode()
+
+    assert 'xml:lang="de"' in feed and "<title>Der Zug</title>" in feed
+    assert "Der Zug" not in client.get("/feed/").content.decode()
+
+
+def test_a_german_article_body_is_rendered_from_the_german_markdown(client, languages):
+    article = make_article(body="Pull the **foot** back.", body_de="Den **Fuß** zurückziehen.")
+
+    page = client.get(f"/de/articles/{article.slug}/").content.decode()
+
+    assert "<strong>Fuß</strong>" in page
