@@ -59,7 +59,7 @@ PASS_HEADERS = (
 # Response headers a kept answer may vary by: those of KEY_HEADERS.
 VARY_KEPT = {"accept", "accept-encoding", "accept-language", "origin", "host"}
 # Left out of a 304 (RFC 9110, 15.4.5: it describes the 200 it stands for, without a body).
-NOT_IN_304 = {"content-length", "content-type", "content-encoding", "content-language"}
+NOT_IN_304 = {"content-length", "content-type", "content-encoding"}
 API_PREFIX = "/api/"
 
 logger = logging.getLogger(__name__)

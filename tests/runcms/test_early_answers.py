@@ -239,3 +239,19 @@ def test_a_release_that_changes_the_code_finds_nothing_the_one_before_kept(app, 
     after = app.get("/api/v1/drills/heel-pull/")
 
     assert after.through_django and after.headers["etag"] != before[0].headers["etag"]
+
+
+def test_answers_in_each_language_are_kept_apart_and_say_their_language(app, languages):
+    make_drill(slug="heel-pull", title="Heel pull", title_de="Fersenzug")
+    path = "/api/v1/drills/heel-pull/"
+    english = [app.get(path) for _ in range(2)]
+    german = [app.get(path, {"Accept-Language": "de"}) for _ in range(2)]
+    asked = [app.get(path + "?lang=de") for _ in range(2)]
+    revalidated = app.get(path, {"Accept-Language": "de", "If-None-Match": german[0].headers["etag"]})
+
+    assert [a.through_django for a in english + german + asked] == [True, False] * 3
+    assert b"Fersenzug" not in english[1].content and english[1].headers["content-language"] == "en"
+    assert b"Fersenzug" in german[1].content and german[1].headers["content-language"] == "de"
+    assert asked[1].content == german[1].content
+    assert (revalidated.status_code, revalidated.through_django) == (304, False)
+    assert revalidated.headers["content-language"] == "de" and "accept-language" in revalidated.headers["vary"].lower()
