@@ -12,7 +12,7 @@ run: $(VENV)/.installed
 	$(BIN)/python manage.py runserver $(ADDR)
 
 test: $(VENV)/.installed-dev
-	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto --dist worksteal $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
