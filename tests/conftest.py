@@ -81,3 +81,26 @@ def empty_cache():
 def site():
     """A small published site with every kind of content (tests.helpers.site), for page tests."""
     return build_site()
+
+
+def _role_user(django_user_model, username, role):
+    from django.contrib.auth.models import Group
+
+    from tests.helpers.roles import ensure_roles
+
+    ensure_roles()
+    user = django_user_model.objects.create_user(username, f"{username}@example.com", "correct horse battery",
+                                                 is_staff=True)
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def contributor(django_user_model):
+    """A staff user in the Contributor group: writes drafts, never publishes."""
+    return _role_user(django_user_model, "contributor", "Contributor")
+
+
+@pytest.fixture
+def publisher(django_user_model):
+    return _role_user(django_user_model, "publisher", "Publisher")
