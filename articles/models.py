@@ -5,7 +5,7 @@ from django.db.models import Prefetch
 from django.urls import reverse
 
 from drills.models import CueMedia, Drill, MediaKind, Taxonomy, register_media_use
-from runcms.publishing import Publishable, PublishableQuerySet, schedule_constraint
+from runcms.publishing import PUBLISHABLE_PERMISSIONS, Publishable, PublishableQuerySet, schedule_constraint
 from runcms.slugs import SlugHistory, track_slug_history
 
 
@@ -94,6 +94,7 @@ class Article(SlugHistory, Publishable):
 
     class Meta:
         ordering = ["-first_published_at", "-created_at"]
+        default_permissions = PUBLISHABLE_PERMISSIONS
         indexes = [
             models.Index(fields=["status", "publish_at", "unpublish_at"], name="article_visibility"),
             # The API list's page, in order: newest first, the id last.

@@ -181,8 +181,17 @@ class DrillAdmin(TranslationsAdminMixin, PublishableAdmin):
         return [f"program “{program}”" for program in programs] + [f"article “{article}”" for article in articles]
 
 
+class AsTheDrillSaysSelect(forms.NullBooleanSelect):
+    """An override left empty follows the drill: say so, rather than Django's "Unknown"."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("unknown", "As the drill says"), ("true", "Yes"), ("false", "No")]
+
+
 class ProgramItemForm(forms.ModelForm):
     class Meta:
+        widgets = {"per_side": AsTheDrillSaysSelect}
         # Short column headings, so a program row fits the page; the help icons say the rest.
         labels = {
             "hold_seconds": "hold (s)", "duration_seconds": "time (s)", "distance_metres": "metres",

@@ -9,7 +9,7 @@ from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils.deconstruct import deconstructible
 
-from runcms.publishing import Publishable, PublishableQuerySet, schedule_constraint
+from runcms.publishing import PUBLISHABLE_PERMISSIONS, Publishable, PublishableQuerySet, schedule_constraint
 from runcms.slugs import SlugHistory, track_slug_history
 
 
@@ -174,6 +174,8 @@ class CueMedia(models.Model):
         verbose_name = "cue media"
         verbose_name_plural = "cue media"
         ordering = ["-created_at"]
+        # Publishing media: changing an item the public already sees (see runcms.roles).
+        default_permissions = PUBLISHABLE_PERMISSIONS
         constraints = [
             models.CheckConstraint(
                 condition=Q(focal_x__gte=0, focal_x__lte=1, focal_y__gte=0, focal_y__lte=1),
@@ -344,6 +346,7 @@ class Drill(SlugHistory, Publishable, Prescription):
 
     class Meta:
         ordering = ["title"]
+        default_permissions = PUBLISHABLE_PERMISSIONS
         indexes = [
             models.Index(fields=["status", "publish_at", "unpublish_at"], name="drill_visibility"),
             models.Index(fields=["category", "difficulty"], name="drill_category_difficulty"),
@@ -476,6 +479,7 @@ class Program(SlugHistory, Publishable):
 
     class Meta:
         ordering = ["title"]
+        default_permissions = PUBLISHABLE_PERMISSIONS
         indexes = [
             models.Index(fields=["status", "publish_at", "unpublish_at"], name="program_visibility"),
             models.Index(fields=["title", "id"], name="program_list_order"),  # the API list's page, in order

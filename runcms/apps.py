@@ -20,10 +20,11 @@ class RuncmsConfig(AppConfig):
 
     def register_backup(self):
         from runcms import backup
-        from runcms.models import ChangeLog, Document, OldSlug
+        from runcms.models import ChangeLog, Document, OldSlug, Review
 
         backup.register(OldSlug)
         # The sync journal travels too, with its positions: an app's sync token from before the
         # backup then still gets every change since, deletions included, from the restored site.
         backup.register(ChangeLog, journal=True)
         backup.exclude(Document, "derived: rendered again from the content when first read")
+        backup.exclude(Review, "editorial history, like revisions: a restored site starts without it")

@@ -55,6 +55,10 @@ def as_public_at(moment):
         _public_moment.reset(reset)
 
 
+# Each publishable model's Meta.default_permissions: Django's four, and publishing (runcms.roles).
+PUBLISHABLE_PERMISSIONS = ("add", "change", "delete", "view", "publish")
+
+
 class Status(models.TextChoices):
     DRAFT = "draft", "Draft"
     PUBLISHED = "published", "Published"

@@ -242,6 +242,10 @@ FILE_UPLOAD_HANDLERS = [
 # Absolute URLs in the API and feeds; empty means "the host of the request".
 RUNCMS_PUBLIC_BASE_URL = env("RUNCMS_PUBLIC_BASE_URL", default="")
 RUNCMS_PREVIEW_MAX_AGE = env.int("RUNCMS_PREVIEW_MAX_AGE", default=7 * 24 * 3600)
+# Review notifications (runcms.review): the mail server as a URL, e.g.
+# smtp+tls://user:password@smtp.example.com:587; the quick start prints mails on the console.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="runcms@localhost")
 RUNCMS_SYNC_TOKEN_MAX_AGE = env.int("RUNCMS_SYNC_TOKEN_MAX_AGE", default=90 * 24 * 3600)
 # API answers kept in the shared cache (Redis, CACHE_URL) under their ETag, never past the next
 # scheduled publish or unpublish time, nor past this many seconds (see runcms.api.caching).

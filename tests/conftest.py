@@ -180,3 +180,25 @@ def languages(settings):
     """English (the default), German and both Chinese scripts published; traditional falls back to simplified."""
     settings.LANGUAGES = LANGUAGES
     return [code for code, _ in LANGUAGES]
+
+def _role_user(django_user_model, username, role):
+    from django.contrib.auth.models import Group
+
+    from tests.helpers.roles import ensure_roles
+
+    ensure_roles()
+    user = django_user_model.objects.create_user(username, f"{username}@example.com", "correct horse battery",
+                                                 is_staff=True)
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def contributor(django_user_model):
+    """A staff user in the Contributor group: writes drafts, never publishes."""
+    return _role_user(django_user_model, "contributor", "Contributor")
+
+
+@pytest.fixture
+def publisher(django_user_model):
+    return _role_user(django_user_model, "publisher", "Publisher")

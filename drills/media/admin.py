@@ -17,7 +17,7 @@ from drills.media import kept_uploads, storage
 from drills.media.uses import media_uses
 from drills.media.verify import verify_poster, verify_upload
 from drills.models import VISUAL_KINDS, CueMedia, Rendition
-from runcms.admin import ConcurrencyAdminMixin, ConcurrencyForm
+from runcms.admin import ConcurrencyAdminMixin, ConcurrencyForm, PublishPermissionMixin
 from runcms.admin.translations import TranslationsAdminMixin
 
 logger = logging.getLogger(__name__)
@@ -133,7 +133,7 @@ class CueMediaForm(ConcurrencyForm):
 
 
 @admin.register(CueMedia)
-class CueMediaAdmin(TranslationsAdminMixin, ConcurrencyAdminMixin, admin.ModelAdmin):
+class CueMediaAdmin(TranslationsAdminMixin, PublishPermissionMixin, ConcurrencyAdminMixin, admin.ModelAdmin):
     form = CueMediaForm
     list_display = ("thumbnail", "__str__", "kind", "dimensions", "duration", "file_size", "updated_at")
     list_display_links = ("thumbnail", "__str__")
@@ -167,6 +167,10 @@ class CueMediaAdmin(TranslationsAdminMixin, ConcurrencyAdminMixin, admin.ModelAd
                 ("Used by", {"fields": ("used_by",)}),
             ]
         return fieldsets
+
+    def is_public(self, obj):
+        # Media has no workflow of its own: the public sees it through the live content using it.
+        return CueMedia.objects.public().filter(pk=obj.pk).exists()
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related(

@@ -1,6 +1,7 @@
 """The admin pieces every app's admin shares, one module per job."""
 
 from runcms.admin.concurrency import ConcurrencyAdminMixin, ConcurrencyForm
+from runcms.admin.roles import PublishPermissionMixin
 from runcms.admin.slugs import OldSlugInline
 from runcms.admin.widgets import SafeAutocompleteMixin, SafeAutocompleteSelect, SafeAutocompleteSelectMultiple
 from runcms.admin.workflow import PublishableAdmin, WorkflowFilter
@@ -9,6 +10,7 @@ __all__ = [
     "ConcurrencyAdminMixin",
     "ConcurrencyForm",
     "OldSlugInline",
+    "PublishPermissionMixin",
     "PublishableAdmin",
     "SafeAutocompleteMixin",
     "SafeAutocompleteSelect",

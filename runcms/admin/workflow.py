@@ -20,6 +20,8 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from runcms.admin.concurrency import ConcurrencyAdminMixin
+from runcms.admin.review import ReviewAdminMixin
+from runcms.admin.roles import PublishPermissionMixin
 from runcms.admin.slugs import OldSlugInline
 from runcms.admin.widgets import SafeAutocompleteMixin
 from runcms.links import public_url
@@ -61,7 +63,9 @@ class WorkflowFilter(admin.SimpleListFilter):
         return queryset
 
 
-class PublishableAdmin(ConcurrencyAdminMixin, SafeAutocompleteMixin, VersionAdmin):
+class PublishableAdmin(
+    ReviewAdminMixin, PublishPermissionMixin, ConcurrencyAdminMixin, SafeAutocompleteMixin, VersionAdmin
+):
     list_display = ("__str__", "status_badge", "publish_time", "unpublish_time", "last_update")
     list_select_related = ("updated_by",)
     list_filter = (WorkflowFilter,)
@@ -278,10 +282,10 @@ class PublishableAdmin(ConcurrencyAdminMixin, SafeAutocompleteMixin, VersionAdmi
                     self.warn_about_live_users(request, obj, "is no longer public")
         self.message_user(request, message.format(count=count), messages.SUCCESS)
 
-    @admin.action(description="Publish selected items now", permissions=["change"])
+    @admin.action(description="Publish selected items now", permissions=["publish"])
     def publish_now(self, request, queryset):
         self._set_status(request, queryset, Status.PUBLISHED, "Published {count} item(s).")
 
-    @admin.action(description="Unpublish selected items (back to draft)", permissions=["change"])
+    @admin.action(description="Unpublish selected items (back to draft)", permissions=["publish"])
     def unpublish_now(self, request, queryset):
         self._set_status(request, queryset, Status.DRAFT, "Moved {count} item(s) back to draft.")

@@ -1,0 +1,175 @@
+"""Review before publishing: a contributor submits an item with a message, a publisher approves
+it (publishing it now or at a set time) or asks for changes with a comment the author sees.
+
+Every step is also a revision of the item with a comment saying who did what, so the item's
+History tells the whole story; the publishers, and then the author, are told by e-mail.
+"""
+
+import reversion
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.core.mail import send_mail
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from runcms.publishing import Status
+from runcms.roles import publish_permission
+
+
+class Outcome(models.TextChoices):
+    APPROVED = "approved", "Approved"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+
+
+class ReviewQuerySet(models.QuerySet):
+    def awaiting(self):
+        """Submissions no publisher has decided on yet: the review queue."""
+        return self.filter(decided_at__isnull=True)
+
+    def of(self, obj):
+        return self.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
+
+    def awaiting_ids(self, model):
+        """Ids of the items of `model` awaiting review, as a subquery."""
+        return self.awaiting().filter(content_type=ContentType.objects.get_for_model(model)).values("object_id")
+
+
+class Review(models.Model):
+    """One submission of an item for review, and what a publisher decided."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.UUIDField(db_index=True)
+    object_repr = models.CharField(max_length=200, help_text="The item's title when it was submitted.")
+    message = models.TextField(blank=True, help_text="What changed and what the reviewer should look at.")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(default=timezone.now)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
+    comment = models.TextField(blank=True, help_text="The reviewer's words to the author.")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="review_item")]
+
+    def __str__(self):
+        return f"{self.object_repr} ({self.get_outcome_display() or 'awaiting review'})"
+
+    @property
+    def item(self):
+        return self.content_type.get_object_for_this_type(pk=self.object_id)
+
+
+def current_review(obj):
+    """The item's latest submission, decided or not; None if it was never submitted."""
+    return Review.objects.of(obj).select_related("submitted_by", "reviewed_by").first()
+
+
+def submit(obj, user, message, admin_url):
+    """Put `obj` in the review queue and tell the publishers. Refuses (ValueError) a second submission."""
+    with transaction.atomic():
+        if Review.objects.of(obj).awaiting().select_for_update().exists():
+            raise ValueError(f"“{obj}” is already waiting for review.")
+        review = Review.objects.create(
+            content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk, object_repr=str(obj)[:200],
+            message=message, submitted_by=user,
+        )
+        _log(obj, user, f"Submitted for review{_quoted(message)}")
+        recipients = _publishers_of(type(obj)).exclude(pk=user.pk)
+        _notify(
+            recipients,
+            f"Review requested: {obj}",
+            f"{user.get_username()} submitted the {obj._meta.verbose_name} “{obj}” for review"
+            f"{_quoted(message)}.\n\nReview it here: {admin_url}",
+        )
+    return review
+
+
+def approve(obj, user, comment, admin_url, publish_at=None):
+    """Publish the item, now or at `publish_at`, and close its review; tell the author."""
+    now = timezone.now()
+    with transaction.atomic():
+        review = _awaiting(obj)
+        obj.status = Status.PUBLISHED
+        obj.publish_at = publish_at if publish_at and publish_at > now else None
+        if obj.unpublish_at and obj.unpublish_at <= (obj.publish_at or now):
+            obj.unpublish_at = None  # an end already passed would hide what was just approved
+        obj.updated_by = user
+        when = f"scheduled for {timezone.localtime(obj.publish_at):%Y-%m-%d %H:%M}" if obj.publish_at else "published"
+        _log(obj, user, f"Approved and {when}{_quoted(comment)}", save=True)
+        _decide(review, user, Outcome.APPROVED, comment)
+        _notify(
+            _author(review), f"Approved: {obj}",
+            f"{user.get_username()} approved “{obj}”: it is {when}{_quoted(comment)}.\n\n{admin_url}",
+        )
+    return review
+
+
+def request_changes(obj, user, comment, admin_url):
+    """Send the item back to its author with the reviewer's comment; it stays a draft."""
+    with transaction.atomic():
+        review = _awaiting(obj)
+        _log(obj, user, f"Changes requested{_quoted(comment)}")
+        _decide(review, user, Outcome.CHANGES_REQUESTED, comment)
+        _notify(
+            _author(review), f"Changes requested: {obj}",
+            f"{user.get_username()} asked for changes to “{obj}”{_quoted(comment)}.\n\n{admin_url}",
+        )
+    return review
+
+
+def _awaiting(obj):
+    review = Review.objects.of(obj).awaiting().select_for_update(of=("self",)).select_related("submitted_by").first()
+    if review is None:
+        raise ValueError(f"“{obj}” is not waiting for review (someone may have decided on it already).")
+    return review
+
+
+def _decide(review, user, outcome, comment):
+    review.outcome, review.comment, review.reviewed_by, review.decided_at = outcome, comment, user, timezone.now()
+    review.save()
+
+
+def _log(obj, user, comment, save=False):
+    # A revision with a comment is a line of the item's History: who did what, when.
+    with reversion.create_revision():
+        reversion.set_user(user)
+        reversion.set_comment(comment)
+        if save:
+            obj.save()
+        else:
+            reversion.add_to_revision(obj)
+
+
+def _quoted(text):
+    return f": “{text.strip()}”" if text.strip() else ""
+
+
+def _publishers_of(model):
+    app_label, codename = publish_permission(model).split(".")
+    has_it = Q(user_permissions__codename=codename, user_permissions__content_type__app_label=app_label) | Q(
+        groups__permissions__codename=codename, groups__permissions__content_type__app_label=app_label
+    )
+    return get_user_model().objects.filter(has_it | Q(is_superuser=True), is_active=True).distinct()
+
+
+def _author(review):
+    User = get_user_model()
+    return User.objects.filter(pk=review.submitted_by_id, is_active=True)
+
+
+def _notify(users, subject, body):
+    addresses = sorted({user.email for user in users if user.email})
+    if addresses:
+        # After the commit: a refused review sends no mail; a failing mail server fails no review.
+        transaction.on_commit(
+            lambda: send_mail(f"[runcms] {subject}", body, None, addresses, fail_silently=True)
+        )
