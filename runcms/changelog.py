@@ -244,9 +244,10 @@ class _Committed:
     """A committed listener's call waiting for the commit, with every collection changed meanwhile."""
 
     def __init__(self, callback):
-        self.callback, self.names = callback, set()
+        self.callback, self.names, self.done = callback, set(), False
 
     def __call__(self):
+        self.done = True
         self.callback(self.names)
 
 
@@ -254,7 +255,7 @@ def _once_committed(callback, names, using):
     # One call per transaction, however many changes it logs: a job, not one per saved row. A
     # savepoint rolled back takes its waiting call with it, so the next change adds a new one.
     for *_, waiting, _robust in connections[using].run_on_commit:
-        if isinstance(waiting, _Committed) and waiting.callback is callback:
+        if isinstance(waiting, _Committed) and waiting.callback is callback and not waiting.done:
             waiting.names |= names
             return
     call = _Committed(callback)

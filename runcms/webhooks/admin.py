@@ -16,6 +16,9 @@ def _collection_choices():
 
 
 class EndpointForm(forms.ModelForm):
+    url = forms.URLField(
+        label="URL", max_length=500, assume_scheme="https", help_text=Endpoint._meta.get_field("url").help_text
+    )
     events = forms.MultipleChoiceField(
         choices=Event.choices, widget=forms.CheckboxSelectMultiple, help_text="The events to send."
     )

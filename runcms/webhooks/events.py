@@ -36,12 +36,13 @@ def content_committed(names):
 
 
 def _cursor():
-    """The cursor row, locked; made on first use at the journal's newest position (no replay of history)."""
+    """The cursor row, locked. A migration makes it at the journal's newest position; should it be
+    gone (a database emptied with its journal), it starts again from the beginning."""
     cursor = Cursor.objects.select_for_update().filter(pk=1).first()
     if cursor is None:
         try:
             with transaction.atomic():
-                Cursor.objects.create(pk=1, position=changelog.last_position(), checked_at=timezone.now())
+                Cursor.objects.create(pk=1, position=0, checked_at=timezone.now())
         except IntegrityError:
             pass  # made by another run meanwhile
         cursor = Cursor.objects.select_for_update().get(pk=1)

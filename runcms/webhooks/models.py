@@ -105,6 +105,9 @@ class Announcement(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["collection", "object_id"], name="unique_announcement")]
 
+    def __str__(self):
+        return f"{self.collection} {self.object_id}"
+
 
 class Cursor(models.Model):
     """The one row that says how far events were made: the change-log position and the moment up to
@@ -112,3 +115,6 @@ class Cursor(models.Model):
 
     position = models.BigIntegerField(default=0)
     checked_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"position {self.position}, schedules checked to {self.checked_at:%Y-%m-%d %H:%M:%S}"
