@@ -152,9 +152,8 @@ def test_a_scheduled_expiry_is_announced_when_its_time_passes(receiver, endpoint
 def test_a_failed_delivery_is_retried_with_growing_waits_until_it_is_delivered(receiver, endpoint, committed):
     receiver.statuses = [500, 503]
     start = timezone.now()
-    with time_machine.travel(start, tick=False):
-        with committed():
-            make_drill()
+    with time_machine.travel(start, tick=False), committed():
+        make_drill()
     delivery = Delivery.objects.get()
     assert (delivery.status, delivery.attempts, delivery.last_status_code) == (DeliveryStatus.PENDING, 1, 500)
     assert delivery.next_attempt_at == start + timedelta(seconds=30)
@@ -182,9 +181,8 @@ def test_a_delivery_is_given_up_after_the_last_attempt(receiver, endpoint, commi
     settings.RUNCMS_WEBHOOK_MAX_ATTEMPTS = 2
     receiver.statuses = [500, 500, 500]
     start = timezone.now()
-    with time_machine.travel(start, tick=False):
-        with committed():
-            make_drill()
+    with time_machine.travel(start, tick=False), committed():
+        make_drill()
     with time_machine.travel(start + timedelta(hours=1), tick=False):
         tasks.deliver_due.apply()
     with time_machine.travel(start + timedelta(days=1), tick=False):
