@@ -194,8 +194,9 @@ def save_media(media, *, file=None, poster=None, check=None):
             _store(media.poster, f"poster.{check.poster.extension}", check.clean_poster or _as_file(poster))
         elif check.drop_poster or poster is False:
             media.poster = ""
-        remake = before is None or check.file or check.poster or before["poster"] != media.poster.name or (
-            (before["focal_x"], before["focal_y"]) != (media.focal_x, media.focal_y)
+        remake = (
+            before is None or check.file or check.poster or before["poster"] != media.poster.name
+            or (before["focal_x"], before["focal_y"]) != (media.focal_x, media.focal_y)
         )
         if remake and before is None and rendition_source(media):
             # A new picture has nothing to show until its renditions exist; a replaced one keeps
