@@ -181,8 +181,9 @@ def replace_media_file(media, file, *, poster=None):
 
 def save_media(media, *, file=None, poster=None, check=None):
     """Save `media` with an optional new file and poster, remaking renditions (a job: see
-    `drills.media.tasks`) when their source or the focal point changed. `check` is the result of `check_media()` for these same files,
-    when the caller (a form) has already run it; otherwise the checks run here first."""
+    `drills.media.tasks`) when their source or the focal point changed. `check` is the result of
+    `check_media()` for these same files, when the caller (a form) has already run it; otherwise
+    the checks run here first."""
     if check is None:
         check = check_media(media, file=file, poster=poster)
         media.full_clean(exclude=["file", "poster"])
