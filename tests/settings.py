@@ -18,6 +18,7 @@ os.environ.setdefault("STATIC_ROOT", tempfile.mkdtemp(prefix="runcms-static-"))
 # Rendition slots of this test run only, not shared with other runs on the machine.
 os.environ.setdefault("RUNCMS_RENDITION_LOCK_DIR", tempfile.mkdtemp(prefix="runcms-slots-"))
 os.environ.setdefault("API_ANON_RATE", "100000/minute")
+os.environ.setdefault("JOBS_URL", "")  # jobs run in-process at once
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the test makes
 # between browser steps are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
