@@ -25,7 +25,8 @@ def ids(queryset, field="pk"):
 
 
 def public_media():
-    return CueMedia.objects.public().with_renditions()
+    # Not until its renditions are built: an app must never be sent an image it cannot show.
+    return CueMedia.objects.public().filter(renditions_pending=False).with_renditions()
 
 
 def drill_changes(pks):

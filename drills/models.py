@@ -160,6 +160,9 @@ class CueMedia(models.Model):
         help_text="0 = top, 1 = bottom.",
     )
     placeholder = models.TextField(blank=True, editable=False)
+    # True from the upload of a new picture until a job has built its renditions: until then the
+    # API and the pages leave it out, so nobody is shown an image that is not there yet.
+    renditions_pending = models.BooleanField(default=False, editable=False)
     dominant_color = models.CharField(max_length=7, blank=True, editable=False)
     # When something published first showed it, or will by a schedule already set; like a
     # publishable's first_published_at it never moves once passed. Kept by the sync

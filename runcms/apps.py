@@ -10,6 +10,7 @@ class RuncmsConfig(AppConfig):
 
         self.register_backup()
         self.register_caching()
+        self.register_jobs()
 
     def register_caching(self):
         """Cached API answers are left behind as soon as a logged change commits."""
@@ -17,6 +18,13 @@ class RuncmsConfig(AppConfig):
         from runcms.api import caching
 
         changelog.listen(caching.content_changed)
+
+    def register_jobs(self):
+        """Stale published documents are rendered again by a job once a change commits, not by the
+        first reader (who still would, should the job not have run yet)."""
+        from runcms import changelog, jobs, tasks
+
+        changelog.listen(lambda names: jobs.enqueue(tasks.refresh_documents, sorted(names)), committed=True)
 
     def register_backup(self):
         from runcms import backup

@@ -77,10 +77,12 @@ def collections():
     return list(_collections.values())
 
 
-def listen(callback):
+def listen(callback, *, committed=False):
     """Call `callback(names)` with the names of the collections a change changed, when it is logged and
-    again once it commits: what was read in between, by other transactions, is out of date."""
-    _listeners.append(callback)
+    again once it commits: what was read in between, by other transactions, is out of date.
+
+    With `committed`, only once it commits: for work that must see the change (jobs)."""
+    _listeners.append((callback, committed))
 
 
 def collection_of(model):
@@ -231,9 +233,36 @@ def _write(snapshot, erased=None):
             if _collections[name].changed:
                 _collections[name].changed(ids)
         names = set(changed)
-        for callback in _listeners:
+        using = router.db_for_write(ChangeLog)
+        for callback, committed in _listeners:
+            if committed:
+                _once_committed(callback, names, using)
+                continue
             callback(names)  # for what reads inside this transaction
-            transaction.on_commit(lambda callback=callback: callback(names), using=router.db_for_write(ChangeLog))
+            transaction.on_commit(lambda callback=callback: callback(names), using=using)
+
+
+class _Committed:
+    """A committed listener's call waiting for the commit, with every collection changed meanwhile."""
+
+    def __init__(self, callback):
+        self.callback, self.names, self.done = callback, set(), False
+
+    def __call__(self):
+        self.done = True
+        self.callback(self.names)
+
+
+def _once_committed(callback, names, using):
+    # One call per transaction, however many changes it logs: a job, not one per saved row. A
+    # savepoint rolled back takes its waiting call with it, so the next change adds a new one.
+    for *_, waiting, _robust in connections[using].run_on_commit:
+        if isinstance(waiting, _Committed) and waiting.callback is callback and not waiting.done:
+            waiting.names |= names
+            return
+    call = _Committed(callback)
+    call.names |= names
+    transaction.on_commit(call, using=using)
 
 
 def _lock_log(model):

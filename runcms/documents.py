@@ -276,3 +276,21 @@ def stale_count():
         Document.objects.filter(collection=c.name).exclude(shape=shape(c.name)).count()
         for c in changelog.collections()
     )
+
+
+def refresh(names=None, batch=200):
+    """Render the documents of the objects the public can see now that have no valid one; return how many."""
+    total = 0
+    for collection in changelog.collections():
+        if names and collection.name not in names:
+            continue
+        stale = (
+            collection.model.objects.filter(pk__in=collection.visible().values("pk"))
+            .exclude(pk__in=valid(collection.name).values("object_id"))
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        ids = list(stale)
+        for start in range(0, len(ids), batch):
+            total += len(render(collection.name, ids[start : start + batch]))
+    return total

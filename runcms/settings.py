@@ -41,7 +41,9 @@ INSTALLED_APPS = [
     "reversion",
     "csp",
     "axes",
+    "django_celery_results",
     "runcms",
+    "runcms.webhooks",
     "drills",
     "drills.media",
     "articles",
@@ -121,6 +123,41 @@ if CACHES["default"]["BACKEND"].startswith("django_redis."):
     # CACHE_URL may set its own (redis://host:6379/0?socket_timeout=0.5).
     _redis_options.setdefault("SOCKET_CONNECT_TIMEOUT", REDIS_SOCKET_CONNECT_TIMEOUT)
     _redis_options.setdefault("SOCKET_TIMEOUT", REDIS_SOCKET_TIMEOUT)
+
+# Background jobs (runcms.jobs): with JOBS_URL (a Redis URL, the broker) tasks are queued for
+# `celery -A runcms.jobs worker --beat`; without it they run in-process at once. Every run is
+# stored in the database (django-celery-results), so the admin shows its status and error.
+JOBS_URL = env("JOBS_URL", default="")
+CELERY_BROKER_URL = JOBS_URL or "memory://"
+CELERY_TASK_ALWAYS_EAGER = not JOBS_URL
+CELERY_TASK_STORE_EAGER_RESULT = True
+CELERY_RESULT_BACKEND = "django-db"
+CELERY_RESULT_EXTENDED = True
+CELERY_RESULT_EXPIRES = timedelta(days=env.int("RUNCMS_JOB_RESULT_DAYS", default=7))
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A job not acknowledged within this many seconds (its worker died) is handed to another worker.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("RUNCMS_JOB_VISIBILITY_TIMEOUT", default=3600)}
+CELERY_TIMEZONE = "UTC"
+# How often the worker's scheduler (--beat) looks for publish and unpublish times that passed
+# (their webhooks, the documents they make stale) and for webhook deliveries due a retry.
+RUNCMS_SCHEDULE_CHECK_SECONDS = env.int("RUNCMS_SCHEDULE_CHECK_SECONDS", default=30)
+CELERY_BEAT_SCHEDULE = {
+    name: {"task": task, "schedule": RUNCMS_SCHEDULE_CHECK_SECONDS}
+    for name, task in [
+        ("scheduled-moments", "runcms.webhooks.tasks.check_schedules"),
+        ("due-webhook-deliveries", "runcms.webhooks.tasks.deliver_due"),
+        ("stale-documents", "runcms.tasks.refresh_documents"),
+    ]
+}
+
+# Webhooks (runcms.webhooks): seconds to connect and to wait for an answer, how many attempts a
+# delivery gets, and whether endpoints may be private addresses (loopback, 10.x, 192.168.x…).
+RUNCMS_WEBHOOK_TIMEOUT = env.float("RUNCMS_WEBHOOK_TIMEOUT", default=5)
+RUNCMS_WEBHOOK_MAX_ATTEMPTS = env.int("RUNCMS_WEBHOOK_MAX_ATTEMPTS", default=8)
+RUNCMS_WEBHOOK_ALLOW_PRIVATE = env.bool("RUNCMS_WEBHOOK_ALLOW_PRIVATE", default=False)
+RUNCMS_WEBHOOK_RESPONSE_CHARS = 1000
 
 # Login protection (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords in a row for one
 # username from one address, that pair is locked out for LOGIN_COOLOFF_MINUTES, or until an

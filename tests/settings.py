@@ -21,6 +21,7 @@ os.environ.setdefault("API_ANON_RATE", "100000/minute")
 # Published: English only, as by default (tests turn other languages on with the `languages` fixture);
 # traditional Chinese falls back to simplified, then to English.
 os.environ.setdefault("LANGUAGE_FALLBACKS", "zh-hant:zh-hans")
+os.environ.setdefault("JOBS_URL", "")  # jobs run in-process at once
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the test makes
 # between browser steps are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -146,7 +146,8 @@ class DrillSummarySerializer(serializers.ModelSerializer):
 
     @extend_schema_field(MediaSerializer(allow_null=True))
     def get_thumbnail(self, drill):
-        first = next(iter(drill.media_links.all()), None)
+        # The first picture that can be shown: one still waiting for its renditions is not.
+        first = next((link for link in drill.media_links.all() if not link.media.renditions_pending), None)
         return MediaSerializer(first.media, context=self.context).data if first else None
 
 

@@ -232,7 +232,8 @@ class CueMediaAdmin(TranslationsAdminMixin, PublishPermissionMixin, ConcurrencyA
     @admin.display(description="renditions")
     def rendition_list(self, obj):
         return render_to_string(
-            "admin/drills/cuemedia/renditions.html", {"renditions": obj.renditions.order_by("name", "format")}
+            "admin/drills/cuemedia/renditions.html",
+            {"renditions": obj.renditions.order_by("name", "format"), "pending": obj.renditions_pending},
         )
 
     @admin.display(description="used by")

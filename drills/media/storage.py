@@ -27,6 +27,7 @@ from drills.media.rendition_slots import rendition_slot
 from drills.media.renditions import build_renditions
 from drills.media.verify import VerifiedMedia, verify_poster, verify_upload
 from drills.models import CueMedia, MediaKind, Rendition
+from runcms import jobs
 
 logger = logging.getLogger(__name__)
 
@@ -163,7 +164,8 @@ def _check_focal_point(focal_point):
 def create_media(
     file, *, poster=None, alt_text="", caption="", credit="", licence="", title="", focal_point=(0.5, 0.5)
 ):
-    """Verify, store and render a new media item, all or nothing; a refusal raises ValidationError."""
+    """Verify and store a new media item, all or nothing, and ask for its renditions (a job);
+    a refusal raises ValidationError."""
     focal_x, focal_y = _check_focal_point(focal_point)
     media = CueMedia(
         alt_text=alt_text, caption=caption, credit=credit, licence=licence, title=title,
@@ -178,9 +180,10 @@ def replace_media_file(media, file, *, poster=None):
 
 
 def save_media(media, *, file=None, poster=None, check=None):
-    """Save `media` with an optional new file and poster, remaking renditions when their source
-    or the focal point changed. `check` is the result of `check_media()` for these same files,
-    when the caller (a form) has already run it; otherwise the checks run here first."""
+    """Save `media` with an optional new file and poster, remaking renditions (a job: see
+    `drills.media.tasks`) when their source or the focal point changed. `check` is the result of
+    `check_media()` for these same files, when the caller (a form) has already run it; otherwise
+    the checks run here first."""
     if check is None:
         check = check_media(media, file=file, poster=poster)
         media.full_clean(exclude=["file", "poster"])
@@ -192,11 +195,19 @@ def save_media(media, *, file=None, poster=None, check=None):
             _store(media.poster, f"poster.{check.poster.extension}", check.clean_poster or _as_file(poster))
         elif check.drop_poster or poster is False:
             media.poster = ""
+        remake = (
+            before is None or check.file or check.poster or before["poster"] != media.poster.name
+            or (before["focal_x"], before["focal_y"]) != (media.focal_x, media.focal_y)
+        )
+        if remake and before is None and rendition_source(media):
+            # A new picture has nothing to show until its renditions exist; a replaced one keeps
+            # showing its old renditions until the job puts the new ones in their place.
+            media.renditions_pending = True
         media.save()
-        if before is None or check.file or check.poster or before["poster"] != media.poster.name or (
-            (before["focal_x"], before["focal_y"]) != (media.focal_x, media.focal_y)
-        ):
-            make_renditions(media)
+        if remake:
+            from drills.media import tasks  # the job module imports this one
+
+            jobs.enqueue(tasks.make_renditions, str(media.pk))
         if before is not None:
             unused = {before["file"], before["poster"]} - {media.file.name, media.poster.name}
             _delete_on_commit(unused)
@@ -271,9 +282,10 @@ def make_renditions(media):
         Rendition.objects.bulk_create(renditions)
         media.placeholder = built.placeholder if built else ""
         media.dominant_color = built.dominant_color if built else ""
+        media.renditions_pending = False
         # Only the derived columns (an editor's concurrent change to the text stays theirs),
         # through save() so that whatever follows media changes (the sync log) sees this one.
-        media.save(update_fields=["placeholder", "dominant_color", "updated_at"])
+        media.save(update_fields=["placeholder", "dominant_color", "renditions_pending", "updated_at"])
     getattr(media, "_prefetched_objects_cache", {}).pop("renditions", None)
     return renditions
 

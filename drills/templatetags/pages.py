@@ -27,8 +27,9 @@ def _srcset(renditions):
 
 
 def picture_context(media, *, sizes="100vw", thumb=False, eager=False):
-    """What the picture template needs; `src` is empty when there is nothing to show."""
-    if media is None:
+    """What the picture template needs; `src` is empty when there is nothing to show (yet: while
+    a job builds its renditions)."""
+    if media is None or media.renditions_pending:
         return {"src": ""}
     webp, fallback = _renditions(media, thumb)
     context = {"alt": media.alt_text, "sizes": sizes, "eager": eager, "placeholder": ""}
@@ -66,7 +67,7 @@ def picture(media, sizes="100vw", thumb=False, eager=False):
 @register.inclusion_tag("drills/includes/media_figure.html")
 def media_figure(media, sizes="(min-width: 46rem) 42rem, 100vw"):
     """A figure for any kind of media: picture, video with poster, or audio, with caption and credit."""
-    context = {"media": media, "kind": media.kind, "sizes": sizes}
+    context = {"media": media, "kind": media.kind, "sizes": sizes, "pending": media.renditions_pending}
     if media.kind == MediaKind.VIDEO:
         poster = picture_context(media)
         context.update(poster=poster["src"], width=media.width, height=media.height)

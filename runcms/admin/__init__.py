@@ -1,5 +1,6 @@
 """The admin pieces every app's admin shares, one module per job."""
 
+from runcms.admin import jobs  # noqa: F401 (the jobs' results, with their attempts)
 from runcms.admin.concurrency import ConcurrencyAdminMixin, ConcurrencyForm
 from runcms.admin.roles import PublishPermissionMixin
 from runcms.admin.slugs import OldSlugInline

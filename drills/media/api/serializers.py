@@ -30,6 +30,11 @@ class FocalPointSerializer(serializers.Serializer):
     y = serializers.FloatField(source="focal_y", help_text="0 = top edge, 1 = bottom edge.")
 
 
+class ReadyMediaListSerializer(serializers.ListSerializer):
+    def to_representation(self, data):
+        return [item for item in super().to_representation(data) if item is not None]
+
+
 @extend_schema_serializer(examples=examples.MEDIA_EXAMPLES)
 class MediaSerializer(serializers.ModelSerializer):
     """Cue media: a photo, animation, video or audio cue, with renditions sized for phones and pages."""
@@ -57,6 +62,7 @@ class MediaSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = CueMedia
+        list_serializer_class = ReadyMediaListSerializer
         fields = [
             "id", "kind", "title", "alt_text", "caption", "credit", "licence", "width", "height",
             "duration_seconds", "mime_type", "bytes", "sha256", "url", "poster", "renditions", "placeholder",
@@ -77,6 +83,13 @@ class MediaSerializer(serializers.ModelSerializer):
             "dominant_color": {"help_text": "Main colour as `#rrggbb`, for a background while loading; may be empty."},
             "updated_at": {"help_text": UPDATED},
         }
+
+    def to_representation(self, media):
+        # Media whose renditions a job is still building is not shown yet: null where one is
+        # embedded (an author's photo, a step's picture), left out of a list (a gallery).
+        if media.renditions_pending:
+            return None
+        return super().to_representation(media)
 
     @extend_schema_field(RenditionSerializer(many=True))
     def get_renditions(self, media):

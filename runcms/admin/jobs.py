@@ -1,0 +1,29 @@
+"""The jobs' results in the admin (django-celery-results), with how many attempts each took."""
+
+import json
+
+from django.contrib import admin
+from django_celery_results.admin import TaskResultAdmin
+from django_celery_results.models import TaskResult
+
+
+class JobResultAdmin(TaskResultAdmin):
+    list_display = ["task_id", "task_name", "status", "attempts", "date_done", "error"]
+
+    @admin.display(description="attempts")
+    def attempts(self, result):
+        try:
+            return json.loads(result.meta or "{}").get("attempts", 1)
+        except (TypeError, ValueError, AttributeError):
+            return 1
+
+    @admin.display(description="error")
+    def error(self, result):
+        if result.status not in ("FAILURE", "RETRY"):
+            return ""
+        last_line = (result.traceback or "").strip().splitlines()[-1:] or [result.result or ""]
+        return last_line[0][:200]
+
+
+admin.site.unregister(TaskResult)
+admin.site.register(TaskResult, JobResultAdmin)

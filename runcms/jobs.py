@@ -1,0 +1,54 @@
+"""The job queue: slow work runs as Celery tasks, on a worker in production, at once without one.
+
+With `JOBS_URL` set (a Redis URL: the broker) a task is queued once the transaction that asked
+for it commits, and `celery -A runcms.jobs worker --beat` runs it, retrying a failure with
+exponential backoff. Without it (the quick start, the tests) every task runs in-process, at
+once, exactly where it was asked for. Either way each run is stored by django-celery-results,
+so the admin shows every job's status, attempts and error.
+
+Tasks live in the `tasks.py` of the app that owns the work (`drills/media/tasks.py`,
+`runcms/tasks.py`, `runcms/webhooks/tasks.py`); they are found by `autodiscover_tasks()`.
+"""
+
+import os
+
+from celery import Celery, Task
+from django.db import transaction
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "runcms.settings")
+
+app = Celery("runcms")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+
+class Job(Task):
+    """A task retried with exponential backoff (1, 2, 4… seconds, at most ten minutes apart,
+    with jitter) when it raises, and whose attempts are kept with its result."""
+
+    autoretry_for = (Exception,)
+    retry_backoff = True
+    retry_backoff_max = 600
+    retry_jitter = True
+    max_retries = 5
+    acks_late = True  # a worker killed mid-job leaves the job on the queue for another
+    reject_on_worker_lost = True
+
+    def __call__(self, *args, **kwargs):
+        # django-celery-results stores the request's `meta` with the result: the admin shows it.
+        self.request.meta = {"attempts": self.request.retries + 1}
+        return super().__call__(*args, **kwargs)
+
+
+def queued():
+    """True when tasks go to a broker for a worker; False when they run in-process at once."""
+    return not app.conf.task_always_eager
+
+
+def enqueue(task, *args, **kwargs):
+    """Run `task(*args, **kwargs)` as a job: in-process now without a broker; on the queue once the
+    current transaction commits with one (a worker must see what the transaction wrote)."""
+    if not queued():
+        task.apply(args, kwargs)
+        return
+    transaction.on_commit(lambda: task.apply_async(args, kwargs))
