@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, path, reverse
+from django.utils.html import format_html
 
 from drills.media import kept_uploads, storage
 from drills.media.picker import MediaAutocompleteView, MediaPickerSelect, thumbnail_pair
@@ -18,6 +19,7 @@ from drills.media.uses import media_uses
 from drills.media.verify import verify_poster, verify_upload
 from drills.models import VISUAL_KINDS, CueMedia
 from runcms.admin import ConcurrencyAdminMixin, ConcurrencyForm, PublishPermissionMixin
+from runcms.admin.dates import list_time
 from runcms.admin.translations import TranslationsAdminMixin
 from runcms.admin.widgets import register_autocomplete_widget
 
@@ -136,8 +138,8 @@ class CueMediaForm(ConcurrencyForm):
 @admin.register(CueMedia)
 class CueMediaAdmin(TranslationsAdminMixin, PublishPermissionMixin, ConcurrencyAdminMixin, admin.ModelAdmin):
     form = CueMediaForm
-    list_display = ("thumbnail", "__str__", "kind", "dimensions", "duration", "file_size", "updated_at")
-    list_display_links = ("thumbnail", "__str__")
+    list_display = ("thumbnail", "title_column", "kind", "dimensions", "duration", "file_size", "updated")
+    list_display_links = ("thumbnail", "title_column")
     list_filter = ("kind",)
     search_fields = ("title", "alt_text", "caption", "credit")
     list_per_page = 50
@@ -194,6 +196,11 @@ class CueMediaAdmin(TranslationsAdminMixin, PublishPermissionMixin, ConcurrencyA
         context = {"media": obj, "webp": webp, "fallback": fallback}
         return render_to_string("admin/drills/cuemedia/thumbnail.html", context)
 
+    @admin.display(description="title", ordering="title")
+    def title_column(self, obj):
+        # At most two lines on the list (media-library.css); the whole title shows on hover.
+        return format_html('<span class="runcms-media-title" title="{}">{}</span>', obj, obj)
+
     @admin.display(description="pixels")
     def dimensions(self, obj):
         return f"{obj.width} × {obj.height}" if obj.width else "–"
@@ -205,6 +212,10 @@ class CueMediaAdmin(TranslationsAdminMixin, PublishPermissionMixin, ConcurrencyA
     @admin.display(description="size", ordering="size_bytes")
     def file_size(self, obj):
         return filesizeformat(obj.size_bytes)
+
+    @admin.display(description="updated", ordering="updated_at")
+    def updated(self, obj):
+        return list_time(obj.updated_at)
 
     @admin.display(description="preview")
     def preview(self, obj):

@@ -76,8 +76,9 @@ class PublishableAdmin(
     )
 
     class Media:
-        # The status badges on the list, and the preview link on the form.
+        # The status badges on the list, the preview link on the form, and inlines that stack on a phone.
         css = {"all": ("runcms/admin/admin.css",)}
+        js = ("runcms/admin/narrow-inlines.js",)
 
     @admin.display(description="status", ordering="status")
     def status_badge(self, obj):
