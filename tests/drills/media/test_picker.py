@@ -4,7 +4,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.factories import make_media
+from drills.models import DrillMedia, Step
+from tests.factories import make_drill, make_media
+from tests.helpers.pages import change_url
 
 pytestmark = pytest.mark.django_db
 
@@ -61,3 +63,18 @@ def test_the_picker_needs_a_signed_in_editor(client):
 
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_a_drill_form_finds_the_thumbnails_of_all_its_rows_at_once(signed_in):
+    def thumbnail_queries(rows):
+        drill = make_drill(title=f"Heel pull with {rows} pictures")
+        for position in range(1, rows + 1):
+            media = make_media(title=f"Heel pull {position}", widths=(320,))
+            DrillMedia.objects.create(drill=drill, media=media, position=position)
+            Step.objects.create(drill=drill, position=position, text="Pull the heel up.", media=media)
+        with CaptureQueriesContext(connection) as context:
+            page = signed_in.get(change_url(drill)).content.decode()
+        assert page.count("data-thumbnail=") == 2 * rows  # each step's picture and each gallery item
+        return sum('"drills_rendition"' in query["sql"] for query in context.captured_queries)
+
+    assert thumbnail_queries(1) == thumbnail_queries(4) == 2  # one for the steps, one for the gallery
