@@ -1,8 +1,8 @@
 """How the admin writes dates and times, in every language: "2026-06-01 12:00".
 
 Django takes these through FORMAT_MODULE_PATH: one module per language (`en/formats.py`, …)
-that repeats the names below; names they leave out (numbers, the month names of the date
-drill-down) stay the language's own. Dates and times sort as text, read the same to every
+that repeats the names below; names they leave out (numbers, the first day of the week) stay
+the language's own. Dates and times sort as text, read the same to every
 editor whatever their language, and fit a list column; Django's English "June 1, 2026, noon"
 did none of these. Public pages write their dates with explicit formats and are not affected.
 """
@@ -12,6 +12,9 @@ TIME_FORMAT = "H:i"
 DATETIME_FORMAT = "Y-m-d H:i"
 SHORT_DATE_FORMAT = DATE_FORMAT
 SHORT_DATETIME_FORMAT = DATETIME_FORMAT
+# The date drill-down above a list: "2026-06", then "2026-06-01".
+YEAR_MONTH_FORMAT = "Y-m"
+MONTH_DAY_FORMAT = DATE_FORMAT
 
 # The first of each is how the date and time boxes show a value; the others are also read.
 DATE_INPUT_FORMATS = ["%Y-%m-%d"]

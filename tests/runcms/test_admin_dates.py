@@ -14,7 +14,11 @@ from tests.helpers.pages import admin_url, change_url, page_text
 pytestmark = pytest.mark.django_db
 
 NOON = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
-ENGLISH_TIMES = re.compile(r"\b(a\.m\.|p\.m\.|noon|midnight|June|Jun\.)", re.IGNORECASE)
+# Django's English formats: "June 1, 2026, noon", "Dec. 6, 2026, 5:08 p.m.", the drill-down's "December 2026".
+ENGLISH_TIMES = re.compile(
+    r"\b(a\.m\.|p\.m\.|noon|midnight)|\b(January|February|March|April|June|July|August|September|October"
+    r"|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Oct|Nov|Dec)\b"
+)
 
 
 @pytest.fixture(autouse=True)
