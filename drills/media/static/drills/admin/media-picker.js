@@ -16,21 +16,25 @@
         const kind = item.kind !== undefined ? item.kind : data.kind;
         const row = document.createElement("span");
         row.className = "runcms-pick";
-        let picture;
+        let picture = null;
         if (thumbnail) {
             picture = document.createElement("img");
             picture.src = thumbnail;
             picture.alt = "";
             picture.width = picture.height = 40;
-        } else {
+        } else if (kind) {
             picture = document.createElement("span");
-            picture.textContent = kind || "";
+            picture.textContent = kind;
         }
-        picture.classList.add("runcms-pick-thumb");
+        // Media just added in the "+" window comes without either: its title alone.
         const title = document.createElement("span");
         title.className = "runcms-pick-title";
         title.textContent = item.text;
-        row.append(picture, title);
+        if (picture) {
+            picture.classList.add("runcms-pick-thumb");
+            row.append(picture);
+        }
+        row.append(title);
         return row;
     }
 
