@@ -27,6 +27,7 @@ from articles.markdown import (
 )
 from drills.models import CueMedia, Drill
 from runcms import languages
+from runcms.formats import admin_time
 from runcms.publishing import WorkflowState
 from runcms.slugs import get_many_by_slug
 
@@ -150,7 +151,7 @@ def check_embeds(body: str | RenderedBody, live_from=None):
             warnings.append(
                 (
                     embed.line,
-                    f"the drill “{drill.title}” is unpublished at {_local(drill.unpublish_at)}: "
+                    f"the drill “{drill.title}” is unpublished at {admin_time(drill.unpublish_at)}: "
                     "from then the article shows without it",
                 )
             )
@@ -162,16 +163,12 @@ def embed_problems(body: str | RenderedBody):
     return check_embeds(body).all
 
 
-def _local(moment):
-    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}"
-
-
 def _why_hidden(drill, moment):
     state = drill.workflow_state(moment)
     if state == WorkflowState.DRAFT:
         why = "is a draft"
     elif state == WorkflowState.SCHEDULED:
-        why = f"is scheduled for {_local(drill.publish_at)}"
+        why = f"is scheduled for {admin_time(drill.publish_at)}"
     else:
-        why = f"was unpublished at {_local(drill.unpublish_at)}"
+        why = f"was unpublished at {admin_time(drill.unpublish_at)}"
     return f"{why}, so readers would not see it"

@@ -4,7 +4,9 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
 from django.forms.models import BaseInlineFormSet
+from django.utils.functional import cached_property
 
+from drills.media.picker import share_chosen_media
 from drills.models import (
     Category,
     Cue,
@@ -65,6 +67,12 @@ class OrderedInlineFormSet(BaseInlineFormSet):
                 # The field allows at most 9999; rows tied at 9999 still sort by creation.
                 highest = min(highest + 1, POSITION_MAX)
                 form.cleaned_data["position"] = form.instance.position = highest
+
+    @cached_property
+    def forms(self):
+        forms = super().forms
+        share_chosen_media(forms)  # the rows' media pickers find their thumbnails in one query
+        return forms
 
 
 class OrderedInline(SafeAutocompleteMixin, admin.TabularInline):

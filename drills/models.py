@@ -95,6 +95,13 @@ class CueMediaQuerySet(models.QuerySet):
         # The order is chosen by CueMedia.sized_renditions(), whoever prefetched them and how.
         return self.prefetch_related("renditions")
 
+    def with_thumbnails(self):
+        """Only the square thumbnails, for the admin's lists and pickers: `sized_renditions(thumb=True)`
+        reads them. Kept apart (`to_attr`), so `renditions` still holds every size."""
+        return self.prefetch_related(
+            Prefetch("renditions", queryset=Rendition.objects.filter(name="thumb"), to_attr="thumbnails")
+        )
+
 
 @deconstructible
 class UnguessableName:
@@ -202,11 +209,13 @@ class CueMedia(models.Model):
         """The renditions to pick from, narrowest first: the one order the API, pages and admin use.
 
         `thumb` False leaves out the square thumbnails, True keeps only them, None keeps all.
-        Reads the prefetched renditions when the queryset has them (`with_renditions()`).
+        Reads the prefetched renditions when the queryset has them (`with_renditions()`, or
+        `with_thumbnails()` for the thumbnails).
         """
+        prefetched = getattr(self, "thumbnails", None) if thumb else None
         chosen = [
             rendition
-            for rendition in self.renditions.all()
+            for rendition in (self.renditions.all() if prefetched is None else prefetched)
             if (thumb is None or (rendition.name == "thumb") == thumb)
             and (formats is None or rendition.format in formats)
         ]

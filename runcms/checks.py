@@ -1,10 +1,14 @@
 """System checks of the published documents (`manage.py check --database default` and `migrate`
-say when stored documents were rendered by serializers that have since changed) and of the languages."""
+say when stored documents were rendered by serializers that have since changed), of the languages
+and of the admin's date format."""
 
+from django.conf import settings
 from django.core import checks
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.utils import formats, translation
 
 from runcms import documents, languages
+from runcms import formats as admin_formats
 from runcms.models import Document
 
 
@@ -41,5 +45,20 @@ def check_languages(app_configs=None, **kwargs):
             f"LANGUAGES has {', '.join(missing)}, which CONTENT_LANGUAGES has no text columns for.",
             hint="Add it to CONTENT_LANGUAGES, then run `manage.py makemigrations drills articles` and `migrate`.",
             id="runcms.E001",
+        )
+    ]
+
+
+@checks.register()
+def check_admin_date_format(app_configs=None, **kwargs):
+    """The admin writes dates one way (runcms/formats) only in languages that have a module there."""
+    if formats.get_format("DATETIME_FORMAT", lang=settings.LANGUAGE_CODE) == admin_formats.DATETIME_FORMAT:
+        return []
+    return [
+        checks.Warning(
+            f"The admin's language, {settings.LANGUAGE_CODE}, has no module in runcms/formats: "
+            "its dates and times are written the language's own way, not as 2026-06-01 12:00.",
+            hint=f"Copy runcms/formats/en to runcms/formats/{translation.to_locale(settings.LANGUAGE_CODE)}.",
+            id="runcms.W020",
         )
     ]

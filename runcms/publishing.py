@@ -16,6 +16,8 @@ from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 
+from runcms.formats import admin_time
+
 # The range a schedule may use; see Publishable._check_schedule_range.
 SCHEDULE_EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 SCHEDULE_LATEST = datetime(2201, 1, 1, tzinfo=UTC)
@@ -204,7 +206,7 @@ class Publishable(models.Model):
             raise ValidationError(
                 {
                     "unpublish_at": "The unpublish time must be after the publish time "
-                    f"({timezone.localtime(self.publish_at):%Y-%m-%d %H:%M}). "
+                    f"({admin_time(self.publish_at)}). "
                     "Move it later, or clear one of them."
                 }
             )

@@ -14,6 +14,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from runcms.formats import admin_time
 from runcms.publishing import Status
 from runcms.roles import publish_permission
 
@@ -103,7 +104,7 @@ def approve(obj, user, comment, admin_url, publish_at=None):
         if obj.unpublish_at and obj.unpublish_at <= (obj.publish_at or now):
             obj.unpublish_at = None  # an end already passed would hide what was just approved
         obj.updated_by = user
-        when = f"scheduled for {timezone.localtime(obj.publish_at):%Y-%m-%d %H:%M}" if obj.publish_at else "published"
+        when = f"scheduled for {admin_time(obj.publish_at)}" if obj.publish_at else "published"
         _log(obj, user, f"Approved and {when}{_quoted(comment)}", save=True)
         _decide(review, user, Outcome.APPROVED, comment)
         _notify(

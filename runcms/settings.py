@@ -199,6 +199,8 @@ MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": (LANGUAGE_CODE,), **LANGUAGE_F
 TIME_ZONE = env("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
+# Dates and times in the admin as "2026-06-01 12:00", whatever its language (runcms/formats).
+FORMAT_MODULE_PATH = ["runcms.formats"]
 
 # Static files are compressed and fingerprinted by whitenoise, so a CDN can cache them forever.
 STATIC_URL = "static/"

@@ -7,18 +7,21 @@ from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, path, reverse
+from django.utils.html import format_html
 
 from drills.media import kept_uploads, storage
+from drills.media.picker import MediaAutocompleteView, MediaPickerSelect, thumbnail_pair
 from drills.media.uses import media_uses
 from drills.media.verify import verify_poster, verify_upload
-from drills.models import VISUAL_KINDS, CueMedia, Rendition
+from drills.models import VISUAL_KINDS, CueMedia
 from runcms.admin import ConcurrencyAdminMixin, ConcurrencyForm, PublishPermissionMixin
+from runcms.admin.dates import list_time
 from runcms.admin.translations import TranslationsAdminMixin
+from runcms.admin.widgets import register_autocomplete_widget
 
 logger = logging.getLogger(__name__)
 
@@ -135,8 +138,8 @@ class CueMediaForm(ConcurrencyForm):
 @admin.register(CueMedia)
 class CueMediaAdmin(TranslationsAdminMixin, PublishPermissionMixin, ConcurrencyAdminMixin, admin.ModelAdmin):
     form = CueMediaForm
-    list_display = ("thumbnail", "__str__", "kind", "dimensions", "duration", "file_size", "updated_at")
-    list_display_links = ("thumbnail", "__str__")
+    list_display = ("thumbnail", "title_column", "kind", "dimensions", "duration", "file_size", "updated")
+    list_display_links = ("thumbnail", "title_column")
     list_filter = ("kind",)
     search_fields = ("title", "alt_text", "caption", "credit")
     list_per_page = 50
@@ -173,9 +176,8 @@ class CueMediaAdmin(TranslationsAdminMixin, PublishPermissionMixin, ConcurrencyA
         return CueMedia.objects.public().filter(pk=obj.pk).exists()
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related(
-            Prefetch("renditions", queryset=Rendition.objects.filter(name="thumb"), to_attr="thumbnails")
-        )
+        # The list's thumbnails and the picker's (drills.media.picker), in one query per page.
+        return super().get_queryset(request).with_thumbnails()
 
     # Kinds each media picker offers, by the field it fills: Django's autocomplete names the field
     # in its query. (A cue's audio and a program's cover say so on the field, with limit_choices_to.)
@@ -190,11 +192,14 @@ class CueMediaAdmin(TranslationsAdminMixin, PublishPermissionMixin, ConcurrencyA
 
     @admin.display(description="")
     def thumbnail(self, obj):
-        thumbnails = {rendition.format: rendition for rendition in getattr(obj, "thumbnails", [])}
-        return render_to_string(
-            "admin/drills/cuemedia/thumbnail.html",
-            {"media": obj, "webp": thumbnails.pop("webp", None), "fallback": next(iter(thumbnails.values()), None)},
-        )
+        webp, fallback = thumbnail_pair(obj)
+        context = {"media": obj, "webp": webp, "fallback": fallback}
+        return render_to_string("admin/drills/cuemedia/thumbnail.html", context)
+
+    @admin.display(description="title", ordering="title")
+    def title_column(self, obj):
+        # At most two lines on the list (media-library.css); the whole title shows on hover.
+        return format_html('<span class="runcms-media-title" title="{}">{}</span>', obj, obj)
 
     @admin.display(description="pixels")
     def dimensions(self, obj):
@@ -207,6 +212,10 @@ class CueMediaAdmin(TranslationsAdminMixin, PublishPermissionMixin, ConcurrencyA
     @admin.display(description="size", ordering="size_bytes")
     def file_size(self, obj):
         return filesizeformat(obj.size_bytes)
+
+    @admin.display(description="updated", ordering="updated_at")
+    def updated(self, obj):
+        return list_time(obj.updated_at)
 
     @admin.display(description="preview")
     def preview(self, obj):
@@ -280,7 +289,12 @@ class CueMediaAdmin(TranslationsAdminMixin, PublishPermissionMixin, ConcurrencyA
 
     def get_urls(self):
         kept = path("kept/<str:token>/", self.admin_site.admin_view(self.kept_picture), name="drills_cuemedia_kept")
-        return [kept, *super().get_urls()]
+        picker = path(
+            "autocomplete/",
+            self.admin_site.admin_view(MediaAutocompleteView.as_view(admin_site=self.admin_site)),
+            name="drills_cuemedia_autocomplete",
+        )
+        return [kept, picker, *super().get_urls()]
 
     def kept_picture(self, request, token):
         """A picture kept for a form shown again, for its focal-point picker; never served publicly."""
@@ -305,6 +319,9 @@ class CueMediaAdmin(TranslationsAdminMixin, PublishPermissionMixin, ConcurrencyA
         with transaction.atomic():
             for media in queryset:
                 storage.delete_media(media)
+
+
+register_autocomplete_widget(CueMedia, MediaPickerSelect)
 
 
 def admin_url(obj):

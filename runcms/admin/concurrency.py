@@ -12,9 +12,10 @@ from django.contrib.admin.utils import flatten_fieldsets, quote, unquote
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from reversion.models import Version
+
+from runcms.formats import admin_time
 
 
 def _token(moment):
@@ -92,7 +93,7 @@ class ConcurrencyForm(forms.ModelForm):
         name = self.instance._meta.verbose_name
         if current.when is None:
             return f"This {name} was deleted after you opened it, so nothing has been saved."
-        saved = f"{current.who} saved this {name} at {timezone.localtime(current.when):%Y-%m-%d %H:%M:%S}"
+        saved = f"{current.who} saved this {name} at {admin_time(current.when)}"
         if self.restore is None:
             return (
                 f"{saved}, after you opened it. "

@@ -45,12 +45,22 @@ class SafeAutocompleteSelectMultiple(_KnownValuesOnly, AutocompleteSelectMultipl
     pass
 
 
+# The single-choice widget for foreign keys to a model, where an app shows more than a name
+# (drills.media registers its media picker, with thumbnails).
+AUTOCOMPLETE_WIDGETS = {}
+
+
+def register_autocomplete_widget(model, widget_class):
+    AUTOCOMPLETE_WIDGETS[model] = widget_class
+
+
 class SafeAutocompleteMixin:
     """For ModelAdmin and inlines: autocomplete fields with the widgets above."""
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
-            kwargs["widget"] = SafeAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+            widget_class = AUTOCOMPLETE_WIDGETS.get(db_field.remote_field.model, SafeAutocompleteSelect)
+            kwargs["widget"] = widget_class(db_field, self.admin_site, using=kwargs.get("using"))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):

@@ -20,25 +20,16 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from runcms.admin.concurrency import ConcurrencyAdminMixin
+from runcms.admin.dates import list_time
 from runcms.admin.review import ReviewAdminMixin
 from runcms.admin.roles import PublishPermissionMixin
 from runcms.admin.slugs import OldSlugInline
 from runcms.admin.widgets import SafeAutocompleteMixin
+from runcms.formats import admin_time
 from runcms.links import public_url
 from runcms.preview import make_preview_token
 from runcms.publishing import Status, WorkflowState
 from runcms.slugs import retired_by_another
-
-
-def _short_time(moment):
-    if moment is None:
-        return None  # the admin's "-"
-    local = timezone.localtime(moment)
-    # Wraps between the date and the time only.
-    return format_html(
-        '<time datetime="{}"><span class="nowrap">{}</span> <span class="nowrap">{}</span></time>',
-        local.replace(microsecond=0).isoformat(), f"{local:%Y-%m-%d}", f"{local:%H:%M}",
-    )
 
 
 class WorkflowFilter(admin.SimpleListFilter):
@@ -85,17 +76,18 @@ class PublishableAdmin(
     )
 
     class Media:
-        # The status badges on the list, and the preview link on the form.
+        # The status badges on the list, the preview link on the form, and inlines that stack on a phone.
         css = {"all": ("runcms/admin/admin.css",)}
+        js = ("runcms/admin/narrow-inlines.js",)
 
     @admin.display(description="status", ordering="status")
     def status_badge(self, obj):
         state = obj.workflow_state(timezone.now())
         when = ""
         if state == WorkflowState.SCHEDULED:
-            when = f"Goes live {timezone.localtime(obj.publish_at):%Y-%m-%d %H:%M}"
+            when = f"Goes live {admin_time(obj.publish_at)}"
         elif state == WorkflowState.EXPIRED:
-            when = f"Gone since {timezone.localtime(obj.unpublish_at):%Y-%m-%d %H:%M}"
+            when = f"Gone since {admin_time(obj.unpublish_at)}"
         # The times are in their own columns; the badge repeats them on hover.
         return format_html(
             '<span class="runcms-status runcms-status-{}" title="{}">{}</span>', state.value, when, state.label
@@ -123,21 +115,20 @@ class PublishableAdmin(
             "preview_expires": timezone.now() + timedelta(seconds=settings.RUNCMS_PREVIEW_MAX_AGE),
         }
 
-    # Times on the list as "2026-06-01 12:00", as on the badge: Django's "June 1, 2026, noon"
-    # is too wide for every column to fit beside the filters.
+    # Times wrap between the date and the time only, so every column fits beside the filters.
     @admin.display(description="publish at", ordering="publish_at")
     def publish_time(self, obj):
-        return _short_time(obj.publish_at)
+        return list_time(obj.publish_at)
 
     @admin.display(description="unpublish at", ordering="unpublish_at")
     def unpublish_time(self, obj):
-        return _short_time(obj.unpublish_at)
+        return list_time(obj.unpublish_at)
 
     @admin.display(description="updated", ordering="updated_at")
     def last_update(self, obj):
         if obj.updated_by is None:
-            return _short_time(obj.updated_at)
-        return format_html("{} by {}", _short_time(obj.updated_at), obj.updated_by.get_username())
+            return list_time(obj.updated_at)
+        return format_html("{} by {}", list_time(obj.updated_at), obj.updated_by.get_username())
 
     def save_model(self, request, obj, form, change):
         was_live = change and type(obj)._default_manager.published().filter(pk=obj.pk).exists()
@@ -147,7 +138,7 @@ class PublishableAdmin(
             self.warn_about_live_users(request, obj, "is no longer public")
         elif obj.is_live and obj.unpublish_at:
             self.warn_about_live_users(
-                request, obj, f"is unpublished at {timezone.localtime(obj.unpublish_at):%Y-%m-%d %H:%M}"
+                request, obj, f"is unpublished at {admin_time(obj.unpublish_at)}"
             )
 
     def delete_model(self, request, obj):
