@@ -138,7 +138,18 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A job not acknowledged within this many seconds (its worker died) is handed to another worker.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("RUNCMS_JOB_VISIBILITY_TIMEOUT", default=3600)}
+# A Redis that is gone or hangs costs a save a few seconds at most: the job is then kept in the
+# database (runcms.models.UnsentJob) and queued again by `send_unsent_jobs` once Redis answers.
+_job_visibility_timeout = env.int("RUNCMS_JOB_VISIBILITY_TIMEOUT", default=3600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": _job_visibility_timeout,
+    # Jobs of a dead worker are looked for this often (at the latest when a worker starts).
+    "unacked_restore_interval": min(10, _job_visibility_timeout),
+    "unacked_restore_throttle": 1,
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_TIMEZONE = "UTC"
 # How often the worker's scheduler (--beat) looks for publish and unpublish times that passed
 # (their webhooks, the documents they make stale) and for webhook deliveries due a retry.
@@ -149,6 +160,7 @@ CELERY_BEAT_SCHEDULE = {
         ("scheduled-moments", "runcms.webhooks.tasks.check_schedules"),
         ("due-webhook-deliveries", "runcms.webhooks.tasks.deliver_due"),
         ("stale-documents", "runcms.tasks.refresh_documents"),
+        ("unsent-jobs", "runcms.jobs.send_unsent_jobs"),
     ]
 }
 
