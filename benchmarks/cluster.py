@@ -38,7 +38,17 @@ def cluster_arguments(parser):
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/0",
                         help="Redis for cache, kept answers and throttle (keys get a prefix of this run)")
     parser.add_argument("--run-dir", default=None, help="where logs and nginx's files go (default: a new temp dir)")
+    parser.add_argument("--ports", default=None, metavar="FIRST-LAST",
+                        help="listen only on loopback ports in this range (default: any free port)")
     return parser
+
+
+def cluster_from(args, run_dir, **options):
+    """The Cluster the command line asks for."""
+    if args.ports:
+        first, _, last = args.ports.partition("-")
+        servers.use_ports(int(first), int(last or first))
+    return Cluster(database_url=args.database_url, redis_url=args.redis, run_dir=run_dir, **options)
 
 
 class Stop(Exception):
@@ -93,14 +103,18 @@ class Process:
             env=env, cwd=cwd, start_new_session=True,
         )
 
+    def kill(self):
+        """SIGKILL the process and every process it started (its session's group), at once."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+
     def stop(self):
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=5)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(timeout=20)
+        self.kill()  # whatever it started and left behind (a job worker's pool) goes too
         self.log.close()
 
 
@@ -270,7 +284,8 @@ class Cluster:
         self.database_url, self.redis_url, self.run = database_url, redis_url, Path(run_dir)
         self.extra_env, self.proxies, self.workers = extra_env or {}, proxies, workers
         self.children, self.app_servers = [], []
-        self.database_proxy = self.redis_proxy = None
+        self.database_proxy = self.redis_proxy = self.job_worker = None
+        self.worker_number = 0
 
     # The environment every app server and management command gets: production settings.
     def env(self):
@@ -303,7 +318,10 @@ class Cluster:
             "RUNCMS_ADMIN_USER": ADMIN_USER,
             "RUNCMS_ADMIN_PASSWORD": ADMIN_PASSWORD,
             "LOG_LEVEL": "WARNING",
-            **({"JOBS_URL": redis_url} if self.has_jobs() else {}),
+            # The scripts' webhook receiver is on loopback; the periodic checks run often.
+            "RUNCMS_WEBHOOK_ALLOW_PRIVATE": "true",
+            "RUNCMS_SCHEDULE_CHECK_SECONDS": "2",
+            **({"JOBS_URL": redis_url, "RUNCMS_JOB_KEY_PREFIX": f"{prefix}:"} if self.has_jobs() else {}),
             **self.extra_env,
         }
 
@@ -318,6 +336,8 @@ class Cluster:
     def start(self):
         moto = require_tools()
         self.run.mkdir(parents=True, exist_ok=True)
+        # Stopped by a signal (a terminal closed, a CI timeout): the `with` still stops every child.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
         fresh_database(self.database_url)
         check_redis(self.redis_url)
         s3_port = servers.free_port()
@@ -356,23 +376,39 @@ class Cluster:
         log(f"nginx on {self.url}, round robin over both app servers")
         return self
 
-    # >>> JOB WORKER (issue 14, points 1-2, built on another branch): once runcms/jobs.py (Celery,
-    # broker JOBS_URL) is merged, the app servers queue jobs on this Redis and one worker with
-    # --beat runs them, as the README's "Production" says. Check this step after the merge.
     @staticmethod
     def has_jobs():
         return (ROOT / "runcms" / "jobs.py").exists()
 
-    def start_job_worker(self):
+    def start_job_worker(self, timeout=90):
+        """The README's worker command (with --beat), on the cluster's Redis; waits until it is ready."""
         if not self.has_jobs():
             log("no job queue in this checkout (runcms/jobs.py): jobs run inside the app servers")
-            return
+            return None
+        self.worker_number += 1
+        log_path = self.run / f"jobs-{self.worker_number}.log"
         argv = [sys.executable, "-m", "celery", "-A", "runcms.jobs", "worker", "--beat", "--loglevel", "INFO",
-                "--concurrency", "2"]
-        worker = Process("job worker", argv, log_path=self.run / "jobs.log", env=self.env())
-        self.children.append(worker)
-        log("job worker: celery -A runcms.jobs worker --beat")
-    # <<< JOB WORKER
+                "--concurrency", "2", "--hostname", f"worker{self.worker_number}@%h",
+                "--schedule", str(self.run / "celerybeat-schedule")]
+        self.job_worker = Process("job worker", argv, log_path=log_path, env=self.env())
+        self.children.append(self.job_worker)
+        deadline = time.monotonic() + timeout
+        while b" ready." not in log_path.read_bytes():
+            if self.job_worker.process.poll() is not None or time.monotonic() > deadline:
+                raise Stop(f"the job worker did not start; see {log_path}")
+            time.sleep(0.2)
+        log(f"job worker {self.worker_number}: celery -A runcms.jobs worker --beat (pid {self.job_worker.process.pid})")
+        return self.job_worker
+
+    def job_log(self):
+        return (self.run / f"jobs-{self.worker_number}.log").read_text(errors="replace")
+
+    def sql(self, query, *params):
+        """Rows of `query` on the cluster's database, read directly (not through the proxy)."""
+        import psycopg
+
+        with psycopg.connect(self.database_url, autocommit=True, connect_timeout=5) as conn:
+            return conn.execute(query, params).fetchall()
 
     def s3_client(self):
         import boto3
@@ -521,3 +557,91 @@ def form_fields(html, form_id):
 
 def upstream(answer):
     return answer.headers.get("X-Upstream", "?")
+
+
+# --- Webhooks -----------------------------------------------------------------------------------
+
+
+class WebhookReceiver:
+    """A webhook endpoint on loopback: records every delivery it is sent (checking its signature)
+    and answers 200, or, while `holding`, keeps the sender waiting for an answer."""
+
+    def __init__(self, secret):
+        import hashlib
+        import hmac
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.secret, self.received, self.holding = secret, [], False
+        self.release = threading.Event()
+        self._lock = threading.Lock()
+        receiver = self
+
+        def signed(headers, body):
+            parts = dict(part.split("=", 1) for part in headers.get("X-Runcms-Signature", "").split(",") if "=" in part)
+            expected = hmac.new(secret.encode(), parts.get("t", "").encode() + b"." + body, hashlib.sha256).hexdigest()
+            return hmac.compare_digest(expected, parts.get("v1", ""))
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                payload = json.loads(body or b"{}")
+                record = {**payload, "header_delivery": self.headers.get("X-Runcms-Delivery"),
+                          "valid": signed(self.headers, body), "at": time.time()}
+                with receiver._lock:
+                    receiver.received.append(record)
+                if receiver.holding:
+                    receiver.release.wait(60)
+                with contextlib.suppress(OSError):
+                    self.send_response(200)
+                    self.end_headers()
+                    self.wfile.write(b"ok")
+
+            def log_message(self, *args):
+                pass
+
+        self.port = servers.free_port()
+        self.url = f"http://{HOST}:{self.port}/hooks"
+        self.server = ThreadingHTTPServer((HOST, self.port), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+        self.thread.start()
+
+    def events(self, **match):
+        with self._lock:
+            return [r for r in self.received if all(r.get(key) == value for key, value in match.items())]
+
+    def wait_for(self, timeout, **match):
+        """The deliveries matching `match`, once there is at least one (or [] after `timeout` s)."""
+        deadline = time.monotonic() + timeout
+        while not (found := self.events(**match)) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        return found
+
+    def close(self):
+        self.release.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def add_endpoint(editor, base, receiver, name="Scripts' receiver"):
+    """Add a webhook endpoint for `receiver` through the admin, every event and content type."""
+    add_url = f"{base}/admin/webhooks/endpoint/add/"
+    fields = form_fields(editor.request(add_url).text, "endpoint_form")
+    fields.update({"name": [name], "url": [receiver.url], "secret": [receiver.secret], "active": ["on"],
+                   "events": ["published", "updated", "unpublished", "deleted"], "collections": [], "_save": [""]})
+    return editor.post_form(add_url, fields, referer=add_url)
+
+
+def edit_drill(editor, base, drill_id, title):
+    """Save a drill's admin form through `base` with a new title, as an editor would."""
+    change_url = f"{base}/admin/drills/drill/{drill_id}/change/"
+    fields = form_fields(editor.request(change_url).text, "drill_form")
+    fields["title"] = [title]
+    fields["_save"] = [""]
+    return editor.post_form(change_url, fields, referer=change_url)

@@ -148,6 +148,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_throttle": 1,
     "socket_connect_timeout": 2,
     "socket_timeout": 5,
+    # Several sites (or test runs) on one Redis database keep their queues apart with this.
+    "global_keyprefix": env("RUNCMS_JOB_KEY_PREFIX", default=""),
 }
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_TIMEZONE = "UTC"

@@ -213,3 +213,20 @@ def test_a_private_address_is_not_called_unless_allowed(receiver, endpoint, comm
 
     assert receiver.received == []
     assert "private address" in Delivery.objects.get().last_response
+
+
+def test_a_first_delivery_whose_job_was_lost_is_sent_by_the_periodic_check_after_a_minute(receiver, endpoint):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        waiting = Delivery.objects.create(
+            endpoint=endpoint, event="updated", collection="drills", payload={"event": "updated"}, next_attempt_at=start
+        )
+
+    with time_machine.travel(start + timedelta(seconds=50), tick=False):
+        tasks.deliver_due.apply()
+    assert receiver.received == []  # its own job may still be waiting on a busy queue
+    with time_machine.travel(start + timedelta(seconds=61), tick=False):
+        tasks.deliver_due.apply()
+
+    waiting.refresh_from_db()
+    assert (waiting.status, waiting.attempts, len(receiver.received)) == (DeliveryStatus.DELIVERED, 1, 1)
