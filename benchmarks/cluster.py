@@ -475,7 +475,7 @@ class Browser:
     def cookie(self, name):
         return next((cookie.value for cookie in self.cookies if cookie.name == name), None)
 
-    def post_form(self, url, fields, *, referer, files=None):
+    def post_form(self, url, fields, *, referer, files=None, timeout=10):
         """A form post with the CSRF token from the cookie, multipart when there are files."""
         fields = {**fields, "csrfmiddlewaretoken": self.cookie("csrftoken") or ""}
         if files:
@@ -483,7 +483,8 @@ class Browser:
         else:
             body = urllib.parse.urlencode(fields, doseq=True).encode()
             content_type = "application/x-www-form-urlencoded"
-        return self.request(url, data=body, headers={"Content-Type": content_type, "Referer": referer})
+        return self.request(url, data=body, headers={"Content-Type": content_type, "Referer": referer},
+                            timeout=timeout)
 
     def log_in(self, base):
         self.request(f"{base}/admin/login/")
@@ -645,3 +646,12 @@ def edit_drill(editor, base, drill_id, title):
     fields["title"] = [title]
     fields["_save"] = [""]
     return editor.post_form(change_url, fields, referer=change_url)
+
+
+def upload_media(editor, base, filename, content, content_type="image/jpeg"):
+    """Add a media item through `base`'s admin with this file, as an editor would."""
+    add_url = f"{base}/admin/drills/cuemedia/add/"
+    fields = form_fields(editor.request(add_url).text, "cuemedia_form")
+    fields.update({"alt_text": ["A runner pulling the heel to the hip"], "_continue": [""]})
+    return editor.post_form(add_url, fields, referer=add_url, files={"file": (filename, content, content_type)},
+                            timeout=120)

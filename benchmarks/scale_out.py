@@ -31,8 +31,8 @@ from benchmarks.cluster import (
     cluster_arguments,
     cluster_from,
     edit_drill,
-    form_fields,
     log,
+    upload_media,
     upstream,
 )
 
@@ -106,12 +106,8 @@ def jpeg():
 
 
 def check_media(checks, cluster, editor, a, b):
-    add_url = "/admin/drills/cuemedia/add/"
-    fields = form_fields(editor.request(f"{a.url}{add_url}").text, "cuemedia_form")
-    fields.update({"alt_text": ["A runner pulling the heel to the hip"], "_continue": [""]})
     content = jpeg()
-    uploaded = editor.post_form(f"{a.url}{add_url}", fields, referer=f"{a.url}{add_url}",
-                                files={"file": ("heel-pull.jpg", content, "image/jpeg")})
+    uploaded = upload_media(editor, a.url, "heel-pull.jpg", content)
     location = uploaded.headers.get("Location", "")
     checks.check("media uploaded through app server A", uploaded.status == 302 and "/change/" in location,
                  f"status {uploaded.status}")
