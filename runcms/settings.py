@@ -172,6 +172,10 @@ RUNCMS_WEBHOOK_TIMEOUT = env.float("RUNCMS_WEBHOOK_TIMEOUT", default=5)
 RUNCMS_WEBHOOK_MAX_ATTEMPTS = env.int("RUNCMS_WEBHOOK_MAX_ATTEMPTS", default=8)
 RUNCMS_WEBHOOK_ALLOW_PRIVATE = env.bool("RUNCMS_WEBHOOK_ALLOW_PRIVATE", default=False)
 RUNCMS_WEBHOOK_RESPONSE_CHARS = 1000
+# A webhook endpoint for a CDN purge, kept by itself (runcms.webhooks.purge): every event, whose
+# `urls` are the addresses to purge. Its secret is generated unless given.
+RUNCMS_CDN_PURGE_URL = env("RUNCMS_CDN_PURGE_URL", default="")
+RUNCMS_CDN_PURGE_SECRET = env("RUNCMS_CDN_PURGE_SECRET", default="")
 
 # Login protection (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords in a row for one
 # username from one address, that pair is locked out for LOGIN_COOLOFF_MINUTES, or until an

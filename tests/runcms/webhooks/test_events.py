@@ -32,6 +32,7 @@ def test_publishing_a_drill_sends_one_signed_published_event(receiver, endpoint,
     assert receiver.events[0] | {"occurred_at": None, "delivery": None} == {
         "event": "published", "type": "drills", "id": str(drill.pk), "slug": "heel-pull",
         "position": changelog.last_position(), "occurred_at": None, "delivery": None,
+        "urls": ["/drills/heel-pull/", "/api/v1/drills/heel-pull/"],
     }
     assert request["headers"]["X-Runcms-Delivery"] == receiver.events[0]["delivery"]
 
