@@ -22,6 +22,8 @@ pytestmark = pytest.mark.django_db
 _cache = urlsplit(os.environ.get("CACHE_URL", ""))
 REDIS_HOST = _cache.hostname if _cache.scheme == "redis" else "127.0.0.1"
 REDIS_PORT = (_cache.port or 6379) if _cache.scheme == "redis" else 6379
+# Each test process's queue apart (`make test` runs several).
+QUEUE = f"runcms-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}:celery"
 
 
 @pytest.fixture(scope="module")
@@ -29,27 +31,28 @@ def broker_proxy():
     """Redis as the job broker, reached through a proxy the tests can cut as a network would."""
     proxy = TcpProxy(REDIS_HOST, REDIS_PORT).start()
     conf = jobs.app.conf
-    before = conf.broker_url, conf.task_always_eager
+    before = conf.broker_url, conf.task_always_eager, conf.broker_transport_options
     conf.broker_url, conf.task_always_eager = f"redis://127.0.0.1:{proxy.port}/15", False
+    conf.broker_transport_options = {**before[2], "global_keyprefix": QUEUE.removesuffix("celery")}
     yield proxy
-    conf.broker_url, conf.task_always_eager = before
+    conf.broker_url, conf.task_always_eager, conf.broker_transport_options = before
     proxy.stop()
 
 
 @pytest.fixture
 def broker(broker_proxy):
     queue = redis.Redis(REDIS_HOST, REDIS_PORT, db=15)
-    queue.delete("celery")
+    queue.delete(QUEUE)
     broker_proxy.restore()
     yield broker_proxy
     broker_proxy.restore()
-    queue.delete("celery")
+    queue.delete(QUEUE)
 
 
 def queued_messages():
     """(task name, args) of every message waiting on the queue, oldest first."""
     found = []
-    for raw in reversed(redis.Redis(REDIS_HOST, REDIS_PORT, db=15).lrange("celery", 0, -1)):
+    for raw in reversed(redis.Redis(REDIS_HOST, REDIS_PORT, db=15).lrange(QUEUE, 0, -1)):
         message = json.loads(raw)
         args, _kwargs, _embed = json.loads(base64.b64decode(message["body"]))
         found.append((message["headers"]["task"], args))
