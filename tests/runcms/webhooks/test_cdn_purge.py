@@ -13,11 +13,6 @@ BASE = "https://cms.example.com"
 
 
 @pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
 def public_base(settings):
     settings.RUNCMS_PUBLIC_BASE_URL = BASE
 

@@ -15,12 +15,6 @@ from tests.factories import make_category, make_drill, make_program
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run a change as if it committed: what waits for the commit (the jobs) runs at the end."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
 def test_publishing_a_drill_sends_one_signed_published_event(receiver, endpoint, committed):
     with committed():
         drill = make_drill(slug="heel-pull")
