@@ -161,6 +161,11 @@ def check_webhooks(checks, cluster, editor, receiver, edited):
                  f"{sorted({(r['event'], r['type']) for r in received})}")
     checks.check("every delivery is signed with the endpoint's secret (HMAC verified by the receiver)",
                  bool(received) and all(record["valid"] for record in received))
+    drills = [record for record in received if record["type"] == "drills"]
+    purged = all(record["urls"] == [f"/drills/{record['slug']}/", f"/api/v1/drills/{record['slug']}/"]
+                 for record in drills)
+    checks.check("each drill's delivery lists its page and API detail, for a CDN purge", bool(drills) and purged,
+                 f"e.g. {drills[0]['urls'] if drills else '-'}")
     worker_log = cluster.job_log() if cluster.job_worker else ""
     sent_by_worker = worker_log.count("Task runcms.webhooks.tasks.deliver[") // 2  # received, then succeeded
     logged = cluster.sql("SELECT status, attempts, count(*) FROM webhooks_delivery GROUP BY 1, 2")

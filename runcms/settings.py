@@ -137,15 +137,15 @@ CELERY_RESULT_EXPIRES = timedelta(days=env.int("RUNCMS_JOB_RESULT_DAYS", default
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# A job not acknowledged within this many seconds (its worker died) is handed to another worker.
-# A Redis that is gone or hangs costs a save a few seconds at most: the job is then kept in the
-# database (runcms.models.UnsentJob) and queued again by `send_unsent_jobs` once Redis answers.
 _job_visibility_timeout = env.int("RUNCMS_JOB_VISIBILITY_TIMEOUT", default=3600)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # A job not acknowledged within this many seconds (its worker died) is handed to another
+    # worker; such jobs are looked for every 10 s at most, and when a worker starts.
     "visibility_timeout": _job_visibility_timeout,
-    # Jobs of a dead worker are looked for this often (at the latest when a worker starts).
     "unacked_restore_interval": min(10, _job_visibility_timeout),
     "unacked_restore_throttle": 1,
+    # A Redis that is gone or hangs costs a save a few seconds at most: the job is then kept in
+    # the database (runcms.models.UnsentJob) and queued by `send_unsent_jobs` once Redis answers.
     "socket_connect_timeout": 2,
     "socket_timeout": 5,
     # Several sites (or test runs) on one Redis database keep their queues apart with this.

@@ -110,3 +110,17 @@ def test_kept_jobs_stay_kept_while_redis_is_still_unreachable(broker, django_cap
     assert list(UnsentJob.objects.values_list("task", "args")) == [("runcms.tasks.refresh_documents", [["drills"]])]
     broker.restore()
     assert queued_messages() == []
+
+
+def test_jobs_kept_for_later_are_listed_read_only_in_the_admin(broker, signed_in, django_capture_on_commit_callbacks):
+    broker.cut()
+    with django_capture_on_commit_callbacks(execute=True):
+        jobs.enqueue(refresh_documents, ["drills"])
+
+    listing = signed_in.get("/admin/runcms/unsentjob/")
+    job = UnsentJob.objects.get()
+
+    assert listing.status_code == 200
+    assert "runcms.tasks.refresh_documents" in listing.content.decode()
+    assert signed_in.get("/admin/runcms/unsentjob/add/").status_code == 403
+    assert signed_in.post(f"/admin/runcms/unsentjob/{job.pk}/change/", {"task": "other"}).status_code == 403
