@@ -285,7 +285,9 @@ class Cluster:
         self.extra_env, self.proxies, self.workers = extra_env or {}, proxies, workers
         self.children, self.app_servers = [], []
         self.database_proxy = self.redis_proxy = self.job_worker = None
-        self.worker_number = 0
+        self.worker_number = self.worker_restarts = 0
+        self._worker_lock, self._worker_killed, self._stopping = threading.RLock(), False, threading.Event()
+        self._supervisor = threading.Thread(target=self._supervise, daemon=True)
 
     # The environment every app server and management command gets: production settings.
     def env(self):
@@ -381,10 +383,42 @@ class Cluster:
         return (ROOT / "runcms" / "jobs.py").exists()
 
     def start_job_worker(self, timeout=90):
-        """The README's worker command (with --beat), on the cluster's Redis; waits until it is ready."""
+        """The README's worker command (with --beat), on the cluster's Redis; waits until it is ready.
+
+        Supervised, as the README asks for in production: should it exit by itself, it is started
+        again (Celery's Redis transport can exit the worker when Redis drops mid-job).
+        """
         if not self.has_jobs():
             log("no job queue in this checkout (runcms/jobs.py): jobs run inside the app servers")
             return None
+        with self._worker_lock:
+            self._worker_killed = False
+            self._start_job_worker(timeout)
+        if not self._supervisor.is_alive():
+            self._supervisor.start()
+        return self.job_worker
+
+    def kill_job_worker(self):
+        """SIGKILL the job worker with its pool; it stays dead until start_job_worker()."""
+        with self._worker_lock:
+            self._worker_killed = True
+            self.job_worker.kill()
+
+    def _supervise(self):
+        while not self._stopping.wait(1):
+            with self._worker_lock:
+                worker = self.job_worker
+                if self._worker_killed or self._stopping.is_set() or worker.process.poll() is None:
+                    continue
+                self.worker_restarts += 1
+                log(f"the job worker exited by itself (status {worker.process.returncode}, see its log); "
+                    "starting it again, as a supervisor would")
+                try:
+                    self._start_job_worker(90)
+                except Stop as error:
+                    log(str(error))
+
+    def _start_job_worker(self, timeout):
         self.worker_number += 1
         log_path = self.run / f"jobs-{self.worker_number}.log"
         argv = [sys.executable, "-m", "celery", "-A", "runcms.jobs", "worker", "--beat", "--loglevel", "INFO",
@@ -398,10 +432,11 @@ class Cluster:
                 raise Stop(f"the job worker did not start; see {log_path}")
             time.sleep(0.2)
         log(f"job worker {self.worker_number}: celery -A runcms.jobs worker --beat (pid {self.job_worker.process.pid})")
-        return self.job_worker
 
     def job_log(self):
-        return (self.run / f"jobs-{self.worker_number}.log").read_text(errors="replace")
+        """What every job worker of this run logged, in the order they were started."""
+        return "".join((self.run / f"jobs-{number}.log").read_text(errors="replace")
+                       for number in range(1, self.worker_number + 1))
 
     def sql(self, query, *params):
         """Rows of `query` on the cluster's database, read directly (not through the proxy)."""
@@ -417,6 +452,9 @@ class Cluster:
                             aws_access_key_id="cluster", aws_secret_access_key="cluster")
 
     def stop(self):
+        self._stopping.set()
+        with self._worker_lock:
+            pass  # a restart under way has finished: its worker is among the children
         for server in self.app_servers:
             server.stop()
         for child in reversed(self.children):

@@ -274,7 +274,8 @@ class JobsWhileRedisIsGone:
         time.sleep(5)
         checks.check("Redis back: the kept jobs ran by themselves: the webhook delivered once, the renditions built",
                      len(self.receiver.events(event="updated", id=self.drill)) == 1 and built and bool(delivered),
-                     f"within {waited:.1f} s; {len(renditions_of(cluster, self.media))} renditions")
+                     f"within {waited:.1f} s; {len(renditions_of(cluster, self.media))} renditions; the worker "
+                     f"exited by itself {cluster.worker_restarts} time(s) so far and was started again")
         left = cluster.sql("SELECT count(*) FROM runcms_unsentjob")[0][0]
         checks.check("Redis back: no job is left kept", left == 0, f"{left} left")
 
@@ -284,7 +285,7 @@ def kill_worker_when(cluster, started, what):
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if started():
-            cluster.job_worker.kill()
+            cluster.kill_job_worker()
             log(f"job worker killed (SIGKILL, with its pool) while it was {what}")
             return True
         time.sleep(0.05)
