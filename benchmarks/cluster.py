@@ -365,7 +365,8 @@ class Cluster:
             )
             self.app_servers.append(server.start(timeout=90))
             log(f"{name}: gunicorn with {self.workers} workers on {server.url}")
-        self.start_job_worker()
+        if self.start_job_worker():
+            self.wait_for_demo_renditions()
         self.port = servers.free_port()
         self.url = f"http://{HOST}:{self.port}"
         conf = self.run / "nginx.conf"
@@ -432,6 +433,16 @@ class Cluster:
                 raise Stop(f"the job worker did not start; see {log_path}")
             time.sleep(0.2)
         log(f"job worker {self.worker_number}: celery -A runcms.jobs worker --beat (pid {self.job_worker.process.pid})")
+
+    def wait_for_demo_renditions(self, timeout=300):
+        """Let the worker build the demo media's renditions first: the checks then see only their own jobs."""
+        started = time.monotonic()
+        while self.sql("SELECT count(*) FROM drills_cuemedia WHERE renditions_pending")[0][0]:
+            if time.monotonic() - started > timeout:
+                raise Stop(f"the job worker did not build the demo's renditions within {timeout} s; see its log")
+            time.sleep(0.5)
+        time.sleep(2)  # the events and documents those changes asked for
+        log(f"the worker built the demo media's renditions in {time.monotonic() - started:.0f} s")
 
     def job_log(self):
         """What every job worker of this run logged, in the order they were started."""
