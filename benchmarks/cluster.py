@@ -38,7 +38,17 @@ def cluster_arguments(parser):
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/0",
                         help="Redis for cache, kept answers and throttle (keys get a prefix of this run)")
     parser.add_argument("--run-dir", default=None, help="where logs and nginx's files go (default: a new temp dir)")
+    parser.add_argument("--ports", default=None, metavar="FIRST-LAST",
+                        help="listen only on loopback ports in this range (default: any free port)")
     return parser
+
+
+def cluster_from(args, run_dir, **options):
+    """The Cluster the command line asks for."""
+    if args.ports:
+        first, _, last = args.ports.partition("-")
+        servers.use_ports(int(first), int(last or first))
+    return Cluster(database_url=args.database_url, redis_url=args.redis, run_dir=run_dir, **options)
 
 
 class Stop(Exception):
@@ -93,14 +103,18 @@ class Process:
             env=env, cwd=cwd, start_new_session=True,
         )
 
+    def kill(self):
+        """SIGKILL the process and every process it started (its session's group), at once."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+
     def stop(self):
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=5)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(timeout=20)
+        self.kill()  # whatever it started and left behind (a job worker's pool) goes too
         self.log.close()
 
 
@@ -270,7 +284,10 @@ class Cluster:
         self.database_url, self.redis_url, self.run = database_url, redis_url, Path(run_dir)
         self.extra_env, self.proxies, self.workers = extra_env or {}, proxies, workers
         self.children, self.app_servers = [], []
-        self.database_proxy = self.redis_proxy = None
+        self.database_proxy = self.redis_proxy = self.job_worker = None
+        self.worker_number = self.worker_restarts = 0
+        self._worker_lock, self._worker_killed, self._stopping = threading.RLock(), False, threading.Event()
+        self._supervisor = threading.Thread(target=self._supervise, daemon=True)
 
     # The environment every app server and management command gets: production settings.
     def env(self):
@@ -303,7 +320,10 @@ class Cluster:
             "RUNCMS_ADMIN_USER": ADMIN_USER,
             "RUNCMS_ADMIN_PASSWORD": ADMIN_PASSWORD,
             "LOG_LEVEL": "WARNING",
-            **({"JOBS_URL": redis_url} if self.has_jobs() else {}),
+            # The scripts' webhook receiver is on loopback; the periodic checks run often.
+            "RUNCMS_WEBHOOK_ALLOW_PRIVATE": "true",
+            "RUNCMS_SCHEDULE_CHECK_SECONDS": "2",
+            **({"JOBS_URL": redis_url, "RUNCMS_JOB_KEY_PREFIX": f"{prefix}:"} if self.has_jobs() else {}),
             **self.extra_env,
         }
 
@@ -318,6 +338,8 @@ class Cluster:
     def start(self):
         moto = require_tools()
         self.run.mkdir(parents=True, exist_ok=True)
+        # Stopped by a signal (a terminal closed, a CI timeout): the `with` still stops every child.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
         fresh_database(self.database_url)
         check_redis(self.redis_url)
         s3_port = servers.free_port()
@@ -343,7 +365,8 @@ class Cluster:
             )
             self.app_servers.append(server.start(timeout=90))
             log(f"{name}: gunicorn with {self.workers} workers on {server.url}")
-        self.start_job_worker()
+        if self.start_job_worker():
+            self.wait_for_demo_renditions()
         self.port = servers.free_port()
         self.url = f"http://{HOST}:{self.port}"
         conf = self.run / "nginx.conf"
@@ -356,23 +379,82 @@ class Cluster:
         log(f"nginx on {self.url}, round robin over both app servers")
         return self
 
-    # >>> JOB WORKER (issue 14, points 1-2, built on another branch): once runcms/jobs.py (Celery,
-    # broker JOBS_URL) is merged, the app servers queue jobs on this Redis and one worker with
-    # --beat runs them, as the README's "Production" says. Check this step after the merge.
     @staticmethod
     def has_jobs():
         return (ROOT / "runcms" / "jobs.py").exists()
 
-    def start_job_worker(self):
+    def start_job_worker(self, timeout=90):
+        """The README's worker command (with --beat), on the cluster's Redis; waits until it is ready.
+
+        Supervised, as the README asks for in production: should it exit by itself, it is started
+        again (Celery's Redis transport can exit the worker when Redis drops mid-job).
+        """
         if not self.has_jobs():
             log("no job queue in this checkout (runcms/jobs.py): jobs run inside the app servers")
-            return
+            return None
+        with self._worker_lock:
+            self._worker_killed = False
+            self._start_job_worker(timeout)
+        if not self._supervisor.is_alive():
+            self._supervisor.start()
+        return self.job_worker
+
+    def kill_job_worker(self):
+        """SIGKILL the job worker with its pool; it stays dead until start_job_worker()."""
+        with self._worker_lock:
+            self._worker_killed = True
+            self.job_worker.kill()
+
+    def _supervise(self):
+        while not self._stopping.wait(1):
+            with self._worker_lock:
+                worker = self.job_worker
+                if self._worker_killed or self._stopping.is_set() or worker.process.poll() is None:
+                    continue
+                self.worker_restarts += 1
+                log(f"the job worker exited by itself (status {worker.process.returncode}, see its log); "
+                    "starting it again, as a supervisor would")
+                try:
+                    self._start_job_worker(90)
+                except Stop as error:
+                    log(str(error))
+
+    def _start_job_worker(self, timeout):
+        self.worker_number += 1
+        log_path = self.run / f"jobs-{self.worker_number}.log"
         argv = [sys.executable, "-m", "celery", "-A", "runcms.jobs", "worker", "--beat", "--loglevel", "INFO",
-                "--concurrency", "2"]
-        worker = Process("job worker", argv, log_path=self.run / "jobs.log", env=self.env())
-        self.children.append(worker)
-        log("job worker: celery -A runcms.jobs worker --beat")
-    # <<< JOB WORKER
+                "--concurrency", "2", "--hostname", f"worker{self.worker_number}@%h",
+                "--schedule", str(self.run / "celerybeat-schedule")]
+        self.job_worker = Process("job worker", argv, log_path=log_path, env=self.env())
+        self.children.append(self.job_worker)
+        deadline = time.monotonic() + timeout
+        while b" ready." not in log_path.read_bytes():
+            if self.job_worker.process.poll() is not None or time.monotonic() > deadline:
+                raise Stop(f"the job worker did not start; see {log_path}")
+            time.sleep(0.2)
+        log(f"job worker {self.worker_number}: celery -A runcms.jobs worker --beat (pid {self.job_worker.process.pid})")
+
+    def wait_for_demo_renditions(self, timeout=300):
+        """Let the worker build the demo media's renditions first: the checks then see only their own jobs."""
+        started = time.monotonic()
+        while self.sql("SELECT count(*) FROM drills_cuemedia WHERE renditions_pending")[0][0]:
+            if time.monotonic() - started > timeout:
+                raise Stop(f"the job worker did not build the demo's renditions within {timeout} s; see its log")
+            time.sleep(0.5)
+        time.sleep(2)  # the events and documents those changes asked for
+        log(f"the worker built the demo media's renditions in {time.monotonic() - started:.0f} s")
+
+    def job_log(self):
+        """What every job worker of this run logged, in the order they were started."""
+        return "".join((self.run / f"jobs-{number}.log").read_text(errors="replace")
+                       for number in range(1, self.worker_number + 1))
+
+    def sql(self, query, *params):
+        """Rows of `query` on the cluster's database, read directly (not through the proxy)."""
+        import psycopg
+
+        with psycopg.connect(self.database_url, autocommit=True, connect_timeout=5) as conn:
+            return conn.execute(query, params).fetchall()
 
     def s3_client(self):
         import boto3
@@ -381,6 +463,9 @@ class Cluster:
                             aws_access_key_id="cluster", aws_secret_access_key="cluster")
 
     def stop(self):
+        self._stopping.set()
+        with self._worker_lock:
+            pass  # a restart under way has finished: its worker is among the children
         for server in self.app_servers:
             server.stop()
         for child in reversed(self.children):
@@ -439,7 +524,7 @@ class Browser:
     def cookie(self, name):
         return next((cookie.value for cookie in self.cookies if cookie.name == name), None)
 
-    def post_form(self, url, fields, *, referer, files=None):
+    def post_form(self, url, fields, *, referer, files=None, timeout=10):
         """A form post with the CSRF token from the cookie, multipart when there are files."""
         fields = {**fields, "csrfmiddlewaretoken": self.cookie("csrftoken") or ""}
         if files:
@@ -447,7 +532,8 @@ class Browser:
         else:
             body = urllib.parse.urlencode(fields, doseq=True).encode()
             content_type = "application/x-www-form-urlencoded"
-        return self.request(url, data=body, headers={"Content-Type": content_type, "Referer": referer})
+        return self.request(url, data=body, headers={"Content-Type": content_type, "Referer": referer},
+                            timeout=timeout)
 
     def log_in(self, base):
         self.request(f"{base}/admin/login/")
@@ -521,3 +607,100 @@ def form_fields(html, form_id):
 
 def upstream(answer):
     return answer.headers.get("X-Upstream", "?")
+
+
+# --- Webhooks -----------------------------------------------------------------------------------
+
+
+class WebhookReceiver:
+    """A webhook endpoint on loopback: records every delivery it is sent (checking its signature)
+    and answers 200, or, while `holding`, keeps the sender waiting for an answer."""
+
+    def __init__(self, secret):
+        import hashlib
+        import hmac
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.secret, self.received, self.holding = secret, [], False
+        self.release = threading.Event()
+        self._lock = threading.Lock()
+        receiver = self
+
+        def signed(headers, body):
+            parts = dict(part.split("=", 1) for part in headers.get("X-Runcms-Signature", "").split(",") if "=" in part)
+            expected = hmac.new(secret.encode(), parts.get("t", "").encode() + b"." + body, hashlib.sha256).hexdigest()
+            return hmac.compare_digest(expected, parts.get("v1", ""))
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                payload = json.loads(body or b"{}")
+                record = {**payload, "header_delivery": self.headers.get("X-Runcms-Delivery"),
+                          "valid": signed(self.headers, body), "at": time.time()}
+                with receiver._lock:
+                    receiver.received.append(record)
+                if receiver.holding:
+                    receiver.release.wait(60)
+                with contextlib.suppress(OSError):
+                    self.send_response(200)
+                    self.end_headers()
+                    self.wfile.write(b"ok")
+
+            def log_message(self, *args):
+                pass
+
+        self.port = servers.free_port()
+        self.url = f"http://{HOST}:{self.port}/hooks"
+        self.server = ThreadingHTTPServer((HOST, self.port), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+        self.thread.start()
+
+    def events(self, **match):
+        with self._lock:
+            return [r for r in self.received if all(r.get(key) == value for key, value in match.items())]
+
+    def wait_for(self, timeout, **match):
+        """The deliveries matching `match`, once there is at least one (or [] after `timeout` s)."""
+        deadline = time.monotonic() + timeout
+        while not (found := self.events(**match)) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        return found
+
+    def close(self):
+        self.release.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def add_endpoint(editor, base, receiver, name="Scripts' receiver"):
+    """Add a webhook endpoint for `receiver` through the admin, every event and content type."""
+    add_url = f"{base}/admin/webhooks/endpoint/add/"
+    fields = form_fields(editor.request(add_url).text, "endpoint_form")
+    fields.update({"name": [name], "url": [receiver.url], "secret": [receiver.secret], "active": ["on"],
+                   "events": ["published", "updated", "unpublished", "deleted"], "collections": [], "_save": [""]})
+    return editor.post_form(add_url, fields, referer=add_url)
+
+
+def edit_drill(editor, base, drill_id, title):
+    """Save a drill's admin form through `base` with a new title, as an editor would."""
+    change_url = f"{base}/admin/drills/drill/{drill_id}/change/"
+    fields = form_fields(editor.request(change_url).text, "drill_form")
+    fields["title"] = [title]
+    fields["_save"] = [""]
+    return editor.post_form(change_url, fields, referer=change_url)
+
+
+def upload_media(editor, base, filename, content, content_type="image/jpeg"):
+    """Add a media item through `base`'s admin with this file, as an editor would."""
+    add_url = f"{base}/admin/drills/cuemedia/add/"
+    fields = form_fields(editor.request(add_url).text, "cuemedia_form")
+    fields.update({"alt_text": ["A runner pulling the heel to the hip"], "_continue": [""]})
+    return editor.post_form(add_url, fields, referer=add_url, files={"file": (filename, content, content_type)},
+                            timeout=120)

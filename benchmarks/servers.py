@@ -2,6 +2,7 @@
 
 import contextlib
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -29,10 +30,30 @@ def gunicorn_path():
     return str(path)
 
 
+# Ports the scripts' servers may listen on (`use_ports`); None: any the system gives.
+_ports = None
+
+
+def use_ports(first, last):
+    """Listen only on ports first..last (for a machine where others' servers have the rest)."""
+    global _ports
+    _ports = list(range(first, last + 1))
+    random.shuffle(_ports)
+
+
 def free_port():
     with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
+        if _ports is None:
+            sock.bind((HOST, 0))
+            return sock.getsockname()[1]
+        while _ports:
+            port = _ports.pop()
+            try:
+                sock.bind((HOST, port))
+                return port
+            except OSError:
+                continue
+    raise RuntimeError("no free port left in the range given")
 
 
 def children(pid):

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from benchmarks import servers, wrk
-from benchmarks.cluster import Browser, Checks, Cluster, Stop, cluster_arguments, log
+from benchmarks.cluster import Browser, Checks, Stop, cluster_arguments, cluster_from, log
 
 # Each wrk thread picks paths at random and counts answers by status class; done() adds them up.
 WRK_SCRIPT = """
@@ -97,8 +97,7 @@ def main(argv=None):
         print(f"FAIL  {error}")
         return 2
     try:
-        with Cluster(database_url=args.database_url, redis_url=args.redis, run_dir=run_dir,
-                     extra_env={"API_ANON_RATE": "1000000/minute"}) as cluster:
+        with cluster_from(args, run_dir, extra_env={"API_ANON_RATE": "1000000/minute"}) as cluster:
             paths = traffic_paths(cluster.url)
             script = run_dir / "mixed.lua"
             script.write_text(WRK_SCRIPT % ", ".join(f'"{path}"' for path in paths))

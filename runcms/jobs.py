@@ -6,10 +6,15 @@ exponential backoff. Without it (the quick start, the tests) every task runs in-
 once, exactly where it was asked for. Either way each run is stored by django-celery-results,
 so the admin shows every job's status, attempts and error.
 
+Should the broker be unreachable when a job is queued (Redis down), the save that asked for it
+still succeeds: the job is kept as an `UnsentJob` row and queued again by the worker's periodic
+check (`send_unsent_jobs`, with `--beat`) once Redis is back, so no job is lost.
+
 Tasks live in the `tasks.py` of the app that owns the work (`drills/media/tasks.py`,
 `runcms/tasks.py`, `runcms/webhooks/tasks.py`); they are found by `autodiscover_tasks()`.
 """
 
+import logging
 import os
 
 from celery import Celery, Task
@@ -20,6 +25,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "runcms.settings")
 app = Celery("runcms")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+logger = logging.getLogger(__name__)
 
 
 class Job(Task):
@@ -51,4 +57,38 @@ def enqueue(task, *args, **kwargs):
     if not queued():
         task.apply(args, kwargs)
         return
-    transaction.on_commit(lambda: task.apply_async(args, kwargs))
+    transaction.on_commit(lambda: send(task.name, args, kwargs))
+
+
+def send(name, args, kwargs):
+    """Hand the job `name` to the broker; keep it in the database for later if the broker cannot take it."""
+    from runcms.models import UnsentJob
+
+    try:
+        app.send_task(name, args, kwargs)
+    except Exception as error:  # whatever the broker's trouble, the job must not be lost
+        logger.warning("Job %s kept for later: the broker did not take it (%s)", name, error)
+        UnsentJob.objects.create(task=name, args=list(args), kwargs=kwargs, error=str(error)[:1000])
+
+
+@app.task(base=Job)
+def send_unsent_jobs():
+    """Queue the jobs the broker could not take when they were asked for, oldest first; return how many."""
+    from runcms.models import UnsentJob
+
+    sent = 0
+    while True:
+        with transaction.atomic():
+            # Locked and skipped by a concurrent run, so each is queued once.
+            batch = list(UnsentJob.objects.select_for_update(skip_locked=True)[:100])
+            if not batch:
+                return sent
+            for job in batch:
+                try:
+                    app.send_task(job.task, job.args, job.kwargs)
+                except Exception as error:  # still unreachable: kept for the next check
+                    job.error = str(error)[:1000]
+                    job.save(update_fields=["error"])
+                    return sent
+                job.delete()
+                sent += 1

@@ -84,5 +84,22 @@ class Document(models.Model):
         return f"{self.collection} {self.object_id} [{self.language}]"
 
 
+class UnsentJob(models.Model):
+    """A job the broker could not take when it was asked for (Redis unreachable): kept here and
+    queued again by the worker's periodic check (`runcms.jobs.send_unsent_jobs`) once it can be."""
+
+    task = models.CharField(max_length=200)
+    args = models.JSONField(default=list)
+    kwargs = models.JSONField(default=dict)
+    error = models.TextField(blank=True, help_text="Why the broker refused it the last time.")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return self.task
+
+
 # The review workflow's model lives beside the rules that use it.
 from runcms.review import Review  # noqa: E402, F401

@@ -137,8 +137,21 @@ CELERY_RESULT_EXPIRES = timedelta(days=env.int("RUNCMS_JOB_RESULT_DAYS", default
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# A job not acknowledged within this many seconds (its worker died) is handed to another worker.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("RUNCMS_JOB_VISIBILITY_TIMEOUT", default=3600)}
+_job_visibility_timeout = env.int("RUNCMS_JOB_VISIBILITY_TIMEOUT", default=3600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # A job not acknowledged within this many seconds (its worker died) is handed to another
+    # worker; such jobs are looked for every 10 s at most, and when a worker starts.
+    "visibility_timeout": _job_visibility_timeout,
+    "unacked_restore_interval": min(10, _job_visibility_timeout),
+    "unacked_restore_throttle": 1,
+    # A Redis that is gone or hangs costs a save a few seconds at most: the job is then kept in
+    # the database (runcms.models.UnsentJob) and queued by `send_unsent_jobs` once Redis answers.
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+    # Several sites (or test runs) on one Redis database keep their queues apart with this.
+    "global_keyprefix": env("RUNCMS_JOB_KEY_PREFIX", default=""),
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_TIMEZONE = "UTC"
 # How often the worker's scheduler (--beat) looks for publish and unpublish times that passed
 # (their webhooks, the documents they make stale) and for webhook deliveries due a retry.
@@ -149,6 +162,7 @@ CELERY_BEAT_SCHEDULE = {
         ("scheduled-moments", "runcms.webhooks.tasks.check_schedules"),
         ("due-webhook-deliveries", "runcms.webhooks.tasks.deliver_due"),
         ("stale-documents", "runcms.tasks.refresh_documents"),
+        ("unsent-jobs", "runcms.jobs.send_unsent_jobs"),
     ]
 }
 
@@ -158,6 +172,10 @@ RUNCMS_WEBHOOK_TIMEOUT = env.float("RUNCMS_WEBHOOK_TIMEOUT", default=5)
 RUNCMS_WEBHOOK_MAX_ATTEMPTS = env.int("RUNCMS_WEBHOOK_MAX_ATTEMPTS", default=8)
 RUNCMS_WEBHOOK_ALLOW_PRIVATE = env.bool("RUNCMS_WEBHOOK_ALLOW_PRIVATE", default=False)
 RUNCMS_WEBHOOK_RESPONSE_CHARS = 1000
+# A webhook endpoint for a CDN purge, kept by itself (runcms.webhooks.purge): every event, whose
+# `urls` are the addresses to purge. Its secret is generated unless given.
+RUNCMS_CDN_PURGE_URL = env("RUNCMS_CDN_PURGE_URL", default="")
+RUNCMS_CDN_PURGE_SECRET = env("RUNCMS_CDN_PURGE_SECRET", default="")
 
 # Login protection (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords in a row for one
 # username from one address, that pair is locked out for LOGIN_COOLOFF_MINUTES, or until an

@@ -1,10 +1,13 @@
-"""The jobs' results in the admin (django-celery-results), with how many attempts each took."""
+"""The jobs' results in the admin (django-celery-results), with how many attempts each took, and
+the jobs waiting for the broker."""
 
 import json
 
 from django.contrib import admin
 from django_celery_results.admin import TaskResultAdmin
 from django_celery_results.models import TaskResult
+
+from runcms.models import UnsentJob
 
 
 class JobResultAdmin(TaskResultAdmin):
@@ -27,3 +30,16 @@ class JobResultAdmin(TaskResultAdmin):
 
 admin.site.unregister(TaskResult)
 admin.site.register(TaskResult, JobResultAdmin)
+
+
+@admin.register(UnsentJob)
+class UnsentJobAdmin(admin.ModelAdmin):
+    """Read only: the worker's periodic check queues them once Redis answers again."""
+
+    list_display = ["task", "created_at", "error"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -32,6 +32,7 @@ from runcms.webhooks.models import Delivery, DeliveryStatus
 
 FIRST_RETRY = timedelta(seconds=30)
 LONGEST_WAIT = timedelta(hours=6)
+FIRST_TRY_GRACE = timedelta(minutes=1)
 USER_AGENT = "runcms-webhooks/1"
 
 
@@ -127,10 +128,15 @@ def record(delivery, code, answer, at):
 
 
 def due(now=None):
-    """Ids of the pending deliveries whose next try has come."""
+    """Ids of the pending deliveries whose next try has come.
+
+    A first try is left to the job queued with the delivery for `FIRST_TRY_GRACE`: only one
+    whose job was lost is sent from here, not every one still waiting on a busy queue.
+    """
     now = now or timezone.now()
     return list(
         Delivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
+        .exclude(attempts=0, created_at__gt=now - FIRST_TRY_GRACE)
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)
     )

@@ -23,6 +23,7 @@ from runcms import changelog, documents, jobs
 from runcms.models import ChangeLog
 from runcms.representation import digest
 from runcms.webhooks.models import Announcement, Cursor, Delivery, Endpoint, Event
+from runcms.webhooks.purge import keep_cdn_purge_endpoint, stale_urls
 
 BATCH = 500
 # The "digest before" of an object whose unpublish time passed with no announcement: public, as it was.
@@ -98,6 +99,7 @@ def check_schedules(now=None):
 
 def _announce(changed):
     """Compare each object's public state with its announcement, record the events as deliveries."""
+    keep_cdn_purge_endpoint()
     endpoints = list(Endpoint.objects.filter(active=True))
     if not endpoints:
         # Nobody listens: nothing is announced. What they were told no longer holds either.
@@ -118,12 +120,13 @@ def _announce(changed):
             before = announcement.digest if announcement else logged_before
             after = now_public.get(pk, "")
             event = _event(before, after, pk in existing)
-            slug = slugs.get(pk) or (announcement.slug if announcement else "") or None
+            told_slug = announcement.slug if announcement else ""
+            slug = slugs.get(pk) or told_slug or None
             _remember(name, pk, announcement, after, slug or "")
             if event:
                 payload = {
                     "event": event, "type": name, "id": str(pk), "slug": slug, "position": position,
-                    "occurred_at": timezone.now().isoformat(),
+                    "occurred_at": timezone.now().isoformat(), "urls": stale_urls(name, model, pk, [slug, told_slug]),
                 }
                 deliveries += [
                     Delivery(endpoint=endpoint, event=event, collection=name, object_id=pk, payload=payload)

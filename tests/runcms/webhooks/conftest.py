@@ -64,3 +64,9 @@ def receiver(settings):
 @pytest.fixture
 def endpoint(receiver):
     return Endpoint.objects.create(name="App backend", url=receiver.url, secret=receiver.secret)
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run a change as if it committed: what waits for the commit (the jobs) runs at the end."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)

@@ -15,12 +15,6 @@ from tests.factories import make_category, make_drill, make_program
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run a change as if it committed: what waits for the commit (the jobs) runs at the end."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
 def test_publishing_a_drill_sends_one_signed_published_event(receiver, endpoint, committed):
     with committed():
         drill = make_drill(slug="heel-pull")
@@ -32,6 +26,7 @@ def test_publishing_a_drill_sends_one_signed_published_event(receiver, endpoint,
     assert receiver.events[0] | {"occurred_at": None, "delivery": None} == {
         "event": "published", "type": "drills", "id": str(drill.pk), "slug": "heel-pull",
         "position": changelog.last_position(), "occurred_at": None, "delivery": None,
+        "urls": ["/drills/heel-pull/", "/api/v1/drills/heel-pull/"],
     }
     assert request["headers"]["X-Runcms-Delivery"] == receiver.events[0]["delivery"]
 
@@ -213,3 +208,20 @@ def test_a_private_address_is_not_called_unless_allowed(receiver, endpoint, comm
 
     assert receiver.received == []
     assert "private address" in Delivery.objects.get().last_response
+
+
+def test_a_first_delivery_whose_job_was_lost_is_sent_by_the_periodic_check_after_a_minute(receiver, endpoint):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        waiting = Delivery.objects.create(
+            endpoint=endpoint, event="updated", collection="drills", payload={"event": "updated"}, next_attempt_at=start
+        )
+
+    with time_machine.travel(start + timedelta(seconds=50), tick=False):
+        tasks.deliver_due.apply()
+    assert receiver.received == []  # its own job may still be waiting on a busy queue
+    with time_machine.travel(start + timedelta(seconds=61), tick=False):
+        tasks.deliver_due.apply()
+
+    waiting.refresh_from_db()
+    assert (waiting.status, waiting.attempts, len(receiver.received)) == (DeliveryStatus.DELIVERED, 1, 1)
