@@ -1,21 +1,40 @@
-"""Translations in the admin: each published language besides the default gets a section of its own.
+"""Translations in the admin: a tab per published language, each item's status per language, and the
+filter "needs translation into".
 
-The main form edits the default language (a translated field's own name, e.g. `title`, reads
-and writes it); the section "German" holds `title_de`, `summary_de`… Columns of languages the
-site does not publish in stay out of every form. Inlines (steps, cues) add a column per language.
+A translated field's inputs stand together, the default language's first (`title`, then `title_de`,
+`title_zh_hans`…; in inlines, a column each), every input marked with its language. The script
+translation-tabs.js turns that into tabs: the tab of a language shows its inputs beside the default
+language's text, read-only, as the source. Without JavaScript every input shows, labelled with its
+language. Columns of languages the site does not publish in stay out of every form.
+
+A translation's status is "missing" (no text in that language yet), "outdated" (the default
+language's text, the item's own or its steps', cues' or program items', changed in a save after the
+last one that changed this language's) or "up to date". It is read from the item's revisions, and
+kept in OutdatedTranslation whenever a revision is saved, for the list filter.
 """
 
 import reversion
+from django import forms
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
+from django.utils.html import format_html, format_html_join
+from modeltranslation.fields import TranslationField
 from reversion.errors import RevertError
 from reversion.models import Version
+from reversion.signals import post_revision_commit
 
 from runcms import languages
+from runcms.models import OutdatedTranslation
 
 # How many of an item's latest revisions its translation status looks back over.
 STATUS_REVISIONS = 50
+
+MISSING, UP_TO_DATE, OUTDATED = "missing", "up to date", "outdated"
+
+# The models whose forms show a translation status (their admins use TranslationsAdminMixin).
+_with_status = set()
 
 
 def _columns(model, codes):
@@ -24,7 +43,7 @@ def _columns(model, codes):
 
 def _hidden_columns(model):
     """The default language's columns (edited through the field itself) and those of unpublished languages."""
-    shown = [code for code in languages.enabled() if not languages.is_default(code)]
+    shown = [code for code, _ in _other_languages()]
     return [column for column in _columns(model, languages.stored()) if column not in _columns(model, shown)]
 
 
@@ -32,59 +51,202 @@ def _other_languages():
     return [(code, name) for code, name in settings.LANGUAGES if not languages.is_default(code)]
 
 
-class TranslationsAdminMixin:
-    """A ModelAdmin whose model has translated fields: one section per published language besides the default."""
+def _with_translations(names, model):
+    """`names` (field names, or tuples of them sharing a line) with each translated field's inputs
+    in the other languages after it: `title` becomes `title`, `title_de`, `title_zh_hans`…"""
+    translated = set(languages.translated_fields(model))
+    every = set(_columns(model, languages.stored()))
+    result = []
+    for line in names:
+        group = line if isinstance(line, (list, tuple)) else (line,)
+        group = tuple(name for name in group if name not in every)
+        if not group:
+            continue
+        result.append(group if isinstance(line, (list, tuple)) else group[0])
+        for code, _ in _other_languages():
+            columns = tuple(languages.column(name, code) for name in group if name in translated)
+            if columns:
+                result.append(columns if len(columns) > 1 else columns[0])
+    return result
+
+
+class _MarkLanguages:
+    """Marks the input of each translated field with its language, for the tabs and for spelling."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is None:
+            return None
+        if isinstance(db_field, TranslationField):
+            code = db_field.language
+        elif db_field.name in languages.translated_fields(self.model):
+            code = languages.default()
+        else:
+            return formfield
+        fallbacks = [lang for lang in languages.chain(code) if lang != code]
+        formfield.widget.attrs.update({
+            "lang": code, "data-runcms-lang": code, "data-runcms-fallbacks": " ".join(fallbacks),
+            "data-runcms-language-name": dict(settings.LANGUAGES).get(code, code),
+        })
+        if languages.is_default(code):
+            formfield.widget.attrs["data-runcms-source"] = ""
+        return formfield
+
+    @property
+    def media(self):
+        # A property rather than `class Media`, which an admin's own Media would hide.
+        tabs = forms.Media(js=["runcms/admin/translation-tabs.js"], css={"all": ["runcms/admin/translation-tabs.css"]})
+        return super().media + tabs
+
+
+class TranslationsAdminMixin(_MarkLanguages):
+    """A ModelAdmin whose model has translated fields: each field's inputs in every published language
+    together, and the item's translation status per language at the top of the form."""
+
+    def __init__(self, model, admin_site):
+        super().__init__(model, admin_site)
+        _with_status.add(model)
 
     def get_exclude(self, request, obj=None):
         return [*(super().get_exclude(request, obj) or ()), *_hidden_columns(self.model)]
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        return [*fields, "translation_status"] if obj is not None and _other_languages() else fields
+
     def get_fieldsets(self, request, obj=None):
-        every = set(_columns(self.model, languages.stored()))
         fieldsets = [
-            (title, {**options, "fields": [f for f in options["fields"] if f not in every]})
+            (title, {**options, "fields": _with_translations(options["fields"], self.model)})
             for title, options in super().get_fieldsets(request, obj)
         ]
-        for code, name in _other_languages():
-            fields = [languages.column(field, code) for field in languages.translated_fields(self.model)]
-            status = translation_status(obj, code) if obj is not None else "missing"
-            description = f"Translation status: {status}. An empty field shows the text it falls back to."
-            fieldsets.append((f"{name} ({code})", {"fields": fields, "description": description}))
+        if obj is not None and _other_languages() and fieldsets:
+            title, options = fieldsets[0]
+            fieldsets[0] = (title, {**options, "fields": ["translation_status", *options["fields"]]})
         return fieldsets
 
+    def get_fields(self, request, obj=None):
+        # Without fieldsets, Django's single fieldset lists these; translation_status is added above.
+        return [name for name in super().get_fields(request, obj) if name != "translation_status"]
+
+    @admin.display(description="translations")
+    def translation_status(self, obj):
+        statuses = translation_statuses(obj)
+        return format_html(
+            '<ul class="runcms-translation-status">{}</ul>',
+            format_html_join(
+                "", '<li data-runcms-lang="{}" data-runcms-status="{}">{}: <strong>{}</strong></li>',
+                ((code, statuses[code], name, statuses[code]) for code, name in _other_languages()),
+            ),
+        )
 
     def get_list_filter(self, request):
         filters = list(super().get_list_filter(request))
         return [*filters, NeedsTranslationFilter] if _other_languages() else filters
 
 
-def translation_status(obj, code):
-    """"missing", "up to date", or "outdated": the default language's text changed in a save after the
-    last one that changed this language's (read from the item's revisions)."""
-    if code not in languages.available(obj):
-        return "missing"
+class TranslationsInlineMixin(_MarkLanguages):
+    """An inline whose model has translated fields: a column per published language after each one."""
+
+    def get_exclude(self, request, obj=None):
+        return [*(super().get_exclude(request, obj) or ()), *_hidden_columns(self.model)]
+
+    def get_fields(self, request, obj=None):
+        return _with_translations(super().get_fields(request, obj), self.model)
+
+
+def translation_statuses(obj):
+    """{code: status} for every published language besides the default (see the module's docstring)."""
+    others = [code for code, _ in _other_languages()]
+    has = set(languages.available(obj))
+    statuses = {code: MISSING for code in others if code not in has}
+    present = [code for code in others if code in has]
+    if present:
+        changed = _last_changes(obj, [languages.default(), *present])
+        source = changed[languages.default()]
+        statuses.update({code: OUTDATED if source > changed[code] else UP_TO_DATE for code in present})
+    return statuses
+
+
+def _last_changes(obj, codes):
+    """{code: the index of the last of obj's revisions (oldest first) that changed its text in that language};
+    -1 for all when it has no history (media and taxonomy today)."""
     if not reversion.is_registered(type(obj)):
-        return "up to date"  # no history to tell (media, taxonomy)
-    fields = languages.translated_fields(type(obj))
-    source = [languages.column(field, languages.default()) for field in fields]
-    own = [languages.column(field, code) for field in fields]
-    versions = Version.objects.get_for_object(obj).order_by("-pk")[:STATUS_REVISIONS]
-    changed_source = changed_own = -1
+        return dict.fromkeys(codes, -1)
+    revisions = list(
+        Version.objects.get_for_object(obj).order_by("-pk").values_list("revision_id", flat=True)[:STATUS_REVISIONS]
+    )
+    by_revision = {}
+    for version in Version.objects.filter(revision_id__in=revisions).order_by("pk"):
+        by_revision.setdefault(version.revision_id, []).append(version)
+    changed = dict.fromkeys(codes, -1)
     previous = None
-    for index, version in enumerate(reversed(list(versions))):
+    for index, revision in enumerate(reversed(revisions)):
+        texts = _texts(obj, by_revision.get(revision, []), codes)
+        for code in codes:
+            if previous is None or texts[code] != previous[code]:
+                changed[code] = index
+        previous = texts
+    return changed
+
+
+def _texts(obj, versions, codes):
+    """{code: the text of `obj` and its children (its steps, cues…) in that language} in one revision."""
+    texts = {code: [] for code in codes}
+    for version in versions:
+        model = ContentType.objects.get_for_id(version.content_type_id).model_class()
+        fields = [
+            name for name in languages.translated_fields(model)
+            if model._meta.get_field(languages.column(name, languages.default())).editable
+        ] if model else []
+        if not fields:
+            continue
         try:
             data = version.field_dict
         except RevertError:  # a revision today's models cannot read: it tells nothing
             continue
-        if previous is None or any(data.get(c) != previous.get(c) for c in source):
-            changed_source = index
-        if previous is None or any(data.get(c) != previous.get(c) for c in own):
-            changed_own = index
-        previous = data
-    return "outdated" if changed_source > changed_own else "up to date"
+        if not (model is type(obj) and version.object_id == str(obj.pk)) and not _belongs_to(obj, model, data):
+            continue
+        for code in codes:
+            texts[code] += [
+                (model._meta.label, version.object_id, name, value)
+                for name in fields if (value := data.get(languages.column(name, code)))
+            ]
+    return {code: sorted(items) for code, items in texts.items()}
+
+
+def _belongs_to(obj, model, data):
+    """Whether a row of `model` (as a revision holds it) is a child of `obj`, e.g. a step of a drill."""
+    return any(
+        field.many_to_one and field.related_model is type(obj) and str(data.get(field.attname)) == str(obj.pk)
+        for field in model._meta.concrete_fields
+    )
+
+
+def _keep_outdated_marks(sender, revision, versions, **kwargs):
+    """After a save: mark each item of the revision that the filter tracks with its outdated translations."""
+    for version in versions:
+        model = ContentType.objects.get_for_id(version.content_type_id).model_class()
+        if model not in _with_status or not _other_languages():
+            continue
+        obj = model._base_manager.filter(pk=version.object_id).first()
+        if obj is None:
+            continue
+        content_type = ContentType.objects.get_for_model(model)
+        outdated = [code for code, status in translation_statuses(obj).items() if status == OUTDATED]
+        marks = OutdatedTranslation.objects.filter(content_type=content_type, object_id=version.object_id)
+        marks.exclude(language__in=outdated).delete()
+        for code in outdated:
+            OutdatedTranslation.objects.get_or_create(
+                content_type=content_type, object_id=version.object_id, language=code
+            )
+
+
+post_revision_commit.connect(_keep_outdated_marks, dispatch_uid="runcms_outdated_translations")
 
 
 class NeedsTranslationFilter(admin.SimpleListFilter):
-    """Items with no text yet in a published language (their title or name is empty in it)."""
+    """Items with no text yet in a published language (their title or name is empty in it), or whose
+    translation is outdated."""
 
     title = "needs translation into"
     parameter_name = "needs_translation"
@@ -97,15 +259,10 @@ class NeedsTranslationFilter(admin.SimpleListFilter):
         if code not in languages.enabled() or languages.is_default(code):
             return queryset
         column = languages.column(languages.key_field(queryset.model), code)
-        return queryset.filter(Q(**{f"{column}__isnull": True}) | Q(**{column: ""}))
-
-
-class TranslationsInlineMixin:
-    """An inline whose model has translated fields: a column for each published language besides the default."""
-
-    def get_exclude(self, request, obj=None):
-        return [*(super().get_exclude(request, obj) or ()), *_hidden_columns(self.model)]
-
-    def get_fields(self, request, obj=None):
-        fields = [f for f in super().get_fields(request, obj) if f not in _columns(self.model, languages.stored())]
-        return [*fields, *_columns(self.model, [code for code, _ in _other_languages()])]
+        outdated = OutdatedTranslation.objects.filter(
+            content_type=ContentType.objects.get_for_model(queryset.model), language=code
+        ).values_list("object_id", flat=True)
+        pk = queryset.model._meta.pk
+        return queryset.filter(
+            Q(**{f"{column}__isnull": True}) | Q(**{column: ""}) | Q(pk__in=[pk.to_python(id) for id in outdated])
+        )
