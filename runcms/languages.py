@@ -137,10 +137,8 @@ def language_of(obj, code=None, fields=None):
 def field_language(obj, field):
     """The language `obj.<field>` shows its text in for the active language: the first along its fallback
     chain that has text (as django-modeltranslation reads it), or None when no language has any."""
-    return next(
-        (code for code in resolution_order(translation.get_language() or default()) if getattr(obj, column(field, code), None)),
-        None,
-    )
+    order = resolution_order(translation.get_language() or default())
+    return next((code for code in order if getattr(obj, column(field, code), None)), None)
 
 
 def active():

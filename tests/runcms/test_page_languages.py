@@ -81,7 +81,8 @@ def test_untranslated_program_article_and_topic_text_is_marked(client, languages
 def test_a_page_in_another_language_runs_the_queries_of_the_default_one(client, languages, kind):
     topic = make_topic(name="Technique")
     article = make_article(topics=[topic])
-    made = {"drill": make_drill(steps=["One.", "Two."]), "program": make_program(), "article": article, "topic": topic}[kind]
+    drill, program = make_drill(steps=["One.", "Two."]), make_program()
+    made = {"drill": drill, "program": program, "article": article, "topic": topic}[kind]
     url = made.get_absolute_url()
 
     assert queries_for(client, f"/de{url}") == queries_for(client, url)
