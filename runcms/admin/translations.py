@@ -134,7 +134,7 @@ class TranslationsAdminMixin(_MarkLanguages):
         return format_html(
             '<ul class="runcms-translation-status">{}</ul>',
             format_html_join(
-                "", '<li data-runcms-lang="{}" data-runcms-status="{}">{}: <strong>{}</strong></li>',
+                "", '<li data-runcms-translation="{}" data-runcms-status="{}">{}: <strong>{}</strong></li>',
                 ((code, statuses[code], name, statuses[code]) for code, name in _other_languages()),
             ),
         )

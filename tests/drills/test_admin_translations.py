@@ -18,7 +18,7 @@ def change_url(drill):
 
 
 def status(page, code):
-    found = re.search(rf'<li data-runcms-lang="{code}" data-runcms-status="([^"]+)">', page)
+    found = re.search(rf'<li data-runcms-translation="{code}" data-runcms-status="([^"]+)">', page)
     return found and found.group(1)
 
 

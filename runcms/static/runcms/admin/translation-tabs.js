@@ -16,7 +16,7 @@
 
   function header(cell) {
     // An inline column's heading: <th class="column-text_de"> above <td class="field-text_de">.
-    if (cell.tagName !== "TD") return null;
+    if (!cell || cell.tagName !== "TD") return null;
     const name = Array.from(cell.classList).find(function (c) { return c.indexOf("field-") === 0; });
     const table = cell.closest("table");
     return name && table ? table.querySelector("thead th.column-" + name.slice(6)) : null;
@@ -43,6 +43,17 @@
     control.placeholder = text.length > 200 ? text.slice(0, 199) + "…" : text;
   }
 
+  // "source, read-only here" after the label (or column heading) of a default-language input.
+  function markSource(box) {
+    const label = box.tagName === "TD" ? null : box.querySelector("label");
+    const target = box.tagName === "TH" ? box : label;
+    if (!target || target.querySelector(".runcms-lang-source-note")) return;
+    const note = document.createElement("span");
+    note.className = "runcms-lang-source-note";
+    note.textContent = " (source, read-only here)";
+    target.appendChild(note);
+  }
+
   function select(form, code, source) {
     form.querySelectorAll(MARKED).forEach(function (control) {
       const lang = control.dataset.runcmsLang;
@@ -53,21 +64,23 @@
         if (!box) return;
         box.classList.toggle("runcms-lang-hidden", !shown);
         box.classList.toggle("runcms-lang-source", asSource);
+        box.classList.toggle("runcms-lang-target", lang === code && !isSource);
+        if (asSource) markSource(box);
       });
       if (isSource) control.readOnly = asSource;
       else if (lang === code) showFallback(control, source);
     });
     form.querySelectorAll(".runcms-lang-tabs button").forEach(function (button) {
-      button.setAttribute("aria-pressed", String(button.dataset.runcmsLang === code));
+      button.setAttribute("aria-pressed", String(button.dataset.runcmsTab === code));
     });
-    form.dataset.runcmsTab = code;
+    form.dataset.runcmsOpenTab = code;
     try { sessionStorage.setItem(STORE, code); } catch (error) { /* storage off: start on the default */ }
   }
 
   function statuses() {
     const found = {};
     document.querySelectorAll(".runcms-translation-status [data-runcms-status]").forEach(function (item) {
-      found[item.dataset.runcmsLang] = item.dataset.runcmsStatus;
+      found[item.dataset.runcmsTranslation] = item.dataset.runcmsStatus;
     });
     return found;
   }
@@ -81,8 +94,7 @@
     Object.keys(found).forEach(function (code) {
       const button = document.createElement("button");
       button.type = "button";
-      button.dataset.runcmsLang = code;
-      button.lang = code;
+      button.dataset.runcmsTab = code;
       button.textContent = found[code];
       if (code === source) {
         button.appendChild(note(" · source", "source"));
@@ -99,7 +111,6 @@
   function note(text, kind) {
     const span = document.createElement("span");
     span.className = "runcms-lang-note runcms-lang-note-" + kind;
-    span.lang = "en";
     span.textContent = text;
     return span;
   }
@@ -130,7 +141,7 @@
     }
     select(form, ordered[initial] ? initial : source, source);
     // Rows added to an inline are copies of its blank row: show them in the open tab.
-    document.addEventListener("formset:added", function () { select(form, form.dataset.runcmsTab, source); });
+    document.addEventListener("formset:added", function () { select(form, form.dataset.runcmsOpenTab, source); });
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
