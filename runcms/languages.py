@@ -36,6 +36,11 @@ def stored():
     return list(settings.MODELTRANSLATION_LANGUAGES)
 
 
+def name(code):
+    """The language's name in English, as settings.LANGUAGES gives it (e.g. "German")."""
+    return dict(settings.LANGUAGES).get(code, code)
+
+
 def is_default(code):
     return code == default()
 

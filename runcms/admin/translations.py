@@ -7,34 +7,19 @@ translation-tabs.js turns that into tabs: the tab of a language shows its inputs
 language's text, read-only, as the source. Without JavaScript every input shows, labelled with its
 language. Columns of languages the site does not publish in stay out of every form.
 
-A translation's status is "missing" (no text in that language yet), "outdated" (the default
-language's text, the item's own or its steps', cues' or program items', changed in a save after the
-last one that changed this language's) or "up to date". It is read from the item's revisions, and
-kept in OutdatedTranslation whenever a revision is saved, for the list filter.
+The status of each translation (missing, up to date, outdated) comes from runcms.translation_status.
 """
 
-import reversion
 from django import forms
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils.html import format_html, format_html_join
 from modeltranslation.fields import TranslationField
-from reversion.errors import RevertError
-from reversion.models import Version
-from reversion.signals import post_revision_commit
 
 from runcms import languages
 from runcms.models import OutdatedTranslation
-
-# How many of an item's latest revisions its translation status looks back over.
-STATUS_REVISIONS = 50
-
-MISSING, UP_TO_DATE, OUTDATED = "missing", "up to date", "outdated"
-
-# The models whose forms show a translation status (their admins use TranslationsAdminMixin).
-_with_status = set()
+from runcms.translation_status import track_status, translation_statuses
 
 
 def _columns(model, codes):
@@ -48,7 +33,7 @@ def _hidden_columns(model):
 
 
 def _other_languages():
-    return [(code, name) for code, name in settings.LANGUAGES if not languages.is_default(code)]
+    return [(code, languages.name(code)) for code in languages.enabled() if not languages.is_default(code)]
 
 
 def _with_translations(names, model):
@@ -86,7 +71,7 @@ class _MarkLanguages:
         fallbacks = [lang for lang in languages.chain(code) if lang != code]
         formfield.widget.attrs.update({
             "lang": code, "data-runcms-lang": code, "data-runcms-fallbacks": " ".join(fallbacks),
-            "data-runcms-language-name": dict(settings.LANGUAGES).get(code, code),
+            "data-runcms-language-name": languages.name(code),
         })
         if languages.is_default(code):
             formfield.widget.attrs["data-runcms-source"] = ""
@@ -105,7 +90,7 @@ class TranslationsAdminMixin(_MarkLanguages):
 
     def __init__(self, model, admin_site):
         super().__init__(model, admin_site)
-        _with_status.add(model)
+        track_status(model)
 
     def get_exclude(self, request, obj=None):
         return [*(super().get_exclude(request, obj) or ()), *_hidden_columns(self.model)]
@@ -152,96 +137,6 @@ class TranslationsInlineMixin(_MarkLanguages):
 
     def get_fields(self, request, obj=None):
         return _with_translations(super().get_fields(request, obj), self.model)
-
-
-def translation_statuses(obj):
-    """{code: status} for every published language besides the default (see the module's docstring)."""
-    others = [code for code, _ in _other_languages()]
-    has = set(languages.available(obj))
-    statuses = {code: MISSING for code in others if code not in has}
-    present = [code for code in others if code in has]
-    if present:
-        changed = _last_changes(obj, [languages.default(), *present])
-        source = changed[languages.default()]
-        statuses.update({code: OUTDATED if source > changed[code] else UP_TO_DATE for code in present})
-    return statuses
-
-
-def _last_changes(obj, codes):
-    """{code: the index of the last of obj's revisions (oldest first) that changed its text in that language};
-    -1 for all when it has no history (media and taxonomy today)."""
-    if not reversion.is_registered(type(obj)):
-        return dict.fromkeys(codes, -1)
-    revisions = list(
-        Version.objects.get_for_object(obj).order_by("-pk").values_list("revision_id", flat=True)[:STATUS_REVISIONS]
-    )
-    by_revision = {}
-    for version in Version.objects.filter(revision_id__in=revisions).order_by("pk"):
-        by_revision.setdefault(version.revision_id, []).append(version)
-    changed = dict.fromkeys(codes, -1)
-    previous = None
-    for index, revision in enumerate(reversed(revisions)):
-        texts = _texts(obj, by_revision.get(revision, []), codes)
-        for code in codes:
-            if previous is None or texts[code] != previous[code]:
-                changed[code] = index
-        previous = texts
-    return changed
-
-
-def _texts(obj, versions, codes):
-    """{code: the text of `obj` and its children (its steps, cues…) in that language} in one revision."""
-    texts = {code: [] for code in codes}
-    for version in versions:
-        model = ContentType.objects.get_for_id(version.content_type_id).model_class()
-        fields = [
-            name for name in languages.translated_fields(model)
-            if model._meta.get_field(languages.column(name, languages.default())).editable
-        ] if model else []
-        if not fields:
-            continue
-        try:
-            data = version.field_dict
-        except RevertError:  # a revision today's models cannot read: it tells nothing
-            continue
-        if not (model is type(obj) and version.object_id == str(obj.pk)) and not _belongs_to(obj, model, data):
-            continue
-        for code in codes:
-            texts[code] += [
-                (model._meta.label, version.object_id, name, value)
-                for name in fields if (value := data.get(languages.column(name, code)))
-            ]
-    return {code: sorted(items) for code, items in texts.items()}
-
-
-def _belongs_to(obj, model, data):
-    """Whether a row of `model` (as a revision holds it) is a child of `obj`, e.g. a step of a drill."""
-    return any(
-        field.many_to_one and field.related_model is type(obj) and str(data.get(field.attname)) == str(obj.pk)
-        for field in model._meta.concrete_fields
-    )
-
-
-def _keep_outdated_marks(sender, revision, versions, **kwargs):
-    """After a save: mark each item of the revision that the filter tracks with its outdated translations."""
-    for version in versions:
-        model = ContentType.objects.get_for_id(version.content_type_id).model_class()
-        if model not in _with_status or not _other_languages():
-            continue
-        obj = model._base_manager.filter(pk=version.object_id).first()
-        if obj is None:
-            continue
-        content_type = ContentType.objects.get_for_model(model)
-        outdated = [code for code, status in translation_statuses(obj).items() if status == OUTDATED]
-        marks = OutdatedTranslation.objects.filter(content_type=content_type, object_id=version.object_id)
-        marks.exclude(language__in=outdated).delete()
-        for code in outdated:
-            OutdatedTranslation.objects.get_or_create(
-                content_type=content_type, object_id=version.object_id, language=code
-            )
-
-
-post_revision_commit.connect(_keep_outdated_marks, dispatch_uid="runcms_outdated_translations")
 
 
 class NeedsTranslationFilter(admin.SimpleListFilter):
