@@ -1,6 +1,7 @@
 """Translating in the admin: each field's inputs in every language together (tabs in a browser), the
 status per language, and the filter "needs translation into"."""
 
+import html
 import re
 
 import pytest
@@ -169,3 +170,19 @@ def test_media_without_history_shows_its_translation_status(client, editor, lang
     page = client.get(f"/admin/drills/cuemedia/{media.pk}/change/").content.decode()
 
     assert status(page, "de") == "up to date"
+
+
+def test_a_german_body_gets_the_checks_of_the_english_one(client, editor, languages):
+    article = make_article(title="The pull", body="Pull the foot back.")
+    client.force_login(editor)
+    url = f"/admin/articles/article/{article.pk}/change/"
+    form = admin_form_data(client.get(url))
+
+    too_long = client.post(url, {**form, "body_de": "x" * 200_001})
+    missing_drill = client.post(url, {**form, "body_de": "Siehe:\n\n[[drill:no-such-drill]]"})
+
+    assert too_long.status_code == missing_drill.status_code == 200  # the form again, with the reason
+    assert "characters; at most" in too_long.content.decode()
+    assert "Line 3: there is no drill at “no-such-drill”" in html.unescape(missing_drill.content.decode())
+    article.refresh_from_db()
+    assert article.body_de in (None, "")
