@@ -14,6 +14,7 @@ from articles.markdown import BodyTooComplex, one_parse_per_body, render_markdow
 from articles.models import Article, Author, Source, Topic
 from articles.services import check_embeds, embed_problems, link_embeds, linked_html, render_body
 from drills.admin import OrderedInline, TaxonomyAdmin
+from runcms import languages
 from runcms.admin import (
     ConcurrencyAdminMixin,
     ConcurrencyForm,
@@ -77,33 +78,41 @@ class ArticleForm(ConcurrencyForm):
     embed_warnings = ()
     rendered_body = None
 
-    def clean_body(self):
-        body = self.cleaned_data["body"]
-        if len(body) > BODY_MAX_CHARS:
-            raise ValidationError(
-                f"The body has {len(body):,} characters; at most {BODY_MAX_CHARS:,} fit in one article. "
-                "Split it into several articles."
-            )
-        return body
-
     def clean(self):
         cleaned = super().clean()
-        if "body" not in cleaned:
-            return cleaned
         live_from = None
         if cleaned.get("status") == Status.PUBLISHED:
             live_from = cleaned.get("publish_at") or timezone.now()
+        if "body" in cleaned:
+            self.rendered_body = self._check_body("body", live_from)
+        # A translated body is what its language's pages and API show: it is checked the same way.
+        for code in languages.stored():
+            name = languages.column("body", code)
+            if not languages.is_default(code) and cleaned.get(name):
+                self._check_body(name, live_from, f"{languages.name(code)}: ")
+        return cleaned
+
+    def _check_body(self, name, live_from, prefix=""):
+        """Render the body in field `name`, adding its errors to the field; its rendering, or None if refused."""
+        body = self.cleaned_data[name]
+        if len(body) > BODY_MAX_CHARS:
+            self.add_error(name, ValidationError(
+                f"The body has {len(body):,} characters; at most {BODY_MAX_CHARS:,} fit in one article. "
+                "Split it into several articles."
+            ))
+            return None
         try:
-            self.rendered_body = render_markdown(cleaned["body"])
+            rendered = render_markdown(body)
         except BodyTooComplex as error:
-            self.add_error("body", ValidationError(str(error)))
-            return cleaned
-        check = check_embeds(self.rendered_body, live_from)
+            self.add_error(name, ValidationError(str(error)))
+            return None
+        check = check_embeds(rendered, live_from)
         for line, message in check.errors:
             error = ValidationError("Line %(line)s: %(message)s", params={"line": line, "message": message})
-            self.add_error("body", error)
-        self.embed_warnings = [f"Line {line}: {message}" for line, message in check.warnings]
-        return cleaned
+            self.add_error(name, error)
+        warnings = [f"{prefix}Line {line}: {message}" for line, message in check.warnings]
+        self.embed_warnings = [*self.embed_warnings, *warnings]
+        return rendered
 
 
 @admin.register(Article)

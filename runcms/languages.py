@@ -14,7 +14,7 @@ from django.utils import translation
 from django.utils.translation import get_language_from_path
 from django.utils.translation.trans_real import parse_accept_lang_header
 from modeltranslation.translator import NotRegistered, translator
-from modeltranslation.utils import build_localized_fieldname
+from modeltranslation.utils import build_localized_fieldname, resolution_order
 from reversion.revisions import _get_options
 
 
@@ -34,6 +34,11 @@ def enabled():
 def stored():
     """The languages text has columns for (CONTENT_LANGUAGES), published or not."""
     return list(settings.MODELTRANSLATION_LANGUAGES)
+
+
+def name(code):
+    """The language's name in English, as settings.LANGUAGES gives it (e.g. "German")."""
+    return dict(settings.LANGUAGES).get(code, code)
 
 
 def is_default(code):
@@ -132,6 +137,13 @@ def language_of(obj, code=None, fields=None):
     code = code or active()
     has = set(available(obj, fields))
     return next((lang for lang in chain(code) if lang in has), default())
+
+
+def field_language(obj, field):
+    """The language `obj.<field>` shows its text in for the active language: the first along its fallback
+    chain that has text (as django-modeltranslation reads it), or None when no language has any."""
+    order = resolution_order(translation.get_language() or default())
+    return next((code for code in order if getattr(obj, column(field, code), None)), None)
 
 
 def active():

@@ -14,9 +14,11 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from runcms import languages
 from runcms.formats import admin_time
 from runcms.publishing import Status
 from runcms.roles import publish_permission
+from runcms.translation_status import changed_languages
 
 
 class Outcome(models.TextChoices):
@@ -54,6 +56,9 @@ class Review(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    languages = models.CharField(
+        max_length=200, blank=True, help_text="The languages whose text the submitted change touched, e.g. “en de”."
+    )
 
     objects = ReviewQuerySet.as_manager()
 
@@ -63,6 +68,10 @@ class Review(models.Model):
 
     def __str__(self):
         return f"{self.object_repr} ({self.get_outcome_display() or 'awaiting review'})"
+
+    @property
+    def language_names(self):
+        return ", ".join(languages.name(code) for code in self.languages.split())
 
     @property
     def item(self):
@@ -79,9 +88,11 @@ def submit(obj, user, message, admin_url):
     with transaction.atomic():
         if Review.objects.of(obj).awaiting().select_for_update().exists():
             raise ValueError(f"“{obj}” is already waiting for review.")
+        last_decision = Review.objects.of(obj).filter(decided_at__isnull=False).order_by("-decided_at").first()
         review = Review.objects.create(
             content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk, object_repr=str(obj)[:200],
             message=message, submitted_by=user,
+            languages=" ".join(changed_languages(obj, since=last_decision and last_decision.decided_at)),
         )
         _log(obj, user, f"Submitted for review{_quoted(message)}")
         recipients = _publishers_of(type(obj)).exclude(pk=user.pk)

@@ -66,10 +66,20 @@ def page_languages(context):
 
 
 @register.simple_tag
-def fallback_lang(obj):
-    """` lang="en"` when `obj`'s text is shown in a language other than the page's (it is not translated yet)."""
-    shown = languages.language_of(obj)
-    return format_html(' lang="{}"', shown) if shown != languages.active() else ""
+def lang_of(obj, field):
+    """` lang="en"` for the element holding `obj.<field>` when its text is another language's than the page's:
+    not translated yet, it falls back (e.g. to English on a German page). Reads no database."""
+    if obj is None or field not in languages.translated_fields(type(obj)):
+        return ""
+    shown = languages.field_language(obj, field)
+    return format_html(' lang="{}"', shown) if shown and shown != languages.active() else ""
+
+
+@register.filter
+def in_its_language(obj, field):
+    """`obj.<field>`, in a <span lang> when it falls back to another language (see lang_of); for inline text."""
+    mark = lang_of(obj, field)
+    return format_html("<span{}>{}</span>", mark, getattr(obj, field)) if mark else getattr(obj, field)
 
 
 def _known():

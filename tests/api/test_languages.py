@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -265,7 +266,9 @@ def titles(text, codes):
     asked=st.sampled_from(LANGUAGE_CODES),
     by_header=st.booleans(),
 )
-def test_no_language_ever_shows_a_hidden_drill(client, languages, hidden, translated, asked, by_header):
+def test_no_language_ever_shows_a_hidden_drill_in_the_api_search_or_pages(
+    client, languages, hidden, translated, asked, by_header
+):
     Program.objects.all().delete()
     Drill.objects.all().delete()
     with time_machine.travel(START, tick=False):
@@ -274,18 +277,31 @@ def test_no_language_ever_shows_a_hidden_drill(client, languages, hidden, transl
         make_program(drills=[public, secret])
         ask = {"HTTP_ACCEPT_LANGUAGE": asked} if by_header else {"data": {"lang": asked}}
 
+        # Both share the summary "Pull the heel toward the hip.", untranslated: a search every language finds.
+        search = {"HTTP_ACCEPT_LANGUAGE": asked, "data": {"search": "heel"}} if by_header else {
+            "data": {"lang": asked, "search": "heel"}}
+        pages = "" if asked == "en" else f"/{asked}"  # pages take their language from the address
+        program = Program.objects.get().slug
         bodies = [
             client.get("/api/v1/drills/", **ask).content,
             client.get("/api/v1/programs/", **ask).content,
-            client.get(f"/api/v1/programs/{Program.objects.get().slug}/", **ask).content,
+            client.get(f"/api/v1/programs/{program}/", **ask).content,
             client.get("/api/v1/sync/", **ask).content,
             client.get(f"/api/v1/drills/{public.slug}/", **ask).content,
+            client.get("/api/v1/drills/", **search).content,
+            client.get(f"{pages}/drills/").content,
+            client.get(f"{pages}/drills/", {"q": "heel"}).content,
+            client.get(f"{pages}/programs/{program}/").content,
+            client.get("/sitemap.xml").content,
         ]
         secret_detail = client.get(f"/api/v1/drills/{secret.slug}/", **ask)
+        secret_page = client.get(f"{pages}/drills/{secret.slug}/")
 
-    assert secret_detail.status_code == 404
-    assert not any(b"Secret" in body or str(secret.pk).encode() in body for body in bodies)
-    assert all(b"Public" in body for body in bodies[:1])
+    assert secret_detail.status_code == secret_page.status_code == 404
+    assert not any(
+        b"Secret" in body or str(secret.pk).encode() in body or secret.slug.encode() in body for body in bodies
+    )
+    assert all(b"Public" in body for body in (bodies[0], bodies[5], bodies[6], bodies[7]))
 
 
 def test_a_304_to_if_none_match_any_says_its_language(client, languages):
@@ -304,6 +320,17 @@ def test_search_reads_the_language_asked_for(client, languages):
 
     assert [found["id"] for found in german] == [str(drill.pk)]
     assert english == []
+
+
+def test_search_in_german_uses_german_stemming_on_postgresql(client, languages):
+    if connection.vendor != "postgresql":
+        pytest.skip("full-text configurations are PostgreSQL's")
+    drill = german_drill()  # "Fersenzug auf der Kiste"
+
+    german = client.get("/api/v1/drills/", {"search": "Kisten", "lang": "de"}).json()["results"]
+    stop_word = client.get("/api/v1/drills/", {"search": "der Kisten", "lang": "de"}).json()["results"]
+
+    assert [found["id"] for found in german] == [found["id"] for found in stop_word] == [str(drill.pk)]
 
 
 def test_search_in_german_finds_untranslated_text_it_falls_back_to(client, languages):

@@ -1,17 +1,39 @@
-"""Translating in the admin: a section per published language besides the default, with its status."""
+"""Translating in the admin: each field's inputs in every language together (tabs in a browser), the
+status per language, and the filter "needs translation into"."""
+
+import html
+import re
 
 import pytest
 
 from drills.models import Drill
 from tests.admin_forms import admin_form_data
 from tests.api.content import small_media
-from tests.factories import make_drill
+from tests.factories import make_article, make_drill
 
 pytestmark = pytest.mark.django_db
 
 
 def change_url(drill):
     return f"/admin/drills/drill/{drill.pk}/change/"
+
+
+def status(page, code):
+    found = re.search(rf'<li data-runcms-translation="{code}" data-runcms-status="([^"]+)">', page)
+    return found and found.group(1)
+
+
+def save_in_admin(client, drill, **changes):
+    form = admin_form_data(client.get(change_url(drill)))
+    response = client.post(change_url(drill), {**form, **changes})
+    assert response.status_code == 302, response.content
+    return Drill.objects.get(pk=drill.pk)
+
+
+def needing_translation(client, code="de"):
+    """The titles the drill list shows with the filter "needs translation into" `code`."""
+    page = client.get("/admin/drills/drill/", {"needs_translation": code}).content.decode()
+    return re.findall(r'<th class="field-title"><a href="[^"]+">([^<]+)</a>', page)
 
 
 def test_an_editor_translates_a_drill_and_its_steps_into_german(client, editor, languages):
@@ -30,31 +52,50 @@ def test_an_editor_translates_a_drill_and_its_steps_into_german(client, editor, 
     assert client.get(f"/api/v1/drills/{drill.slug}/", {"lang": "de"}).json()["title"] == "Fersenzug"
 
 
-def test_the_form_shows_a_section_per_language_with_its_status(client, editor, languages):
+def test_the_form_shows_the_status_of_each_language(client, editor, languages):
     drill = make_drill(title="Heel pull", title_de="Fersenzug")
     client.force_login(editor)
 
     page = client.get(change_url(drill)).content.decode()
 
-    assert "German (de)" in page and "Translation status: up to date" in page
-    assert "Translation status: missing" in page  # the Chinese ones
+    assert status(page, "de") == "up to date"
+    assert status(page, "zh-hans") == status(page, "zh-hant") == "missing"
     assert 'name="title_en"' not in page  # the default language is edited as `title`
 
 
-def test_with_one_language_the_form_has_no_translation_sections(client, editor):
+def test_each_fields_inputs_in_every_language_stand_together_marked_with_their_language(client, editor, languages):
+    drill = make_drill(title="Heel pull", steps=["Lie face down."])
+    client.force_login(editor)
+
+    page = client.get(change_url(drill)).content.decode()
+
+    rows = re.findall(r'<div class="form-row[^"]* field-((?:title|slug)\w*)">', page)
+    assert rows == ["title", "title_de", "title_zh_hans", "title_zh_hant", "slug"]
+    assert re.findall(r'<th class="column-(text\w*)', page)[:4] == ["text", "text_de", "text_zh_hans", "text_zh_hant"]
+    assert re.search(r'<input [^>]*name="title_de"[^>]* lang="de" data-runcms-lang="de"', page)
+    assert re.search(r'<textarea [^>]*name="steps-0-text_de"[^>]* lang="de" data-runcms-lang="de"', page)
+
+
+def test_with_one_language_the_form_has_no_translation_inputs(client, editor):
     drill = make_drill(title="Heel pull")
     client.force_login(editor)
 
     page = client.get(change_url(drill)).content.decode()
 
-    assert "Translation status" not in page and 'name="title_de"' not in page
+    assert "runcms-translation-status" not in page and 'name="title_de"' not in page
 
 
-def save_in_admin(client, drill, **changes):
-    form = admin_form_data(client.get(change_url(drill)))
-    response = client.post(change_url(drill), {**form, **changes})
-    assert response.status_code == 302, response.content
-    return Drill.objects.get(pk=drill.pk)
+def test_an_article_is_translated_body_included(client, editor, languages):
+    article = make_article(title="The pull", body="Pull the foot back.")
+    client.force_login(editor)
+    url = f"/admin/articles/article/{article.pk}/change/"
+    form = admin_form_data(client.get(url))
+
+    response = client.post(url, {**form, "title_de": "Der Zug", "body_de": "Den **Fuß** zurückziehen."})
+
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.title_de == "Der Zug" and "<strong>Fuß</strong>" in article.body_html_de
 
 
 def test_a_translation_is_outdated_once_the_default_text_changes_after_it(client, editor, languages):
@@ -65,8 +106,30 @@ def test_a_translation_is_outdated_once_the_default_text_changes_after_it(client
 
     save_in_admin(client, drill, summary="Pull the heel to the hip, slowly.")
 
-    assert "German (de)" in up_to_date and "Translation status: up to date" in up_to_date
-    assert "Translation status: outdated" in client.get(change_url(drill)).content.decode()
+    assert status(up_to_date, "de") == "up to date"
+    assert status(client.get(change_url(drill)).content.decode(), "de") == "outdated"
+
+
+def test_a_changed_step_makes_the_translation_outdated(client, editor, languages):
+    drill = make_drill(title="Heel pull", steps=["Lie face down."])
+    client.force_login(editor)
+    drill = save_in_admin(client, drill, title_de="Fersenzug", **{"steps-0-text_de": "Leg dich hin."})
+
+    save_in_admin(client, drill, **{"steps-0-text": "Lie face down on a mat."})
+
+    assert status(client.get(change_url(drill)).content.decode(), "de") == "outdated"
+
+
+def test_translating_again_brings_it_up_to_date(client, editor, languages):
+    drill = make_drill(title="Heel pull")
+    client.force_login(editor)
+    drill = save_in_admin(client, drill, title_de="Fersenzug")
+    drill = save_in_admin(client, drill, title="Heel pull on your back")
+
+    save_in_admin(client, drill, title_de="Fersenzug in Rückenlage")
+
+    assert status(client.get(change_url(drill)).content.decode(), "de") == "up to date"
+    assert needing_translation(client) == []
 
 
 def test_the_list_filters_drills_that_need_a_translation_into_german(client, editor, languages):
@@ -74,9 +137,30 @@ def test_the_list_filters_drills_that_need_a_translation_into_german(client, edi
     untranslated = make_drill(title="Box bounce")
     client.force_login(editor)
 
-    page = client.get("/admin/drills/drill/", {"needs_translation": "de"}).content.decode()
+    assert needing_translation(client) == [untranslated.title]
 
-    assert untranslated.title in page and "Heel pull" not in page
+
+def test_the_filter_lists_a_drill_whose_translation_is_outdated(client, editor, languages):
+    drill = make_drill(title="Heel pull")
+    client.force_login(editor)
+    drill = save_in_admin(client, drill, title_de="Fersenzug")
+    before = needing_translation(client)
+
+    save_in_admin(client, drill, title="Heel pull on your back")
+
+    assert before == [] and needing_translation(client) == ["Heel pull on your back"]
+
+
+@pytest.mark.parametrize("url", [
+    "/admin/drills/program/", "/admin/articles/article/", "/admin/drills/cuemedia/", "/admin/drills/category/",
+    "/admin/drills/muscle/", "/admin/drills/equipment/", "/admin/articles/topic/",
+])
+def test_every_translated_list_has_the_filter(client, editor, languages, url):
+    client.force_login(editor)
+
+    page = client.get(url).content.decode()
+
+    assert "needs translation into" in page and "?needs_translation=de" in page
 
 
 def test_media_without_history_shows_its_translation_status(client, editor, languages):
@@ -85,4 +169,20 @@ def test_media_without_history_shows_its_translation_status(client, editor, lang
 
     page = client.get(f"/admin/drills/cuemedia/{media.pk}/change/").content.decode()
 
-    assert "German (de)" in page and "Translation status: up to date" in page
+    assert status(page, "de") == "up to date"
+
+
+def test_a_german_body_gets_the_checks_of_the_english_one(client, editor, languages):
+    article = make_article(title="The pull", body="Pull the foot back.")
+    client.force_login(editor)
+    url = f"/admin/articles/article/{article.pk}/change/"
+    form = admin_form_data(client.get(url))
+
+    too_long = client.post(url, {**form, "body_de": "x" * 200_001})
+    missing_drill = client.post(url, {**form, "body_de": "Siehe:\n\n[[drill:no-such-drill]]"})
+
+    assert too_long.status_code == missing_drill.status_code == 200  # the form again, with the reason
+    assert "characters; at most" in too_long.content.decode()
+    assert "Line 3: there is no drill at “no-such-drill”" in html.unescape(missing_drill.content.decode())
+    article.refresh_from_db()
+    assert article.body_de in (None, "")

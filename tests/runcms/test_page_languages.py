@@ -4,7 +4,8 @@ import re
 
 import pytest
 
-from tests.factories import make_article, make_drill
+from tests.articles.test_queries import queries_for
+from tests.factories import make_article, make_drill, make_program, make_topic
 
 pytestmark = pytest.mark.django_db
 
@@ -38,12 +39,53 @@ def test_a_page_names_its_alternates_in_every_language_and_a_switcher(client, la
     assert f'<a href="http://testserver/de/drills/{drill.slug}/" hreflang="de" lang="de" aria-current="page">' in page
 
 
-def test_untranslated_text_is_marked_with_the_language_it_falls_back_to(client, languages):
-    drill = make_drill(title="Heel pull on your back")
+def test_untranslated_text_is_marked_with_the_language_it_falls_back_to_field_by_field(client, languages):
+    drill = make_drill(
+        title="Heel pull on your back", title_de="Fersenzug in Rückenlage", summary="Pull the heel to the hip.",
+        steps=["Lie on your back.", "Pull the heel in."],
+    )
+    first = drill.steps.order_by("position").first()
+    drill.steps.filter(pk=first.pk).update(text_de="Leg dich auf den Rücken.")
 
     page = client.get(f"/de/drills/{drill.slug}/").content.decode()
 
-    assert '<article class="drill" lang="en">' in page
+    assert "<h1>Fersenzug in Rückenlage</h1>" in page
+    assert '<p class="lede" lang="en">Pull the heel to the hip.</p>' in page
+    assert re.search(r'<li id="step-1"><p>Leg dich auf den Rücken.</p>', page)
+    assert re.search(r'<li id="step-2" lang="en"><p>Pull the heel in.</p>', page)
+
+
+def test_a_fallback_along_the_chain_is_marked_with_the_language_it_comes_from(client, languages):
+    drill = make_drill(title="Heel pull", title_zh_hans="脚跟拉")
+
+    page = client.get(f"/zh-hant/drills/{drill.slug}/").content.decode()
+
+    assert '<h1 lang="zh-hans">脚跟拉</h1>' in page
+
+
+def test_untranslated_program_article_and_topic_text_is_marked(client, languages):
+    topic = make_topic(name="Technique", name_de="Technik", description="How to run.")
+    article = make_article(title="The pull", title_de="Der Zug", body="Pull the foot back.", topics=[topic])
+    program = make_program(title="Hamstrings", summary="Five drills.", summary_de="Fünf Übungen.")
+
+    article_page = client.get(f"/de/articles/{article.slug}/").content.decode()
+    topic_page = client.get(f"/de/topics/{topic.slug}/").content.decode()
+    program_page = client.get(f"/de/programs/{program.slug}/").content.decode()
+
+    assert "<h1>Der Zug</h1>" in article_page and '<div class="prose" lang="en">' in article_page
+    assert '<h1>Technik</h1>' in topic_page and '<p class="lede" lang="en">How to run.</p>' in topic_page
+    assert '<h1 lang="en">Hamstrings</h1>' in program_page and '<p class="lede">Fünf Übungen.</p>' in program_page
+
+
+@pytest.mark.parametrize("kind", ["drill", "program", "article", "topic"])
+def test_a_page_in_another_language_runs_the_queries_of_the_default_one(client, languages, kind):
+    topic = make_topic(name="Technique")
+    article = make_article(topics=[topic])
+    drill, program = make_drill(steps=["One.", "Two."]), make_program()
+    made = {"drill": drill, "program": program, "article": article, "topic": topic}[kind]
+    url = made.get_absolute_url()
+
+    assert queries_for(client, f"/de{url}") == queries_for(client, url)
 
 
 def test_with_one_language_a_page_has_no_alternates_and_no_prefixed_address(client):
