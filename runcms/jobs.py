@@ -53,11 +53,23 @@ def queued():
 
 def enqueue(task, *args, **kwargs):
     """Run `task(*args, **kwargs)` as a job: in-process now without a broker; on the queue once the
-    current transaction commits with one (a worker must see what the transaction wrote)."""
+    current transaction commits with one (a worker must see what the transaction wrote).
+
+    `task` is a task or its name: the module that asks for a job by name ("drills.media.tasks.
+    make_renditions") need not import the job module, which imports it in turn.
+    """
+    name = task if isinstance(task, str) else task.name
     if not queued():
-        task.apply(args, kwargs)
+        registered(name).apply(args, kwargs)
         return
-    transaction.on_commit(lambda: send(task.name, args, kwargs))
+    transaction.on_commit(lambda: send(name, args, kwargs))
+
+
+def registered(name):
+    """The task called `name`, loading the apps' `tasks.py` modules first if they are not yet."""
+    if name not in app.tasks:
+        app.loader.import_default_modules()  # runs autodiscover_tasks(), as a worker does on start
+    return app.tasks[name]
 
 
 def send(name, args, kwargs):

@@ -101,28 +101,6 @@ class UnsentJob(models.Model):
         return self.task
 
 
-class OutdatedTranslation(models.Model):
-    """An item whose translation into `language` is outdated: its default-language text changed in a
-    save after the last one that changed this language's text (`runcms.admin.translations`).
-
-    Derived from the item's revisions whenever one is saved; kept so that the admin's filter
-    "needs translation into" can find outdated items with one query.
-    """
-
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
-    object_id = models.CharField(max_length=64)  # as django-reversion writes it
-    language = models.CharField(max_length=15)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["content_type", "object_id", "language"], name="one_outdated_mark_per_item_and_language"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.content_type} {self.object_id} [{self.language}]"
-
-
-# The review workflow's model lives beside the rules that use it.
+# The review workflow's and the translation status's models live beside the rules that use them.
 from runcms.review import Review  # noqa: E402, F401
+from runcms.translation_status import OutdatedTranslation  # noqa: E402, F401

@@ -9,12 +9,36 @@ marks, which the admin's filter "needs translation into" reads.
 
 import reversion
 from django.contrib.contenttypes.models import ContentType
+from django.db import models
 from reversion.errors import RevertError
 from reversion.models import Version
 from reversion.signals import post_revision_commit
 
 from runcms import languages
-from runcms.models import OutdatedTranslation
+
+
+class OutdatedTranslation(models.Model):
+    """An item whose translation into `language` is outdated: its default-language text changed in a
+    save after the last one that changed this language's text (`runcms.admin.translations`).
+
+    Derived from the item's revisions whenever one is saved; kept so that the admin's filter
+    "needs translation into" can find outdated items with one query.
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.CharField(max_length=64)  # as django-reversion writes it
+    language = models.CharField(max_length=15)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "language"], name="one_outdated_mark_per_item_and_language"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.content_type} {self.object_id} [{self.language}]"
+
 
 # How many of an item's latest revisions its translation status looks back over.
 STATUS_REVISIONS = 50

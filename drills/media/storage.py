@@ -205,9 +205,7 @@ def save_media(media, *, file=None, poster=None, check=None):
             media.renditions_pending = True
         media.save()
         if remake:
-            from drills.media import tasks  # the job module imports this one
-
-            jobs.enqueue(tasks.make_renditions, str(media.pk))
+            jobs.enqueue("drills.media.tasks.make_renditions", str(media.pk))
         if before is not None:
             unused = {before["file"], before["poster"]} - {media.file.name, media.poster.name}
             _delete_on_commit(unused)

@@ -31,9 +31,7 @@ WAS_PUBLIC = "?"
 
 
 def content_committed(names):
-    from runcms.webhooks import tasks
-
-    jobs.enqueue(tasks.dispatch_changes)
+    jobs.enqueue("runcms.webhooks.tasks.dispatch_changes")
 
 
 def _cursor():
