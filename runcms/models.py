@@ -84,5 +84,6 @@ class Document(models.Model):
         return f"{self.collection} {self.object_id} [{self.language}]"
 
 
-# The review workflow's model lives beside the rules that use it.
+# The models of the review workflow and of draft changes live beside the rules that use them.
+from runcms.drafts import DraftChange  # noqa: E402, F401
 from runcms.review import Review  # noqa: E402, F401

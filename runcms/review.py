@@ -14,6 +14,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from runcms import drafts
 from runcms.publishing import Status
 from runcms.roles import publish_permission
 
@@ -53,6 +54,10 @@ class Review(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    # A submission of a draft change to a live item (runcms.drafts), not of an item never published.
+    draft_change = models.BooleanField(
+        default=False, help_text="Changes to a live item: approving publishes the draft, the rest stays live."
+    )
 
     objects = ReviewQuerySet.as_manager()
 
@@ -78,16 +83,19 @@ def submit(obj, user, message, admin_url):
     with transaction.atomic():
         if Review.objects.of(obj).awaiting().select_for_update().exists():
             raise ValueError(f"“{obj}” is already waiting for review.")
+        draft = drafts.draft_of(obj)
         review = Review.objects.create(
-            content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk, object_repr=str(obj)[:200],
-            message=message, submitted_by=user,
+            content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk,
+            object_repr=(draft.object_repr if draft else str(obj))[:200],
+            message=message, submitted_by=user, draft_change=draft is not None,
         )
         _log(obj, user, f"Submitted for review{_quoted(message)}")
         recipients = _publishers_of(type(obj)).exclude(pk=user.pk)
         _notify(
             recipients,
             f"Review requested: {obj}",
-            f"{user.get_username()} submitted the {obj._meta.verbose_name} “{obj}” for review"
+            f"{user.get_username()} submitted {'changes to the live' if draft else 'the'} "
+            f"{obj._meta.verbose_name} “{obj}” for review"
             f"{_quoted(message)}.\n\nReview it here: {admin_url}",
         )
     return review
@@ -98,6 +106,9 @@ def approve(obj, user, comment, admin_url, publish_at=None):
     now = timezone.now()
     with transaction.atomic():
         review = _awaiting(obj)
+        draft = drafts.DraftChange.objects.of(obj).first() if review.draft_change else None
+        if draft is not None:
+            return _approve_draft(obj, draft, review, user, comment, admin_url, publish_at)
         obj.status = Status.PUBLISHED
         obj.publish_at = publish_at if publish_at and publish_at > now else None
         if obj.unpublish_at and obj.unpublish_at <= (obj.publish_at or now):
@@ -110,6 +121,23 @@ def approve(obj, user, comment, admin_url, publish_at=None):
             _author(review), f"Approved: {obj}",
             f"{user.get_username()} approved “{obj}”: it is {when}{_quoted(comment)}.\n\n{admin_url}",
         )
+    return review
+
+
+def _approve_draft(obj, draft, review, user, comment, admin_url, publish_at):
+    """Approving changes to a live item publishes its draft change, now or at `publish_at`."""
+    publish_at = publish_at if publish_at and publish_at > timezone.now() else None
+    when = drafts.release_text(publish_at)
+    if publish_at is None:
+        obj = drafts.publish(draft, user)
+    else:
+        drafts.schedule(draft, user, publish_at)
+    _log(obj, user, f"Approved the changes: {when}{_quoted(comment)}")
+    _decide(review, user, Outcome.APPROVED, comment)
+    _notify(
+        _author(review), f"Approved: {obj}",
+        f"{user.get_username()} approved your changes to “{obj}”: they are {when}{_quoted(comment)}.\n\n{admin_url}",
+    )
     return review
 
 

@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
+from runcms.drafts import DraftChange
 from runcms.publishing import SCHEDULE_EARLIEST, SCHEDULE_LATEST, Status
 from runcms.review import Outcome, Review, approve, current_review, request_changes, submit
 
@@ -83,9 +84,11 @@ class ReviewAdminMixin:
         """What the change form shows of the review, and which review buttons it offers."""
         review = current_review(obj)
         awaiting = review is not None and review.decided_at is None
+        # A draft never published, or the draft change of a live item (runcms.drafts).
+        submittable = obj.status == Status.DRAFT or DraftChange.objects.of(obj).exists()
         return {
             "review": review,
-            "may_submit": not awaiting and obj.status == Status.DRAFT and self.has_change_permission(request, obj),
+            "may_submit": not awaiting and submittable and self.has_change_permission(request, obj),
             "may_review": awaiting and self.has_publish_permission(request),
             "review_changes_requested": review is not None and review.outcome == Outcome.CHANGES_REQUESTED,
         }
@@ -110,7 +113,10 @@ class ReviewAdminMixin:
     def submit_view(self, request, object_id):
         obj = self._review_target(request, object_id)
         if not self.review_context(request, obj)["may_submit"]:
-            raise PermissionDenied("Only a draft you may change, not already waiting, can be submitted for review.")
+            raise PermissionDenied(
+                "Only a draft, or a draft change of a live item, that you may change and that is not already "
+                "waiting can be submitted for review."
+            )
         form = SubmitForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
