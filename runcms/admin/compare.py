@@ -8,6 +8,7 @@ from django.apps import apps
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from modeltranslation.translator import NotRegistered, translator
+from reversion.revisions import _get_options
 
 from runcms import drafts
 
@@ -36,7 +37,9 @@ def compare(obj, draft):
     root = (obj._meta.label_lower, str(obj.pk))
     rows = [RowChange(capfirst(obj._meta.verbose_name), "changed",
                       _fields(type(obj), live.get(root, {}), drafted.get(root, {}), skip=drafts.KEPT_FROM_LIVE))]
-    parts = sorted((set(live) | set(drafted)) - {root}, key=lambda key: _order(key, live, drafted))
+    # Parts in the order the item names them (steps before cues), each by position.
+    followed = [obj._meta.get_field(name).related_model._meta.label_lower for name in _get_options(type(obj)).follow]
+    parts = sorted((set(live) | set(drafted)) - {root}, key=lambda key: _order(key, live, drafted, followed))
     for key in parts:
         model = apps.get_model(key[0])
         before, after = live.get(key), drafted.get(key)
@@ -50,9 +53,10 @@ def compare(obj, draft):
     return [row for row in rows if row.fields]
 
 
-def _order(key, live, drafted):
+def _order(key, live, drafted, followed):
     fields = drafted.get(key) or live.get(key)
-    return key[0], fields.get("position") or 0, key[1]
+    rank = followed.index(key[0]) if key[0] in followed else len(followed)
+    return rank, key[0], fields.get("position") or 0, key[1]
 
 
 def _originals(model):

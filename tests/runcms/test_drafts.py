@@ -93,7 +93,8 @@ def test_a_live_drill_without_a_draft_says_the_form_holds_the_live_version(clien
 def test_publishing_the_draft_shows_it_everywhere_and_records_who_published(client, contributor, publisher):
     drill = live_drill()
     client.force_login(contributor)
-    edit(client, drill, title="Heel pull, slower", **{"steps-0-text": "Lie face down on a mat.", "cues-0-text": "Hips and back level"})
+    edit(client, drill, title="Heel pull, slower",
+         **{"steps-0-text": "Lie face down on a mat.", "cues-0-text": "Hips and back level"})
     replica, token = full_sync(Client())
     client.force_login(publisher)
 
@@ -101,14 +102,12 @@ def test_publishing_the_draft_shows_it_everywhere_and_records_who_published(clie
 
     seen = public("heel-pull")
     _, pages = delta_sync(Client(), replica, token)
-    latest = Version.objects.get_for_object(drill).select_related("revision").first()
+    comments = [v.revision.comment for v in Version.objects.get_for_object(drill).select_related("revision")]
     assert response.status_code == 302
     assert seen["api"] == ["Lie face down on a mat."] and seen["cues"] == ["Hips and back level"]
     assert seen["list"] == "Heel pull, slower" and "on a mat" in seen["page"]
     assert [d["title"] for page in pages for d in page["upserted"]["drills"]] == ["Heel pull, slower"]
-    assert latest.revision.comment.startswith("Published draft by publisher") or any(
-        v.revision.comment == "Published draft by publisher" for v in Version.objects.get_for_object(drill)
-    )
+    assert "Published draft by publisher" in comments
     assert not DraftChange.objects.of(drill).exists()
     drill.refresh_from_db()
     assert drill.is_live and drill.updated_by == publisher
@@ -151,9 +150,9 @@ def test_compare_shows_the_changed_step_and_cue(client, contributor):
 
     page = client.get(admin_url(drill, "draft/compare")).content.decode()
 
-    assert "Step 1" in page and "Cue 1" in page
-    assert "Lie face down." in page and "<ins>on a mat.</ins>" in page or "<ins>" in page
-    assert "Hips level" in page and "Hips and back level" in page.replace("<ins>", "").replace("</ins>", "")
+    assert page.index("Step 1") < page.index("Cue 1")
+    assert "Lie face <del>down.</del><ins>down on a mat.</ins>" in page
+    assert '<td class="live">Hips level</td>' in page and "Hips <ins>and back </ins>level" in page
 
 
 def test_compare_shows_a_changed_translation_by_language(client, contributor, languages):
@@ -171,7 +170,7 @@ def test_the_draft_preview_shows_the_draft_and_changes_nothing(client, contribut
     client.force_login(contributor)
     edit(client, drill, **{"steps-0-text": "Lie face down on a mat."})
     page = client.get(admin_url(drill)).content.decode()
-    link = next(part.split('"')[0] for part in page.split('href="')[1:] if "preview=" in part and "class" not in part[:5])
+    link = page.split('class="preview-draft"')[0].rsplit('href="', 1)[1].split('"')[0]
     query = urlsplit(link.replace("&amp;", "&")).query
     logged = ChangeLog.objects.count()
 
