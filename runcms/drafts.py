@@ -157,15 +157,16 @@ def draft_of(obj):
     return DraftChange.objects.of(obj).select_related("created_by", "updated_by", "scheduled_by").first()
 
 
-def store(obj, user, versions, draft=None, *, keep_schedule=False):
-    """Keep `versions` (from `serialize()`) as the draft change of `obj`, replacing `draft` if there is one."""
+def store(obj, title, user, versions, draft=None, *, keep_schedule=False):
+    """Keep `versions` (from `serialize()`) as the draft change of the live `obj`, titled `title`,
+    replacing `draft` if there is one."""
     now = timezone.now()
     if draft is None:
         draft = DraftChange(
             content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk,
             created_by=user, created_at=now, based_on=obj.updated_at,
         )
-    draft.object_repr = str(obj)[:200]
+    draft.object_repr = title[:200]
     draft.versions, draft.updated_by, draft.updated_at = versions, user, now
     if not keep_schedule:
         draft.publish_at = draft.scheduled_by = None

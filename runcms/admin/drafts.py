@@ -75,7 +75,7 @@ class DraftAdminMixin:
         """Run the admin's view with the draft in the rows, then roll back and keep what was saved as the draft."""
         request.runcms_drafting, request.runcms_held_messages = True, []
         saving = request.method == "POST"
-        kept = changes = live = None
+        kept = changes = live = title = None
         with transaction.atomic():
             if saving:  # one save of this item at a time
                 obj = type(obj)._default_manager.select_for_update(of=("self",)).get(pk=obj.pk)
@@ -100,17 +100,18 @@ class DraftAdminMixin:
                             super().message_user(request, *args)
                     else:
                         kept = drafts.serialize(saved) if saved is not None else None
+                        title = str(saved)
                         changes = getattr(request, "runcms_workflow_changes", None)
                         raise drafts.RolledBack
             except drafts.RolledBack:
                 pass
             if kept is not None:
-                self._keep_draft(request, obj, kept, live, draft)
+                self._keep_draft(request, obj, title, kept, live, draft)
             if changes:
                 self._change_live_schedule(request, obj, changes)
         return response
 
-    def _keep_draft(self, request, obj, kept, live, draft):
+    def _keep_draft(self, request, obj, title, kept, live, draft):
         name = self.opts.verbose_name
         if drafts.content(kept) == live:
             if draft is not None:
@@ -119,7 +120,7 @@ class DraftAdminMixin:
             return
         publisher = self.has_publish_permission(request)
         was_scheduled = draft is not None and draft.publish_at is not None
-        draft = drafts.store(obj, request.user, kept, draft, keep_schedule=publisher)
+        draft = drafts.store(obj, title, request.user, kept, draft, keep_schedule=publisher)
         messages.success(
             request,
             f"Saved as a draft of the live {name} “{draft.object_repr}”. The app and the site keep showing "
