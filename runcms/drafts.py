@@ -14,7 +14,8 @@ The workflow fields (status and schedule) always stay those of the live rows.
 """
 
 import json
-from contextlib import contextmanager
+from collections import defaultdict
+from contextlib import contextmanager, nullcontext
 
 import reversion
 from django.conf import settings
@@ -24,6 +25,8 @@ from django.db import models, transaction
 from django.utils import timezone
 from reversion.models import Version
 from reversion.revisions import _follow_relations_recursive, _get_options
+
+from runcms import changelog
 
 # Never taken from a draft: when the public sees the item, and what the rows say of their own saving.
 KEPT_FROM_LIVE = (
@@ -182,6 +185,11 @@ def apply(draft, *, for_good=False, user=None):
     `for_good` (then `user` saves it), it keeps the draft's save time and author, so a form opened
     on the draft refuses a save made after someone else's newer one (runcms.admin.concurrency).
     """
+    with nullcontext() if for_good else changelog.unlogged():
+        return _apply(draft, for_good, user)
+
+
+def _apply(draft, for_good, user):
     obj = draft.live(lock=True)
     if obj is None:
         raise ValueError(f"“{draft.object_repr}” no longer exists, so its draft cannot be applied.")
@@ -190,18 +198,13 @@ def apply(draft, *, for_good=False, user=None):
     live_parts = [row for row in _follow_relations_recursive(obj) if row is not obj]
     kept = {(type(row), str(row.pk)) for row in live_parts}
     wanted = {(version._model, version.object_id) for version in parts}
+    gone = defaultdict(list)
     for row in live_parts:
         if (type(row), str(row.pk)) not in wanted:
-            row.delete()
-    for version in parts:
-        restored = version._object_version
-        if (type(restored.object), version.object_id) not in kept and _taken(restored.object):
-            # A row the draft added, whose id another row took since (SQLite reuses the ids of rows
-            # rolled back): it is new, so it gets a new id.
-            restored.object.pk = None
-            restored.object.save()
-            continue
-        restored.save()
+            gone[type(row)].append(row.pk)
+    for model, pks in gone.items():
+        model._base_manager.filter(pk__in=pks).delete()
+    (_save_parts if for_good else _save_parts_in_bulk)([version._object_version for version in parts], kept)
     drafted = root._object_version
     for field in obj._meta.concrete_fields:
         if field.attname not in KEPT_FROM_LIVE and field.name not in KEPT_FROM_LIVE:
@@ -217,8 +220,35 @@ def apply(draft, *, for_good=False, user=None):
     return obj
 
 
-def _taken(row):
-    return type(row)._base_manager.filter(pk=row.pk).exists()
+def _save_parts(restored, kept):
+    # One by one, with their signals: the change journal sees each part, as any save does.
+    for part in restored:
+        row = part.object
+        if (type(row), str(row.pk)) not in kept and type(row)._base_manager.filter(pk=row.pk).exists():
+            # A row the draft added, whose id another row took since (SQLite reuses the ids of rows
+            # rolled back): it is new, so it gets a new id.
+            row.pk = None
+            row.save()
+            continue
+        part.save()
+
+
+def _save_parts_in_bulk(restored, kept):
+    # For a draft that is only shown: a query or two per kind of part, however many rows.
+    by_model = defaultdict(lambda: ([], []))
+    for part in restored:
+        row = part.object
+        by_model[type(row)][(type(row), str(row.pk)) not in kept].append(row)
+    for model, (existing, added) in by_model.items():
+        if existing:
+            columns = [f.name for f in model._meta.concrete_fields if not f.primary_key]
+            model._base_manager.bulk_update(existing, columns)
+        if added:
+            taken = set(model._base_manager.filter(pk__in=[row.pk for row in added]).values_list("pk", flat=True))
+            for row in added:
+                if row.pk in taken:
+                    row.pk = None
+            model._base_manager.bulk_create(added)
 
 
 class RolledBack(Exception):

@@ -367,3 +367,16 @@ def test_nothing_of_a_draft_reaches_the_rows(client, contributor):
     drill = drafted(client, contributor)
 
     assert Drill.objects.get(pk=drill.pk).steps.get().text == "Lie face down."
+
+
+def test_the_form_of_a_drill_with_a_draft_costs_the_same_with_more_steps(client, contributor):
+    client.force_login(contributor)
+
+    def queries(rows):
+        drill = make_drill(steps=[f"Step {n}" for n in range(rows)], cues=[f"Cue {n}" for n in range(rows)])
+        edit(client, drill, **{"steps-0-text": "Drafted"})
+        with CaptureQueriesContext(connection) as captured:
+            assert "Drafted" in client.get(admin_url(drill)).content.decode()
+        return len(captured)
+
+    assert queries(8) == queries(2)
