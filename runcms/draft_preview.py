@@ -7,7 +7,7 @@ then swapped for the item's own preview token, so the views treat it as any prev
 by a cache, never indexed, and open even while the item waits for its scheduled moment.
 """
 
-from runcms.drafts import DraftChange, applied
+from runcms.drafts import DraftChange, applied, fields_of
 from runcms.preview import make_preview_token, read_draft_preview_token
 
 
@@ -18,8 +18,8 @@ class DraftPreviewMiddleware:
     def __call__(self, request):
         draft_id = read_draft_preview_token(request.GET.get("preview")) if request.method == "GET" else None
         draft = DraftChange.objects.filter(pk=draft_id).first() if draft_id is not None else None
-        if draft is None:
-            # No draft (published or discarded since): the live version, still as a preview.
+        if draft is None or not _addresses(request, draft):
+            # No draft (published or discarded since), or another address: as without the token.
             return self.get_response(request)
         with applied(draft) as obj:
             query = request.GET.copy()
@@ -29,3 +29,11 @@ class DraftPreviewMiddleware:
             if hasattr(response, "render") and not response.is_rendered:
                 response.render()
         return response
+
+
+def _addresses(request, draft):
+    # The item's own page and API detail only (by its live or its drafted slug): not a list, the
+    # sync or the feed, which would mix the draft into what other items look like.
+    live = draft.live()
+    slugs = {getattr(live, "slug", None), fields_of(draft.versions[0]).get("slug")} - {None, ""}
+    return request.path.rstrip("/").rsplit("/", 1)[-1] in slugs

@@ -136,6 +136,8 @@ class DraftAdminMixin:
                 setattr(obj, name, value)
             obj.updated_by = request.user
             obj.save()
+        # The draft's content is as current as before: only when the public sees it changed.
+        drafts.DraftChange.objects.of(obj).update(based_on=obj.updated_at)
         messages.info(request, f"The live {self.opts.verbose_name}'s {', '.join(changes)} changed at once.")
 
     def save_related(self, request, form, formsets, change):

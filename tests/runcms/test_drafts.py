@@ -380,3 +380,16 @@ def test_the_form_of_a_drill_with_a_draft_costs_the_same_with_more_steps(client,
         return len(captured)
 
     assert queries(8) == queries(2)
+
+
+def test_a_draft_preview_token_opens_only_the_items_own_page_and_detail(client, contributor):
+    drill = drafted(client, contributor)
+    page = client.get(admin_url(drill)).content.decode()
+    link = page.split('class="preview-draft"')[0].rsplit('href="', 1)[1].split('"')[0]
+    query = urlsplit(link.replace("&amp;", "&")).query
+
+    listed = Client().get(f"/api/v1/drills/?{query}").json()["results"]
+    synced = Client().get(f"/api/v1/sync/?{query}")
+
+    assert [step["text"] for step in listed[0].get("steps", [])] != ["Unreviewed words"]
+    assert "Unreviewed words" not in synced.content.decode()
