@@ -11,11 +11,10 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 
 from runcms import drafts
 from runcms.admin.compare import compare
-from runcms.publishing import SCHEDULE_EARLIEST, SCHEDULE_LATEST
+from runcms.admin.review import schedule_error
 from runcms.review import Review, approve
 from runcms.roles import WORKFLOW_FIELDS
 
@@ -32,14 +31,8 @@ class PublishDraftForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        moment = cleaned.get("publish_at")
-        if cleaned.get("decision") == "schedule":
-            if moment is None:
-                self.add_error("publish_at", "Choose when the draft goes live, or publish it now.")
-            elif not SCHEDULE_EARLIEST <= moment < SCHEDULE_LATEST:
-                self.add_error("publish_at", "Check the year: that time is out of range.")
-            elif moment <= timezone.now():
-                self.add_error("publish_at", "That time has passed. Choose a later one, or publish now.")
+        if cleaned.get("decision") == "schedule" and (error := schedule_error(cleaned.get("publish_at"))):
+            self.add_error("publish_at", error)
         return cleaned
 
 

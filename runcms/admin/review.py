@@ -57,14 +57,20 @@ class ReviewForm(forms.Form):
         decision, publish_at = cleaned.get("decision"), cleaned.get("publish_at")
         if decision == "changes" and not cleaned.get("comment", "").strip():
             self.add_error("comment", "Say what should change: the author sees this comment.")
-        if decision == "schedule":
-            if publish_at is None:
-                self.add_error("publish_at", "Choose when it goes live, or approve it to publish now.")
-            elif not SCHEDULE_EARLIEST <= publish_at < SCHEDULE_LATEST:
-                self.add_error("publish_at", "Check the year: that time is out of range.")
-            elif publish_at <= timezone.now():
-                self.add_error("publish_at", "That time has passed. Choose a later one, or publish now.")
+        if decision == "schedule" and (error := schedule_error(publish_at)):
+            self.add_error("publish_at", error)
         return cleaned
+
+
+def schedule_error(moment):
+    """What is wrong with `moment` as the time something goes live (None: nothing), for a form's field."""
+    if moment is None:
+        return "Choose when it goes live, or publish it now."
+    if not SCHEDULE_EARLIEST <= moment < SCHEDULE_LATEST:
+        return "Check the year: that time is out of range."
+    if moment <= timezone.now():
+        return "That time has passed. Choose a later one, or publish now."
+    return None
 
 
 class ReviewAdminMixin:

@@ -393,3 +393,18 @@ def test_a_draft_preview_token_opens_only_the_items_own_page_and_detail(client, 
 
     assert [step["text"] for step in listed[0].get("steps", [])] != ["Unreviewed words"]
     assert "Unreviewed words" not in synced.content.decode()
+
+
+def test_scheduling_a_draft_in_the_past_is_refused_with_a_message_and_changes_nothing(client, contributor, publisher):
+    drill = drafted(client, contributor)
+    client.force_login(publisher)
+
+    response = client.post(admin_url(drill, "draft/publish"), {
+        "decision": "schedule",
+        "publish_at": timezone.localtime(timezone.now() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+    })
+
+    assert response.status_code == 200
+    assert "That time has passed" in response.content.decode()
+    assert DraftChange.objects.get().publish_at is None
+    assert public("heel-pull")["api"] == ["Lie face down."]
