@@ -15,6 +15,7 @@ from django.urls import path, reverse
 from runcms import drafts
 from runcms.admin.compare import compare
 from runcms.admin.review import schedule_error
+from runcms.models import OldSlug
 from runcms.review import Review, approve
 from runcms.roles import WORKFLOW_FIELDS
 
@@ -102,6 +103,8 @@ class DraftAdminMixin:
                 self._keep_draft(request, obj, title, kept, live, draft)
             if changes:
                 self._change_live_schedule(request, obj, changes)
+            if kept is not None and getattr(request, "runcms_released", None):
+                OldSlug.objects.filter(pk__in=request.runcms_released).delete()
         return response
 
     def _keep_draft(self, request, obj, title, kept, live, draft):
@@ -137,6 +140,10 @@ class DraftAdminMixin:
         super().save_related(request, form, formsets, change)
         if getattr(request, "runcms_drafting", False):
             request.runcms_draft_saved = form.instance
+            # Releasing an old address is not a change to the item's content: it takes effect at once.
+            request.runcms_released = [
+                old.pk for formset in formsets if formset.model is OldSlug for old in formset.deleted_objects
+            ]
             if self.has_publish_permission(request):
                 request.runcms_workflow_changes = {
                     name: form.cleaned_data[name] for name in WORKFLOW_FIELDS if name in form.changed_data
