@@ -104,7 +104,10 @@ class DraftAdminMixin:
             if changes:
                 self._change_live_schedule(request, obj, changes)
             if kept is not None and getattr(request, "runcms_released", None):
-                OldSlug.objects.filter(pk__in=request.runcms_released).delete()
+                OldSlug.objects.filter(
+                    content_type__model=obj._meta.model_name, content_type__app_label=obj._meta.app_label,
+                    object_id=obj.pk, slug__in=request.runcms_released,
+                ).delete()
         return response
 
     def _keep_draft(self, request, obj, title, kept, live, draft):
@@ -141,8 +144,8 @@ class DraftAdminMixin:
         if getattr(request, "runcms_drafting", False):
             request.runcms_draft_saved = form.instance
             # Releasing an old address is not a change to the item's content: it takes effect at once.
-            request.runcms_released = [
-                old.pk for formset in formsets if formset.model is OldSlug for old in formset.deleted_objects
+            request.runcms_released = [  # by slug: a deleted row has no id any more
+                old.slug for formset in formsets if formset.model is OldSlug for old in formset.deleted_objects
             ]
             if self.has_publish_permission(request):
                 request.runcms_workflow_changes = {
