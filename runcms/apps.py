@@ -28,7 +28,7 @@ class RuncmsConfig(AppConfig):
 
     def register_backup(self):
         from runcms import backup
-        from runcms.models import ChangeLog, Document, OldSlug, Review
+        from runcms.models import ChangeLog, Document, DraftChange, OldSlug, Review
 
         backup.register(OldSlug)
         # The sync journal travels too, with its positions: an app's sync token from before the
@@ -36,3 +36,4 @@ class RuncmsConfig(AppConfig):
         backup.register(ChangeLog, journal=True)
         backup.exclude(Document, "derived: rendered again from the content when first read")
         backup.exclude(Review, "editorial history, like revisions: a restored site starts without it")
+        backup.exclude(DraftChange, "pending edits of live items, kept as revisions are: publish or discard them first")

@@ -15,7 +15,7 @@ from reversion.models import Version
 from drills.models import Cue, CueMedia, Drill, DrillMedia, Rendition
 from runcms.backup import checks, content_models, journal_models, sign_manifest
 from runcms.backup.registry import excluded_models
-from runcms.models import ChangeLog, Document, OldSlug, Review
+from runcms.models import ChangeLog, Document, DraftChange, OldSlug, Review
 from runcms.publishing import Status
 from tests.drills.media.corpus import html_page, mp3, mp4_h264, wav
 from tests.factories import (
@@ -294,12 +294,14 @@ def test_export_refuses_when_a_media_file_is_missing_and_leaves_no_archive(media
     assert list(tmp_path.glob("backup.zip*")) == [] and list(tmp_path.glob(".backup.zip*")) == []
 
 
-def test_every_model_of_the_content_apps_is_backed_up_except_renditions_documents_and_reviews():
+def test_every_model_of_the_content_apps_is_backed_up_except_renditions_documents_reviews_and_drafts():
     models = {m._meta.label for app in ("drills", "articles", "runcms") for m in apps.get_app_config(app).get_models()}
-    left_out = {Rendition._meta.label, Document._meta.label, Review._meta.label}
+    left_out = {Rendition._meta.label, Document._meta.label, Review._meta.label, DraftChange._meta.label}
 
     assert models - left_out == {model._meta.label for model in (*content_models(), *journal_models())}
-    assert set(excluded_models()) == {Rendition, Document, Review, *apps.get_app_config("webhooks").get_models()}
+    assert set(excluded_models()) == {
+        Rendition, Document, Review, DraftChange, *apps.get_app_config("webhooks").get_models()
+    }
 
 
 def test_each_content_model_comes_after_the_models_its_foreign_keys_point_at():
