@@ -408,3 +408,17 @@ def test_scheduling_a_draft_in_the_past_is_refused_with_a_message_and_changes_no
     assert "That time has passed" in response.content.decode()
     assert DraftChange.objects.get().publish_at is None
     assert public("heel-pull")["api"] == ["Lie face down."]
+
+
+def test_a_drafted_article_stays_out_of_the_feed_sitemap_and_search(client, contributor):
+    article = make_article(title="Live words", slug="live-words")
+    client.force_login(contributor)
+
+    edit(client, article, title="Unpublished words", slug="unpublished-words", body="Zebraquartz appears here.\n")
+
+    reader = Client()
+    assert "Unpublished words" not in reader.get("/feed/").content.decode()
+    assert "unpublished-words" not in reader.get("/sitemap.xml").content.decode()
+    assert reader.get("/api/v1/articles/", {"search": "Zebraquartz"}).json()["count"] == 0
+    assert reader.get("/api/v1/articles/unpublished-words/").status_code == 404
+    assert reader.get("/articles/live-words/").status_code == 200
