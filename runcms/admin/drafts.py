@@ -108,6 +108,8 @@ class DraftAdminMixin:
                     content_type__model=obj._meta.model_name, content_type__app_label=obj._meta.app_label,
                     object_id=obj.pk, slug__in=request.runcms_released,
                 ).delete()
+                released = ", ".join(f"“{slug}”" for slug in request.runcms_released)
+                messages.success(request, f"Released the old address {released}: another item may take it now.")
         return response
 
     def _keep_draft(self, request, obj, title, kept, live, draft):
