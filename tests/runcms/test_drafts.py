@@ -422,3 +422,31 @@ def test_a_drafted_article_stays_out_of_the_feed_sitemap_and_search(client, cont
     assert reader.get("/api/v1/articles/", {"search": "Zebraquartz"}).json()["count"] == 0
     assert reader.get("/api/v1/articles/unpublished-words/").status_code == 404
     assert reader.get("/articles/live-words/").status_code == 200
+
+
+def test_a_publishers_new_unpublish_time_applies_to_the_live_drill_at_once_and_the_text_waits(client, publisher):
+    drill = live_drill()
+    client.force_login(publisher)
+    end = timezone.localtime(timezone.now() + timedelta(days=30))
+
+    edit(client, drill, **{
+        "steps-0-text": "Lie face down on a mat.",
+        "unpublish_at_0": end.strftime("%Y-%m-%d"), "unpublish_at_1": end.strftime("%H:%M:%S"),
+    })
+
+    drill.refresh_from_db()
+    assert drill.unpublish_at is not None and drill.is_live
+    assert public("heel-pull")["api"] == ["Lie face down."]
+    assert DraftChange.objects.of(drill).exists()
+
+
+def test_a_publisher_who_takes_a_live_drill_offline_in_its_form_saves_the_rows(client, publisher):
+    drill = live_drill()
+    client.force_login(publisher)
+
+    edit(client, drill, status="draft", **{"steps-0-text": "Reworked offline"})
+
+    drill.refresh_from_db()
+    assert not drill.is_live
+    assert drill.steps.get().text == "Reworked offline"
+    assert not DraftChange.objects.exists()
