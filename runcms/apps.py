@@ -28,7 +28,7 @@ class RuncmsConfig(AppConfig):
 
     def register_backup(self):
         from runcms import backup
-        from runcms.models import ChangeLog, Document, OldSlug, OutdatedTranslation, Review, UnsentJob
+        from runcms.models import ChangeLog, Document, DraftChange, OldSlug, OutdatedTranslation, Review, UnsentJob
 
         backup.register(OldSlug)
         # The sync journal travels too, with its positions: an app's sync token from before the
@@ -38,3 +38,4 @@ class RuncmsConfig(AppConfig):
         backup.exclude(Review, "editorial history, like revisions: a restored site starts without it")
         backup.exclude(UnsentJob, "this site's jobs waiting for its broker, not content")
         backup.exclude(OutdatedTranslation, "derived from revisions, which a restored site starts without")
+        backup.exclude(DraftChange, "pending edits of live items, kept as revisions are: publish or discard them first")

@@ -16,6 +16,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.db import connections, router, transaction
@@ -49,6 +50,8 @@ class Collection:
 _collections: dict[str, Collection] = {}
 _trackers: dict[type, list[Callable]] = defaultdict(list)
 _listeners: list[Callable] = []
+# Set by `unlogged()`: changes no one outside the transaction will ever read.
+_unlogged = ContextVar("runcms_changelog_unlogged", default=False)
 
 
 def register(name, model, serializer, *, summary=None, visible=None, exposed=None, changed=None):
@@ -125,6 +128,18 @@ def affected(model, pks, names=None):
 def touch(model, pks):
     """Log rows added behind the signals' back, e.g. by `bulk_create()`. For an update, see `changing`."""
     _write(_snapshot(model, list(pks), lock=True))  # how things looked before is not known: all are sent
+
+
+@contextmanager
+def unlogged():
+    """Log nothing of the changes made in this block: for a transaction that is always rolled back
+    (a draft change applied to be shown in its form or preview, runcms.drafts), where logging would
+    only cost queries, several per row."""
+    token = _unlogged.set(True)
+    try:
+        yield
+    finally:
+        _unlogged.reset(token)
 
 
 @contextmanager
@@ -311,6 +326,8 @@ def _pointed_to(instance, known=()):
 
 
 def _before_save(sender, instance, raw=False, **kwargs):
+    if _unlogged.get():
+        return
     # A new row has nothing to look different before it exists; a restored revision (raw) may.
     if instance._state.adding and not raw:
         _lock_log(sender)
@@ -326,17 +343,23 @@ def _before_save(sender, instance, raw=False, **kwargs):
 
 
 def _after_save(sender, instance, **kwargs):
+    if _unlogged.get():
+        return
     before = instance.__dict__.pop("_sync_before", {})
     _write(_merge(before, _snapshot(sender, [instance.pk])), erased=instance.__dict__.pop("_sync_erased", None))
 
 
 def _before_delete(sender, instance, **kwargs):
+    if _unlogged.get():
+        return
     # Django sends every pre_delete of a cascade before deleting anything: links are still there.
     instance._sync_before = _snapshot(sender, [instance.pk], lock=True, before=True)
     instance._sync_erased = _erased_moment(sender, instance)
 
 
 def _after_delete(sender, instance, **kwargs):
+    if _unlogged.get():
+        return
     _write(instance.__dict__.pop("_sync_before", {}), erased=instance.__dict__.pop("_sync_erased", None))
 
 
@@ -349,7 +372,7 @@ def _m2m_snapshot(instance, model, reverse, pk_set, before=False):
 
 
 def _m2m_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
-    if type(instance) not in _trackers and model not in _trackers:
+    if _unlogged.get() or (type(instance) not in _trackers and model not in _trackers):
         return
     if action.startswith("pre_"):
         instance._sync_m2m_before = _m2m_snapshot(instance, model, reverse, pk_set, before=True)

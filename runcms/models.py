@@ -101,6 +101,8 @@ class UnsentJob(models.Model):
         return self.task
 
 
-# The review workflow's and the translation status's models live beside the rules that use them.
+# The models of the review workflow, the translation status and draft changes live beside the
+# rules that use them.
+from runcms.drafts import DraftChange  # noqa: E402, F401
 from runcms.review import Review  # noqa: E402, F401
 from runcms.translation_status import OutdatedTranslation  # noqa: E402, F401

@@ -49,3 +49,22 @@ def remember_preview_for_media(request, response):
             MEDIA_COOKIE, token, max_age=3600, path=settings.MEDIA_URL, secure=request.is_secure(),
             httponly=True, samesite="Lax",
         )
+
+
+DRAFT_SALT = "runcms.preview.draft"
+
+
+def make_draft_preview_token(draft):
+    """A preview link's token for a draft change of a live item: the page and the API as the draft has them."""
+    return signing.dumps({"draft": draft.pk}, salt=DRAFT_SALT, compress=True)
+
+
+def read_draft_preview_token(token):
+    """The draft change's id for a valid, unexpired draft preview token; None otherwise."""
+    if not token:
+        return None
+    try:
+        data = signing.loads(token, salt=DRAFT_SALT, max_age=settings.RUNCMS_PREVIEW_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    return data.get("draft") if isinstance(data, dict) and set(data) == {"draft"} else None

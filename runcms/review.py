@@ -14,7 +14,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from runcms import languages
+from runcms import drafts, languages
 from runcms.formats import admin_time
 from runcms.publishing import Status
 from runcms.roles import publish_permission
@@ -59,6 +59,10 @@ class Review(models.Model):
     languages = models.CharField(
         max_length=200, blank=True, help_text="The languages whose text the submitted change touched, e.g. “en de”."
     )
+    # A submission of a draft change to a live item (runcms.drafts), not of an item never published.
+    draft_change = models.BooleanField(
+        default=False, help_text="Changes to a live item: approving publishes the draft, the rest stays live."
+    )
 
     objects = ReviewQuerySet.as_manager()
 
@@ -89,9 +93,11 @@ def submit(obj, user, message, admin_url):
         if Review.objects.of(obj).awaiting().select_for_update().exists():
             raise ValueError(f"“{obj}” is already waiting for review.")
         last_decision = Review.objects.of(obj).filter(decided_at__isnull=False).order_by("-decided_at").first()
+        draft = drafts.draft_of(obj)
         review = Review.objects.create(
-            content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk, object_repr=str(obj)[:200],
-            message=message, submitted_by=user,
+            content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk,
+            object_repr=(draft.object_repr if draft else str(obj))[:200],
+            message=message, submitted_by=user, draft_change=draft is not None,
             languages=" ".join(changed_languages(obj, since=last_decision and last_decision.decided_at)),
         )
         _log(obj, user, f"Submitted for review{_quoted(message)}")
@@ -99,7 +105,8 @@ def submit(obj, user, message, admin_url):
         _notify(
             recipients,
             f"Review requested: {obj}",
-            f"{user.get_username()} submitted the {obj._meta.verbose_name} “{obj}” for review"
+            f"{user.get_username()} submitted {'changes to the live' if draft else 'the'} "
+            f"{obj._meta.verbose_name} “{obj}” for review"
             f"{_quoted(message)}.\n\nReview it here: {admin_url}",
         )
     return review
@@ -110,6 +117,9 @@ def approve(obj, user, comment, admin_url, publish_at=None):
     now = timezone.now()
     with transaction.atomic():
         review = _awaiting(obj)
+        draft = drafts.DraftChange.objects.of(obj).first() if review.draft_change else None
+        if draft is not None:
+            return _approve_draft(obj, draft, review, user, comment, admin_url, publish_at)
         obj.status = Status.PUBLISHED
         obj.publish_at = publish_at if publish_at and publish_at > now else None
         if obj.unpublish_at and obj.unpublish_at <= (obj.publish_at or now):
@@ -122,6 +132,23 @@ def approve(obj, user, comment, admin_url, publish_at=None):
             _author(review), f"Approved: {obj}",
             f"{user.get_username()} approved “{obj}”: it is {when}{_quoted(comment)}.\n\n{admin_url}",
         )
+    return review
+
+
+def _approve_draft(obj, draft, review, user, comment, admin_url, publish_at):
+    """Approving changes to a live item publishes its draft change, now or at `publish_at`."""
+    publish_at = publish_at if publish_at and publish_at > timezone.now() else None
+    when = drafts.release_text(publish_at)
+    if publish_at is None:
+        obj = drafts.publish(draft, user)
+    else:
+        drafts.schedule(draft, user, publish_at)
+    _log(obj, user, f"Approved the changes: {when}{_quoted(comment)}")
+    _decide(review, user, Outcome.APPROVED, comment)
+    _notify(
+        _author(review), f"Approved: {obj}",
+        f"{user.get_username()} approved your changes to “{obj}”: they are {when}{_quoted(comment)}.\n\n{admin_url}",
+    )
     return review
 
 

@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A draft change's preview link: the request reads the draft, then every change is rolled back.
+    "runcms.draft_preview.DraftPreviewMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the lockout page
 ]
 
@@ -163,6 +165,7 @@ CELERY_BEAT_SCHEDULE = {
         ("due-webhook-deliveries", "runcms.webhooks.tasks.deliver_due"),
         ("stale-documents", "runcms.tasks.refresh_documents"),
         ("unsent-jobs", "runcms.jobs.send_unsent_jobs"),
+        ("due-drafts", "runcms.tasks.publish_due_drafts"),
     ]
 }
 

@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
+from runcms.drafts import DraftChange
 from runcms.publishing import SCHEDULE_EARLIEST, SCHEDULE_LATEST, Status
 from runcms.review import Outcome, Review, approve, current_review, request_changes, submit
 
@@ -56,14 +57,20 @@ class ReviewForm(forms.Form):
         decision, publish_at = cleaned.get("decision"), cleaned.get("publish_at")
         if decision == "changes" and not cleaned.get("comment", "").strip():
             self.add_error("comment", "Say what should change: the author sees this comment.")
-        if decision == "schedule":
-            if publish_at is None:
-                self.add_error("publish_at", "Choose when it goes live, or approve it to publish now.")
-            elif not SCHEDULE_EARLIEST <= publish_at < SCHEDULE_LATEST:
-                self.add_error("publish_at", "Check the year: that time is out of range.")
-            elif publish_at <= timezone.now():
-                self.add_error("publish_at", "That time has passed. Choose a later one, or publish now.")
+        if decision == "schedule" and (error := schedule_error(publish_at)):
+            self.add_error("publish_at", error)
         return cleaned
+
+
+def schedule_error(moment):
+    """What is wrong with `moment` as the time something goes live (None: nothing), for a form's field."""
+    if moment is None:
+        return "Choose when it goes live, or publish it now."
+    if not SCHEDULE_EARLIEST <= moment < SCHEDULE_LATEST:
+        return "Check the year: that time is out of range."
+    if moment <= timezone.now():
+        return "That time has passed. Choose a later one, or publish now."
+    return None
 
 
 class ReviewAdminMixin:
@@ -83,9 +90,11 @@ class ReviewAdminMixin:
         """What the change form shows of the review, and which review buttons it offers."""
         review = current_review(obj)
         awaiting = review is not None and review.decided_at is None
+        # A draft never published, or the draft change of a live item (runcms.drafts).
+        submittable = obj.status == Status.DRAFT or DraftChange.objects.of(obj).exists()
         return {
             "review": review,
-            "may_submit": not awaiting and obj.status == Status.DRAFT and self.has_change_permission(request, obj),
+            "may_submit": not awaiting and submittable and self.has_change_permission(request, obj),
             "may_review": awaiting and self.has_publish_permission(request),
             "review_changes_requested": review is not None and review.outcome == Outcome.CHANGES_REQUESTED,
         }
@@ -110,7 +119,10 @@ class ReviewAdminMixin:
     def submit_view(self, request, object_id):
         obj = self._review_target(request, object_id)
         if not self.review_context(request, obj)["may_submit"]:
-            raise PermissionDenied("Only a draft you may change, not already waiting, can be submitted for review.")
+            raise PermissionDenied(
+                "Only a draft, or a draft change of a live item, that you may change and that is not already "
+                "waiting can be submitted for review."
+            )
         form = SubmitForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:

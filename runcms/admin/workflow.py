@@ -21,13 +21,15 @@ from reversion.models import Version
 
 from runcms.admin.concurrency import ConcurrencyAdminMixin
 from runcms.admin.dates import list_time
+from runcms.admin.drafts import DraftAdminMixin
 from runcms.admin.review import ReviewAdminMixin
 from runcms.admin.roles import PublishPermissionMixin
 from runcms.admin.slugs import OldSlugInline
 from runcms.admin.widgets import SafeAutocompleteMixin
+from runcms.drafts import draft_of
 from runcms.formats import admin_time
 from runcms.links import public_url
-from runcms.preview import make_preview_token
+from runcms.preview import make_draft_preview_token, make_preview_token
 from runcms.publishing import Status, WorkflowState
 from runcms.slugs import retired_by_another
 
@@ -55,6 +57,7 @@ class WorkflowFilter(admin.SimpleListFilter):
 
 
 class PublishableAdmin(
+    DraftAdminMixin,
     ReviewAdminMixin, PublishPermissionMixin, ConcurrencyAdminMixin, SafeAutocompleteMixin, VersionAdmin
 ):
     list_display = ("__str__", "status_badge", "publish_time", "unpublish_time", "last_update")
@@ -89,9 +92,12 @@ class PublishableAdmin(
         elif state == WorkflowState.EXPIRED:
             when = f"Gone since {admin_time(obj.unpublish_at)}"
         # The times are in their own columns; the badge repeats them on hover.
-        return format_html(
+        badge = format_html(
             '<span class="runcms-status runcms-status-{}" title="{}">{}</span>', state.value, when, state.label
         )
+        if getattr(obj, "has_draft", False):  # annotated by DraftAdminMixin.get_queryset
+            return format_html('{} <span class="runcms-status runcms-status-draft-change">draft change</span>', badge)
+        return badge
 
     def get_inlines(self, request, obj):
         inlines = super().get_inlines(request, obj)
@@ -110,8 +116,11 @@ class PublishableAdmin(
         "View on site" is a 404 for a draft or a scheduled item; this link is not.
         """
         url = public_url(obj.get_absolute_url(), request)
+        # A public item with a draft change previews the draft (runcms.draft_preview).
+        draft = draft_of(obj) if self.is_public(obj) else None
+        token = make_draft_preview_token(draft) if draft is not None else make_preview_token(obj)
         return {
-            "preview_url": f"{url}?{urlencode({'preview': make_preview_token(obj)})}",
+            "preview_url": f"{url}?{urlencode({'preview': token})}",
             "preview_expires": timezone.now() + timedelta(seconds=settings.RUNCMS_PREVIEW_MAX_AGE),
         }
 

@@ -25,7 +25,8 @@ def review_queue(context):
             url = reverse(f"admin:{opts.app_label}_{opts.model_name}_review", args=[review.object_id])
         except NoReverseMatch:
             continue
-        rows.append({"review": review, "kind": opts.verbose_name, "url": url})
+        kind = f"changes to live {opts.verbose_name}" if review.draft_change else opts.verbose_name
+        rows.append({"review": review, "kind": kind, "url": url})
         if len(rows) == QUEUE_LENGTH:
             break
     permissions = user.get_all_permissions()

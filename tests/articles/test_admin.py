@@ -116,7 +116,7 @@ def test_embed_of_a_missing_media_and_a_malformed_embed_are_refused(client, edit
 
 def test_changing_the_body_updates_the_related_drills(client, editor):
     first, second = make_drill(slug="first"), make_drill(slug="second")
-    article = make_article(body="[[drill:first]]\n")
+    article = make_article(body="[[drill:first]]\n", status=Status.DRAFT)
     client.force_login(editor)
     form = admin_form_data(client.get(change_url(article)))
 
@@ -128,7 +128,7 @@ def test_changing_the_body_updates_the_related_drills(client, editor):
 
 
 def test_a_stale_article_form_is_refused(client, editor, second_editor):
-    article = make_article(title="Original")
+    article = make_article(title="Original", status=Status.DRAFT)
     client.force_login(editor)
     stale = admin_form_data(client.get(change_url(article)))
     client.force_login(second_editor)
@@ -144,7 +144,7 @@ def test_a_stale_article_form_is_refused(client, editor, second_editor):
 
 
 def test_every_article_save_is_a_revision(client, editor):
-    article = make_article()
+    article = make_article(status=Status.DRAFT)
     client.force_login(editor)
     client.post(change_url(article), {**admin_form_data(client.get(change_url(article))), "title": "Second"})
     client.post(change_url(article), {**admin_form_data(client.get(change_url(article))), "title": "Third"})

@@ -12,7 +12,7 @@ from runcms.models import OldSlug
 from tests.admin_forms import admin_form_data
 from tests.api.replica import full_sync
 from tests.factories import make_article, make_category, make_drill
-from tests.helpers.pages import change_url
+from tests.helpers.pages import change_url, publish_draft
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +23,7 @@ def rename_in_admin(client, drill, slug):
     form = admin_form_data(client.get(change_url(drill)))
     response = client.post(change_url(drill), {**form, "slug": slug})
     assert response.status_code == 302, response.content.decode()[:3000]
+    publish_draft(client, drill)
 
 
 def add_in_admin(client, slug, title):

@@ -17,7 +17,9 @@ def open_form(client, user, drill):
 
 
 def test_second_editor_saving_a_stale_form_is_refused_and_keeps_their_input(client, editor, second_editor):
-    drill = make_drill(title="Heel to hip", steps=["Lie face down."], cues=["Keep your hips level"])
+    drill = make_drill(
+        title="Heel to hip", steps=["Lie face down."], cues=["Keep your hips level"], status=Status.DRAFT
+    )
     first_form = open_form(client, editor, drill)
     second_form = open_form(client, second_editor, drill)
     client.force_login(editor)
@@ -36,7 +38,7 @@ def test_second_editor_saving_a_stale_form_is_refused_and_keeps_their_input(clie
 
 
 def test_saving_an_up_to_date_form_succeeds_and_records_the_editor(client, editor):
-    drill = make_drill(title="Old title")
+    drill = make_drill(title="Old title", status=Status.DRAFT)
     form = open_form(client, editor, drill)
 
     response = client.post(change_url(drill), {**form, "title": "New title"})
@@ -47,7 +49,7 @@ def test_saving_an_up_to_date_form_succeeds_and_records_the_editor(client, edito
 
 
 def test_every_admin_save_is_a_revision(client, editor):
-    drill = make_drill()
+    drill = make_drill(status=Status.DRAFT)  # a live one keeps its edits as a draft change
     form = open_form(client, editor, drill)
     client.post(change_url(drill), {**form, "title": "Second"})
     form = open_form(client, editor, drill)

@@ -4,7 +4,7 @@ import pytest
 
 from tests.admin_forms import admin_form_data
 from tests.factories import make_drill, make_program
-from tests.helpers.pages import change_url
+from tests.helpers.pages import change_url, publish_draft
 
 pytestmark = pytest.mark.django_db
 
@@ -21,6 +21,7 @@ def test_a_drill_added_without_a_position_goes_last_in_the_program(client, edito
     assert form["items-2-position"] == "0"  # the empty extra row, as the browser sends it
 
     response = client.post(change_url(program), {**form, "items-2-drill": str(newcomer.pk)})
+    publish_draft(client, program)  # the program is live: the save was a draft change
 
     assert response.status_code == 302
     assert item_titles(program) == ["Heel pull", "Box bounce", "Short run"]
@@ -33,6 +34,7 @@ def test_the_public_program_page_lists_a_drill_added_without_a_position_last(cli
     client.force_login(editor)
     form = admin_form_data(client.get(change_url(program)))
     client.post(change_url(program), {**form, "items-1-drill": str(newcomer.pk)})
+    publish_draft(client, program)
     client.logout()
 
     page = client.get(f"/programs/{program.slug}/").content.decode()
@@ -49,6 +51,7 @@ def test_several_new_rows_without_positions_keep_their_form_order(client, editor
     form.update({"steps-2-position": "0", "steps-2-id": "", "steps-2-drill": str(drill.pk)})
 
     response = client.post(url, form)
+    publish_draft(client, drill)
 
     assert response.status_code == 302
     assert list(drill.steps.values_list("position", "text")) == [
@@ -64,6 +67,7 @@ def test_a_position_typed_for_a_new_row_is_kept(client, editor):
 
     client.post(change_url(program), {**form, "items-0-position": "2", "items-1-position": "3",
                                        "items-2-drill": str(newcomer.pk), "items-2-position": "1"})
+    publish_draft(client, program)
 
     assert item_titles(program) == ["Warm-up jog", "Heel pull", "Box bounce"]
 

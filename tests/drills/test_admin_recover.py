@@ -4,6 +4,7 @@ import pytest
 from reversion.models import Version
 
 from drills.models import Drill
+from runcms.publishing import Status
 from tests.admin_forms import admin_form_data
 from tests.factories import make_drill
 from tests.helpers.pages import admin_url, change_url, first_version
@@ -50,7 +51,7 @@ def test_a_drill_deleted_after_several_saves_is_listed_once(client, editor):
 
 
 def test_recovering_a_live_drill_is_refused_and_changes_nothing(client, editor):
-    drill = make_drill(title="Original title", steps=["Lie face down."])
+    drill = make_drill(title="Original title", steps=["Lie face down."], status=Status.DRAFT)
     client.force_login(editor)
     save_in_admin(client, drill)  # the version an editor might try to "recover"
     form = admin_form_data(client.get(change_url(drill)))

@@ -44,6 +44,8 @@ def test_an_editor_translates_a_drill_and_its_steps_into_german(client, editor, 
     response = client.post(
         change_url(drill), {**form, "title_de": "Fersenzug", "steps-0-text_de": "Leg dich auf den Bauch."}
     )
+    # A live drill's edit is a draft change until it is published.
+    client.post(f"/admin/drills/drill/{drill.pk}/draft/publish/", {"decision": "publish"})
 
     assert response.status_code == 302
     drill = Drill.objects.get(pk=drill.pk)

@@ -41,3 +41,12 @@ def first_version(obj):
     from reversion.models import Version
 
     return Version.objects.get_for_object(obj).order_by("pk").first()
+
+
+def publish_draft(client, obj):
+    """Publish the draft change an admin save made of a live item (runcms.drafts), as a publisher would."""
+    from runcms.drafts import DraftChange
+
+    if DraftChange.objects.of(obj).exists():
+        response = client.post(admin_url(obj, "draft/publish"), {"decision": "publish"})
+        assert response.status_code == 302, response.content.decode()[:3000]

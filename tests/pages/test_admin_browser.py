@@ -55,7 +55,10 @@ def test_an_old_slug_stays_with_its_drill_until_the_editor_releases_it(live_serv
     page.click("input[type=submit]")
     page.goto(f"{live_server.url}{change_url(drill)}")
     page.fill("#id_slug", "heel-pull-on-the-box")
-    page.click("input[name=_save]")
+    page.click("input[name=_continue]")
+    page.wait_for_selector(".messagelist .success")
+    page.click("a.publish-draft")  # the drill is live: the rename is its draft change until published
+    page.click("#publish-draft-form input[type=submit]")
     page.wait_for_selector(".messagelist .success")
 
     def add_drill_at_the_old_slug():

@@ -1,5 +1,6 @@
 import pytest
 
+from runcms.publishing import Status
 from tests.factories import make_drill, make_program
 from tests.helpers.pages import change_url
 
@@ -25,7 +26,7 @@ def save_and_continue(page):
 
 
 def test_editor_drags_a_step_to_the_top_and_the_new_order_is_saved(live_server, page, editor):
-    drill = make_drill(steps=["Lie face down.", "Bend the knee.", "Pull the heel to the hip."])
+    drill = make_drill(steps=["Lie face down.", "Bend the knee.", "Pull the heel to the hip."], status=Status.DRAFT)
     log_in(page, live_server, change_url(drill))
 
     grips = page.locator("#steps-group tbody tr.form-row.has_original .runcms-grip")
@@ -47,6 +48,9 @@ def test_a_drill_added_in_a_programs_empty_row_comes_last_on_the_program_page(li
 
     choose_drill(page, "id_items-2-drill", "Short run")
     save_and_continue(page)
+    page.click("a.publish-draft")  # the program is live: the save is its draft change
+    page.click("#publish-draft-form input[type=submit]")
+    page.wait_for_selector(".messagelist .success")
     page.goto(f"{live_server.url}/programs/{program.slug}/")
 
     titles = page.locator("main h2, main h3").all_inner_texts()
@@ -58,7 +62,8 @@ def test_a_drill_added_in_a_programs_empty_row_comes_last_on_the_program_page(li
 
 def test_a_new_program_item_dragged_to_the_top_is_saved_first(live_server, page, editor):
     # The new row holds only a select: it must count as content when the rows are renumbered.
-    program = make_program(drills=[make_drill(title="Heel pull"), make_drill(title="Box bounce")])
+    # Unpublished, so the save changes the rows.
+    program = make_program(drills=[make_drill(title="Heel pull"), make_drill(title="Box bounce")], status=Status.DRAFT)
     make_drill(title="Short run")
     log_in(page, live_server, change_url(program))
 
@@ -73,7 +78,7 @@ def test_a_new_program_item_dragged_to_the_top_is_saved_first(live_server, page,
 
 
 def test_editor_moves_a_step_up_with_the_keyboard_and_the_new_order_is_saved(live_server, page, editor):
-    drill = make_drill(steps=["Lie face down.", "Bend the knee.", "Pull the heel to the hip."])
+    drill = make_drill(steps=["Lie face down.", "Bend the knee.", "Pull the heel to the hip."], status=Status.DRAFT)
     log_in(page, live_server, change_url(drill))
 
     grip = page.get_by_role("button", name="Move this row").nth(2)
@@ -93,7 +98,7 @@ def test_editor_moves_a_step_up_with_the_keyboard_and_the_new_order_is_saved(liv
 
 
 def test_positions_typed_by_hand_are_kept_on_save(live_server, page, editor):
-    drill = make_drill(steps=["Lie face down.", "Bend the knee.", "Pull the heel to the hip."])
+    drill = make_drill(steps=["Lie face down.", "Bend the knee.", "Pull the heel to the hip."], status=Status.DRAFT)
     log_in(page, live_server, change_url(drill))
 
     page.fill("#id_steps-0-position", "2")
@@ -111,7 +116,7 @@ def test_positions_typed_by_hand_are_kept_on_save(live_server, page, editor):
 def test_a_new_step_typed_in_the_empty_row_goes_after_the_others_and_the_empty_cue_row_is_left_alone(
     live_server, page, editor
 ):
-    drill = make_drill(steps=["Lie face down.", "Bend the knee."], cues=["Hips level"])
+    drill = make_drill(steps=["Lie face down.", "Bend the knee."], cues=["Hips level"], status=Status.DRAFT)
     log_in(page, live_server, change_url(drill))
 
     page.fill("#id_steps-0-position", "5")  # gaps and typed numbers are fine

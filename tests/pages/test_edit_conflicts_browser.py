@@ -6,6 +6,7 @@ import reversion
 
 from articles.models import Author
 from drills.models import CueMedia, Drill
+from runcms.publishing import Status
 from tests.factories import make_author, make_drill, upload_media
 from tests.helpers.pages import change_url
 
@@ -36,7 +37,8 @@ def sign_in(browser, live_server, editor, second_editor):
 
 def test_restoring_an_old_version_after_anothers_save_is_refused_and_can_be_reopened(live_server, sign_in):
     with reversion.create_revision():
-        drill = make_drill(title="Heel pull", summary="Pull the heel to the hip.")
+        # Unpublished: a live drill's saves and restores are kept as its draft change.
+        drill = make_drill(title="Heel pull", summary="Pull the heel to the hip.", status=Status.DRAFT)
     with reversion.create_revision():
         drill.title = "Heel pull, standing"
         drill.save()

@@ -15,7 +15,7 @@ from reversion.models import Version
 from drills.models import Cue, CueMedia, Drill, DrillMedia, Rendition
 from runcms.backup import checks, content_models, journal_models, sign_manifest
 from runcms.backup.registry import excluded_models
-from runcms.models import ChangeLog, Document, OldSlug, OutdatedTranslation, Review, UnsentJob
+from runcms.models import ChangeLog, Document, DraftChange, OldSlug, OutdatedTranslation, Review, UnsentJob
 from runcms.publishing import Status
 from tests.drills.media.corpus import html_page, mp3, mp4_h264, wav
 from tests.factories import (
@@ -294,11 +294,11 @@ def test_export_refuses_when_a_media_file_is_missing_and_leaves_no_archive(media
     assert list(tmp_path.glob("backup.zip*")) == [] and list(tmp_path.glob(".backup.zip*")) == []
 
 
-def test_every_model_of_the_content_apps_is_backed_up_except_renditions_documents_reviews_and_jobs():
+def test_every_model_of_the_content_apps_is_backed_up_except_derived_and_editorial_state():
     models = {m._meta.label for app in ("drills", "articles", "runcms") for m in apps.get_app_config(app).get_models()}
     # Outdated-translation marks are derived from revisions, which a restored site starts without;
-    # unsent jobs belong to this site's broker, not to its content.
-    derived = {Rendition, Document, Review, OutdatedTranslation, UnsentJob}
+    # unsent jobs belong to this site's broker, not to its content; drafts are pending edits.
+    derived = {Rendition, Document, Review, OutdatedTranslation, UnsentJob, DraftChange}
     left_out = {model._meta.label for model in derived}
 
     assert models - left_out == {model._meta.label for model in (*content_models(), *journal_models())}

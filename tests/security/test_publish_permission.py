@@ -10,6 +10,7 @@ from reversion.models import Version
 
 from articles.models import Article
 from drills.models import CueMedia, Drill, DrillMedia, Program
+from runcms.drafts import DraftChange
 from runcms.publishing import Status
 from tests.admin_forms import admin_form_data
 from tests.factories import make_article, make_drill, make_media, make_program
@@ -140,27 +141,27 @@ def test_a_publisher_publishes_with_the_action(client, publisher):
 
 
 @pytest.mark.parametrize("kind", ["drill", "program", "article"])
-def test_a_live_item_is_read_only_for_a_contributor_and_a_post_is_refused(client, contributor, kind):
+def test_a_contributors_save_of_a_live_item_is_a_draft_change_and_the_item_stays(client, contributor, kind):
     live = FACTORIES[kind](title="What the public reads")
     client.force_login(contributor)
 
-    page = client.get(admin_url(live)).content.decode()
-    response = client.post(admin_url(live), {"title": "Changed"})
+    response = client.post(admin_url(live), {**form_of(client, live), "title": "Changed"})
 
     live.refresh_from_db()
-    assert "only a publisher can change it" in page
-    assert 'name="title"' not in page
-    assert response.status_code == 403
-    assert live.title == "What the public reads"
+    assert response.status_code == 302
+    assert (live.title, live.is_live) == ("What the public reads", True)
+    assert DraftChange.objects.of(live).get().object_repr == "Changed"
 
 
-def test_a_scheduled_item_is_read_only_for_a_contributor_too(client, contributor):
-    scheduled = make_drill(publish_at=timezone.now() + timedelta(days=1))
+def test_a_contributors_save_of_a_scheduled_item_is_a_draft_change_too(client, contributor):
+    scheduled = make_drill(title="Coming", publish_at=timezone.now() + timedelta(days=1))
     client.force_login(contributor)
 
-    response = client.post(admin_url(scheduled), {"title": "Changed"})
+    client.post(admin_url(scheduled), {**form_of(client, scheduled), "title": "Changed"})
 
-    assert response.status_code == 403
+    scheduled.refresh_from_db()
+    assert scheduled.title == "Coming"
+    assert DraftChange.objects.of(scheduled).exists()
 
 
 def test_a_contributor_cannot_unpublish_by_deleting(client, contributor):

@@ -6,6 +6,7 @@ import pytest
 
 from drills.media import storage
 from drills.models import Cue, CueMedia, DrillMedia, Step
+from runcms.publishing import Status
 from tests.admin_forms import admin_form_data
 from tests.drills.media import corpus
 from tests.factories import make_drill, make_program, upload_media
@@ -28,7 +29,8 @@ def drill_whose_first_version_used_deleted_media(client, editor):
     photo = upload_media(title="Heel pull photo")
     step_picture = upload_media(title="Step picture")
     audio = upload_media(corpus.mp3(), filename="cue.mp3", title="Spoken cue")
-    drill = make_drill(title="Heel pull", steps=["Lie face down."], cues=["Hips level"])
+    # Unpublished: a live drill's saves would be kept as its draft change, not as revisions.
+    drill = make_drill(title="Heel pull", steps=["Lie face down."], cues=["Hips level"], status=Status.DRAFT)
     DrillMedia.objects.create(drill=drill, media=photo, position=1)
     Step.objects.filter(drill=drill).update(media=step_picture)
     Cue.objects.filter(drill=drill).update(audio=audio)
@@ -80,7 +82,7 @@ def test_restoring_it_brings_back_the_text_without_the_deleted_media(
 def test_history_of_a_program_version_listing_a_since_deleted_drill_opens(client, editor):
     client.force_login(editor)
     kept, deleted = make_drill(title="Kept drill"), make_drill(title="Deleted drill")
-    program = make_program(drills=[kept, deleted])
+    program = make_program(drills=[kept, deleted], status=Status.DRAFT)
     url = change_url(program)
     client.post(url, admin_form_data(client.get(url)))
     client.post(url, {**admin_form_data(client.get(url)), "items-1-DELETE": "on"})
