@@ -15,8 +15,8 @@ from articles.models import Article, Author, Source, Topic
 from articles.services import check_embeds, embed_problems, link_embeds, linked_html, render_body
 from drills.admin import OrderedInline, TaxonomyAdmin
 from runcms.admin import (
-    ConcurrencyAdminMixin,
     ConcurrencyForm,
+    HistoryAdmin,
     PublishableAdmin,
     SafeAutocompleteMixin,
     WorkflowFilter,
@@ -32,7 +32,7 @@ admin.site.register(Topic, TaxonomyAdmin)
 
 
 @admin.register(Author)
-class AuthorAdmin(ConcurrencyAdminMixin, SafeAutocompleteMixin, admin.ModelAdmin):
+class AuthorAdmin(SafeAutocompleteMixin, HistoryAdmin):
     list_display = ("name", "slug", "updated_at")
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
