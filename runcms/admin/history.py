@@ -15,6 +15,7 @@ from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_permission_codename
 from django.core.exceptions import PermissionDenied
 from django.db.models import Max
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -136,20 +137,22 @@ class HistoryAdminMixin:
         if not self.has_change_permission(request):
             raise PermissionDenied
         version = self.get_version(version_id)
-        refusal = self._revert_refusal(version, unquote(object_id))
+        refusal = self._revert_refusal(request, version, unquote(object_id))
         if refusal:
             return self._refuse(request, refusal)
         request.runcms_restored = (version, "revert")
         return super().revision_view(request, object_id, version_id, extra_context)
 
-    def _revert_refusal(self, version, object_id):
+    def _revert_refusal(self, request, version, object_id):
         name = self.opts.verbose_name
-        if version is None or version.object_id != object_id:
-            return f"This {name} has no saved version with this number, so nothing was restored."
-        if not self.model._default_manager.filter(pk=object_id).exists():
+        if self.get_object(request, object_id) is None:
+            if not Version.objects.get_for_model(self.model).filter(object_id=object_id).exists():
+                raise Http404(f"No {name} with this id.")
             # Its history would bring it back with only the right to change, not to add.
             plural = self.opts.verbose_name_plural
             return f"This {name} has been deleted. Bring it back from “Recover deleted {plural}”."
+        if version is None or version.object_id != object_id:
+            return f"This {name} has no saved version with this number, so nothing was restored."
         return self._clash_refusal(version) or self.restore_refusal(version, recover=False)
 
     def restore_refusal(self, version, *, recover):
