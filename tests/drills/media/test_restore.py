@@ -6,6 +6,7 @@ from io import BytesIO
 
 import pytest
 from django.core.files.storage import default_storage
+from django.test import Client
 from django.utils import timezone
 from PIL import ExifTags, Image
 from reversion.models import Version
@@ -21,6 +22,12 @@ pytestmark = pytest.mark.django_db
 
 FIRST = image_bytes(size=(800, 600), color=(200, 40, 40))
 SECOND = image_bytes(size=(500, 400), color=(40, 40, 200), format="PNG")
+
+
+@pytest.fixture
+def public():
+    """A reader's client, not signed in (the `client` fixture is the one `signed_in` signs in)."""
+    return Client()
 
 
 def body(response):
@@ -66,20 +73,20 @@ def test_the_orphan_sweep_spares_files_that_a_version_names(replaced_photo):
 
 
 def test_restoring_the_first_version_serves_its_file_again(
-    signed_in, client, replaced_photo, django_capture_on_commit_callbacks
+    signed_in, public, replaced_photo, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         restore(signed_in, replaced_photo, first_version(replaced_photo))
 
     replaced_photo.refresh_from_db()
-    assert body(client.get(replaced_photo.file.url)) == FIRST
+    assert body(public.get(replaced_photo.file.url)) == FIRST
     assert (replaced_photo.width, replaced_photo.height, replaced_photo.alt_text) == (
         800, 600, "Heel pull, first photo",
     )
 
 
 def test_restoring_the_first_version_makes_its_renditions_from_its_file(
-    signed_in, client, replaced_photo, media_root, django_capture_on_commit_callbacks
+    signed_in, public, replaced_photo, media_root, django_capture_on_commit_callbacks
 ):
     second_renditions = set(replaced_photo.renditions.values_list("file", flat=True))
 
@@ -90,19 +97,19 @@ def test_restoring_the_first_version_makes_its_renditions_from_its_file(
     assert renditions and not second_renditions & {r.file.name for r in renditions}
     assert second_renditions.isdisjoint(stored_files(media_root))
     widest = max(renditions, key=lambda r: r.width)
-    served = Image.open(BytesIO(body(client.get(widest.file.url))))
+    served = Image.open(BytesIO(body(public.get(widest.file.url))))
     assert served.size == (widest.width, widest.height) and widest.width * 600 == widest.height * 800
     assert served.getpixel((5, 5))[0] > 150  # the first photo is red, the second blue
     assert "its renditions are made again from it" in page_text(response)
 
 
 def test_the_api_shows_the_restored_file_and_its_renditions(
-    signed_in, client, replaced_photo, django_capture_on_commit_callbacks
+    signed_in, public, replaced_photo, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         restore(signed_in, replaced_photo, first_version(replaced_photo))
 
-    shown = client.get(f"/api/v1/media/{replaced_photo.pk}/").json()
+    shown = public.get(f"/api/v1/media/{replaced_photo.pk}/").json()
     replaced_photo.refresh_from_db()
     assert (shown["width"], shown["height"]) == (800, 600)
     assert shown["url"].endswith(replaced_photo.file.url)
@@ -111,7 +118,7 @@ def test_the_api_shows_the_restored_file_and_its_renditions(
     )
 
 
-def test_the_restore_form_shows_the_picture_of_that_version_to_editors_only(signed_in, client, replaced_photo):
+def test_the_restore_form_shows_the_picture_of_that_version_to_editors_only(signed_in, public, replaced_photo):
     version = first_version(replaced_photo)
     picture_url = f"/admin/drills/cuemedia/version/{version.pk}/picture/"
 
@@ -119,10 +126,10 @@ def test_the_restore_form_shows_the_picture_of_that_version_to_editors_only(sign
 
     assert f'src="{picture_url}"' in page
     assert body(signed_in.get(picture_url)) == FIRST
-    assert client.get(picture_url).status_code == 302  # to the admin's login
+    assert public.get(picture_url).status_code == 302  # to the admin's login
 
 
-def test_a_restored_photo_is_served_without_private_metadata(signed_in, client, django_capture_on_commit_callbacks):
+def test_a_restored_photo_is_served_without_private_metadata(signed_in, public, django_capture_on_commit_callbacks):
     media = upload_media(corpus.jpeg_with_gps(), alt_text="Photo taken with a phone")
     DrillMedia.objects.create(drill=make_drill(), media=media)
     with django_capture_on_commit_callbacks(execute=True):
@@ -131,7 +138,7 @@ def test_a_restored_photo_is_served_without_private_metadata(signed_in, client, 
         restore(signed_in, media, first_version(media))
 
     media.refresh_from_db()
-    served = Image.open(BytesIO(body(client.get(media.file.url))))
+    served = Image.open(BytesIO(body(public.get(media.file.url))))
     assert served.format == "JPEG"
     assert not served.getexif().get_ifd(ExifTags.IFD.GPSInfo)
 
@@ -170,7 +177,7 @@ def test_deleting_keeps_the_file_a_version_names_and_removes_the_renditions(dele
 
 
 def test_a_recovered_media_item_serves_its_file_with_new_renditions(
-    signed_in, client, deleted_cover, django_capture_on_commit_callbacks
+    signed_in, public, deleted_cover, django_capture_on_commit_callbacks
 ):
     media, program = deleted_cover
     version = Version.objects.get_for_object(media).latest("pk")
@@ -181,9 +188,9 @@ def test_a_recovered_media_item_serves_its_file_with_new_renditions(
 
     recovered = CueMedia.objects.get(pk=media.pk)
     assert "Recovered “Runner on a box”" in page_text(response)
-    assert body(client.get(recovered.file.url)) == FIRST
+    assert body(public.get(recovered.file.url)) == FIRST
     assert Rendition.objects.filter(media=recovered).exists()
-    cover = client.get(f"/api/v1/programs/{program.slug}/").json()["cover"]
+    cover = public.get(f"/api/v1/programs/{program.slug}/").json()["cover"]
     assert cover["id"] == str(media.pk) and cover["renditions"]
 
 
