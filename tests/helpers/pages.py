@@ -41,3 +41,11 @@ def first_version(obj):
     from reversion.models import Version
 
     return Version.objects.get_for_object(obj).order_by("pk").first()
+
+
+def sign_in_to_admin(page, live_server, username="editor", password="correct horse battery"):
+    """Sign in through the admin's login page in a browser (Playwright's `page`)."""
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("input[type=submit]")

@@ -6,6 +6,7 @@ import pytest
 
 from drills.models import CueMedia, DrillMedia
 from tests.factories import image_bytes, make_drill, upload_media
+from tests.helpers.pages import sign_in_to_admin
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -15,17 +16,10 @@ PICTURE_SHOWN = "() => { const img = document.querySelector('img.runcms-focal-im
     "return img && img.complete && img.naturalWidth > 0; }"
 
 
-def sign_in(page, live_server):
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", "editor")
-    page.fill("#id_password", "correct horse battery")
-    page.click("input[type=submit]")
-
-
 def test_editor_restores_the_first_file_of_a_photo_from_its_history(live_server, page, editor):
     media = upload_media(FIRST, alt_text="Heel pull, first photo")
     DrillMedia.objects.create(drill=make_drill(title="Heel pull"), media=media)
-    sign_in(page, live_server)
+    sign_in_to_admin(page, live_server)
     change = f"{live_server.url}/admin/drills/cuemedia/{media.pk}/change/"
     page.goto(change)
     page.click("input[name=_continue]")  # the first saved version

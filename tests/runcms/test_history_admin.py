@@ -35,48 +35,31 @@ from tests.helpers.pages import admin_url, first_version, page_text, version_url
 pytestmark = pytest.mark.django_db
 
 
-def used_by_live_drill(field):
-    def make():
-        term = {"primary_muscles": make_muscle, "equipment": make_equipment}[field]()
-        getattr(make_drill(title=f"Drill with {term}"), field).add(term)
-        return term
+def used_in_public(make, attach):
+    """A maker of an item that public content uses: `attach(item)` makes that content."""
 
-    return make
+    def make_used():
+        item = make()
+        attach(item)
+        return item
 
-
-def category_of_live_drill():
-    category = make_category()
-    make_drill(category=category)
-    return category
-
-
-def topic_of_live_article():
-    topic = make_topic()
-    make_article(topics=[topic])
-    return topic
-
-
-def author_of_live_article():
-    author = make_author()
-    make_article(author=author)
-    return author
-
-
-def cover_of_live_program():
-    media = upload_media(alt_text="Runner on a box")
-    make_program(cover=media)
-    return media
+    return make_used
 
 
 # Each model with history: how to make one that the public sees, the field the tests edit, and
 # the API collection that shows it.
 MODELS = {
-    Muscle: (used_by_live_drill("primary_muscles"), "name", "/api/v1/muscles/"),
-    Equipment: (used_by_live_drill("equipment"), "name", "/api/v1/equipment/"),
-    Category: (category_of_live_drill, "name", "/api/v1/categories/"),
-    Topic: (topic_of_live_article, "name", "/api/v1/topics/"),
-    Author: (author_of_live_article, "name", "/api/v1/articles/"),
-    CueMedia: (cover_of_live_program, "alt_text", "/api/v1/media/{pk}/"),
+    Muscle: (used_in_public(make_muscle, lambda term: make_drill().primary_muscles.add(term)), "name",
+             "/api/v1/muscles/"),
+    Equipment: (used_in_public(make_equipment, lambda term: make_drill().equipment.add(term)), "name",
+                "/api/v1/equipment/"),
+    Category: (used_in_public(make_category, lambda term: make_drill(category=term)), "name", "/api/v1/categories/"),
+    Topic: (used_in_public(make_topic, lambda term: make_article(topics=[term])), "name", "/api/v1/topics/"),
+    Author: (used_in_public(make_author, lambda author: make_article(author=author)), "name", "/api/v1/articles/"),
+    CueMedia: (
+        used_in_public(lambda: upload_media(alt_text="Runner on a box"), lambda media: make_program(cover=media)),
+        "alt_text", "/api/v1/media/{pk}/",
+    ),
 }
 each_model = pytest.mark.parametrize("model", MODELS, ids=lambda model: model.__name__)
 

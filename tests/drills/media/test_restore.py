@@ -206,3 +206,17 @@ def test_recovering_media_whose_file_is_gone_is_refused_and_says_so(signed_in, d
         "The file of “Runner on a box” is no longer stored, so it cannot be recovered. "
         "Upload the file again as a new media item."
     ) in page_text(response)
+
+
+def test_restoring_a_version_saved_before_the_media_was_public_keeps_when_it_first_was(signed_in):
+    media = upload_media(FIRST, alt_text="Not used yet")
+    save(signed_in, media)  # a version whose first_public_at is empty
+    make_program(cover=media)
+    media.refresh_from_db()
+    first_public = media.first_public_at
+    assert first_public is not None
+
+    restore(signed_in, media, first_version(media))
+
+    media.refresh_from_db()
+    assert media.first_public_at == first_public
