@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_permission_codename
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Max
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -61,18 +61,30 @@ class HistoryAdminMixin:
     # --- Recover deleted ---------------------------------------------------------------------
 
     def delete_view(self, request, object_id, extra_context=None):
-        if request.method == "POST":
-            self._keep_a_version(request, self.model._default_manager.filter(pk=unquote(object_id)))
+        obj = self.get_object(request, unquote(object_id)) if request.method == "POST" else None
+        if obj is not None:
+            self._keep_a_version(request, [obj])
         return super().delete_view(request, object_id, extra_context)
 
     def changelist_view(self, request, extra_context=None):
-        # The bulk "delete selected", once confirmed; before VersionAdmin's own revision opens,
-        # which would drop a version of an item deleted inside it.
-        if request.method == "POST" and request.POST.get("action") == "delete_selected" and "post" in request.POST:
-            chosen = self.get_queryset(request)
-            if request.POST.get("select_across") != "1":
-                chosen = chosen.filter(pk__in=request.POST.getlist(helpers.ACTION_CHECKBOX_NAME))
-            self._keep_a_version(request, chosen)
+        if request.method == "POST" and "action" in request.POST:
+            to_python = self.model._meta.pk.to_python
+            try:
+                selected = [to_python(pk) for pk in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)]
+            except ValidationError:
+                # Django's action would fail on it inside the database (a 500).
+                return self._refuse(
+                    request,
+                    f"The selection holds something that is not a {self.opts.verbose_name}; nothing was changed. "
+                    "Select the items again.",
+                )
+            if request.POST["action"] == "delete_selected" and "post" in request.POST:
+                # Confirmed; before VersionAdmin's own revision opens, which would drop a version
+                # of an item deleted inside it.
+                chosen = self.get_queryset(request)
+                if request.POST.get("select_across") != "1":
+                    chosen = chosen.filter(pk__in=selected)
+                self._keep_a_version(request, chosen)
         return super().changelist_view(request, extra_context)
 
     def _keep_a_version(self, request, queryset):

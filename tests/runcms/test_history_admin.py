@@ -459,3 +459,20 @@ def test_a_contributor_recovering_a_term_does_not_change_live_drills(editor, con
     assert list(live.primary_muscles.all()) == []
     assert list(draft.primary_muscles.values_list("name", flat=True)) == ["Hamstrings"]
     assert "Not linked again to drill “Live drill”: ask a publisher" in last_message(response)
+
+
+def test_deleting_by_an_id_that_is_not_one_changes_nothing(editor):
+    client = signed_in(editor)
+    media = upload_media()
+    before = database_state()
+
+    page = client.post("/admin/drills/cuemedia/not-an-id/delete/", {"post": "yes"}, follow=True)
+    bulk = client.post("/admin/drills/cuemedia/", {
+        "action": "delete_selected", "_selected_action": ["not-an-id", str(media.pk)], "post": "yes",
+    }, follow=True)
+
+    assert page.status_code == 200
+    assert last_message(bulk) == (
+        "The selection holds something that is not a cue media; nothing was changed. Select the items again."
+    )
+    assert database_state() == before
