@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, path, reverse
 from reversion.admin import VersionAdmin
 
-from drills.media import history, kept_uploads, storage
+from drills.media import kept_uploads, storage, versioned_files
 from drills.media.uses import media_uses
 from drills.media.verify import verify_poster, verify_upload
 from drills.models import VISUAL_KINDS, CueMedia, Rendition
@@ -305,17 +305,17 @@ class CueMediaAdmin(
         if not self.has_change_permission(request):
             raise PermissionDenied
         version = self.get_version(version_id)
-        names = history.version_files(version) if version else {}
+        names = versioned_files.version_files(version) if version else {}
         name = names.get("poster") or names.get("file")
         content_type = PICTURE_TYPES.get((name or "").rsplit(".", 1)[-1].lower())
-        if content_type is None or history.missing_files(version):
+        if content_type is None or versioned_files.missing_files(version):
             raise Http404("This version has no stored picture.")
         response = FileResponse(default_storage.open(name), content_type=content_type)
         response["Cache-Control"] = "private, no-store"
         return response
 
     def restore_refusal(self, version, *, recover):
-        missing = history.missing_files(version)
+        missing = versioned_files.missing_files(version)
         if not missing:
             return None
         what = " and its ".join(missing)

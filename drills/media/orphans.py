@@ -7,7 +7,7 @@ saved version of media names is no orphan: restoring that version brings it back
 
 from django.core.files.storage import default_storage
 
-from drills.media.history import names_in_versions
+from drills.media.versioned_files import names_in_versions
 from drills.models import CueMedia, Rendition, media_upload_to, poster_upload_to, rendition_upload_to
 
 # The folders media files are stored in; kept uploads have their own cleaner (kept_uploads).

@@ -7,7 +7,7 @@ storage works exactly as local files do. Two promises hold whatever fails (rule 
 - No orphans and no lost files: a file that is no longer used is deleted only once the
   transaction that stopped using it commits (a rollback keeps the live file), and the
   files written by work that fails are deleted again. A file that a saved version of the
-  media names stays, so that restoring the version brings it back (drills.media.history).
+  media names stays, so that restoring the version brings it back (drills.media.versioned_files).
 """
 
 import contextvars
@@ -23,11 +23,11 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 
-from drills.media.history import named_in_versions
 from drills.media.metadata import strip_metadata
 from drills.media.rendition_slots import rendition_slot
 from drills.media.renditions import build_renditions
 from drills.media.verify import VerifiedMedia, verify_poster, verify_upload
+from drills.media.versioned_files import named_in_versions
 from drills.models import CueMedia, MediaKind, Rendition
 from runcms import jobs
 

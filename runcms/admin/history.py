@@ -241,7 +241,7 @@ def relink(user, obj):
     linked, left = [], []
     for relation in type(obj)._meta.related_objects:
         model, field = relation.related_model, relation.field
-        if not (issubclass(model, Publishable) and (relation.many_to_many or field.null) and field.editable):
+        if not (issubclass(model, Publishable) and field.editable and _linkable(relation)):
             continue
         may_change = user.has_perm(f"{model._meta.app_label}.{get_permission_codename('change', model._meta)}")
         for item in _items_that_used(model, field, obj):
@@ -261,6 +261,14 @@ def relink(user, obj):
     if left:
         notes.append(f"Not linked again to {_names(left)}: ask a publisher, who may change them.")
     return notes
+
+
+def _linkable(relation):
+    # A link row of its own (a gallery item) is the content's to restore; a required link
+    # (a drill's category) protects the item from deletion.
+    if relation.many_to_many:
+        return relation.through._meta.auto_created
+    return relation.field.null
 
 
 def _items_that_used(model, field, obj):
