@@ -63,7 +63,7 @@ def translation_status(obj, code):
     if code not in languages.available(obj):
         return "missing"
     if not reversion.is_registered(type(obj)):
-        return "up to date"  # no history to tell (media, taxonomy)
+        return "up to date"  # no history to tell
     fields = languages.translated_fields(type(obj))
     source = [languages.column(field, languages.default()) for field in fields]
     own = [languages.column(field, code) for field in fields]
