@@ -16,8 +16,8 @@ from articles.services import check_embeds, embed_problems, link_embeds, linked_
 from drills.admin import OrderedInline, TaxonomyAdmin
 from runcms import languages
 from runcms.admin import (
-    ConcurrencyAdminMixin,
     ConcurrencyForm,
+    HistoryAdmin,
     PublishableAdmin,
     SafeAutocompleteMixin,
     WorkflowFilter,
@@ -33,7 +33,7 @@ admin.site.register(Topic, TaxonomyAdmin)
 
 
 @admin.register(Author)
-class AuthorAdmin(ConcurrencyAdminMixin, SafeAutocompleteMixin, admin.ModelAdmin):
+class AuthorAdmin(SafeAutocompleteMixin, HistoryAdmin):
     list_display = ("name", "slug", "updated_at")
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}

@@ -9,6 +9,7 @@ from runcms.publishing import PUBLISHABLE_PERMISSIONS, Publishable, PublishableQ
 from runcms.slugs import SlugHistory, track_slug_history
 
 
+@reversion.register()
 class Topic(Taxonomy):
     public_uses = (("articles.Article", "topics"),)
 
@@ -16,6 +17,7 @@ class Topic(Taxonomy):
         return reverse("topic-detail", kwargs={"slug": self.slug})
 
 
+@reversion.register()
 class Author(models.Model):
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=120, unique=True)

@@ -17,4 +17,4 @@ class ArticleTranslation(TranslationOptions):
     fields = ("title", "summary", "body", "body_html")
 
 
-keep_in_revisions(Article)
+keep_in_revisions(Article, Topic)

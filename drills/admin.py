@@ -20,8 +20,8 @@ from drills.models import (
     Step,
 )
 from runcms.admin import (
-    ConcurrencyAdminMixin,
     ConcurrencyForm,
+    HistoryAdmin,
     PublishableAdmin,
     SafeAutocompleteMixin,
     WorkflowFilter,
@@ -31,7 +31,7 @@ from runcms.admin.translations import TranslationsAdminMixin, TranslationsInline
 POSITION_MAX = 9999
 
 
-class TaxonomyAdmin(TranslationsAdminMixin, ConcurrencyAdminMixin, admin.ModelAdmin):
+class TaxonomyAdmin(TranslationsAdminMixin, HistoryAdmin):
     list_display = ("name", "slug", "updated_at")
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}

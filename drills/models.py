@@ -41,6 +41,7 @@ class Taxonomy(models.Model):
         return self.name
 
 
+@reversion.register()
 class Category(Taxonomy):
     public_uses = (("drills.Drill", "category"),)
 
@@ -51,10 +52,12 @@ class Category(Taxonomy):
         ordering = ["position", "name"]
 
 
+@reversion.register()
 class Muscle(Taxonomy):
     public_uses = (("drills.Drill", "primary_muscles"), ("drills.Drill", "secondary_muscles"))
 
 
+@reversion.register()
 class Equipment(Taxonomy):
     public_uses = (("drills.Drill", "equipment"),)
 
@@ -123,6 +126,7 @@ poster_upload_to = UnguessableName("posters")
 rendition_upload_to = UnguessableName("renditions")
 
 
+@reversion.register()
 class CueMedia(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(max_length=10, choices=MediaKind.choices, editable=False, db_index=True)

@@ -49,4 +49,4 @@ class ProgramItemTranslation(TranslationOptions):
     fields = ("prescription_note",)
 
 
-keep_in_revisions(Drill, Step, Cue, Program, ProgramItem)
+keep_in_revisions(Drill, Step, Cue, Program, ProgramItem, CueMedia, Category, Muscle, Equipment)

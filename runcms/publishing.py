@@ -235,12 +235,16 @@ def _keep_first_publication(sender, instance, raw=False, using=None, **kwargs):
     of a published item would put `first_published_at` back to None, so sync would stop
     telling apps to drop it, and publishing it again would move `published_at`.
     """
-    if not raw or not isinstance(instance, Publishable):
-        return
-    passed = sender._base_manager.using(using).filter(pk=instance.pk, first_published_at__lte=timezone.now())
-    stored = passed.values_list("first_published_at", flat=True).first()
+    if raw and isinstance(instance, Publishable):
+        keep_passed_moment(instance, "first_published_at", using)
+
+
+def keep_passed_moment(instance, field, using=None):
+    """Before a raw save of `instance`: keep the stored moment in `field` if it has passed."""
+    rows = type(instance)._base_manager.using(using).filter(pk=instance.pk, **{f"{field}__lte": timezone.now()})
+    stored = rows.values_list(field, flat=True).first()
     if stored is not None:
-        instance.first_published_at = stored
+        setattr(instance, field, stored)
 
 
 def schedule_constraint(model_name):

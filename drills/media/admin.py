@@ -6,19 +6,21 @@ from functools import partial
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html
+from reversion.admin import VersionAdmin
 
-from drills.media import kept_uploads, storage
+from drills.media import kept_uploads, storage, versioned_files
 from drills.media.picker import MediaAutocompleteView, MediaPickerSelect, thumbnail_pair
 from drills.media.uses import media_uses
 from drills.media.verify import verify_poster, verify_upload
 from drills.models import VISUAL_KINDS, CueMedia
-from runcms.admin import ConcurrencyAdminMixin, ConcurrencyForm, PublishPermissionMixin
+from runcms.admin import ConcurrencyAdminMixin, ConcurrencyForm, HistoryAdminMixin, PublishPermissionMixin
 from runcms.admin.dates import list_time
 from runcms.admin.translations import TranslationsAdminMixin
 from runcms.admin.widgets import register_autocomplete_widget
@@ -26,6 +28,10 @@ from runcms.admin.widgets import register_autocomplete_widget
 logger = logging.getLogger(__name__)
 
 KEPT_PICTURE_TYPES = ("image/jpeg", "image/png", "image/webp", "image/gif")
+# Stored names end with the extension verification found in the bytes (storage.save_media).
+PICTURE_TYPES = {
+    "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp", "gif": "image/gif",
+}
 
 
 class KeptFileWidget(AdminFileWidget):
@@ -136,7 +142,9 @@ class CueMediaForm(ConcurrencyForm):
 
 
 @admin.register(CueMedia)
-class CueMediaAdmin(TranslationsAdminMixin, PublishPermissionMixin, ConcurrencyAdminMixin, admin.ModelAdmin):
+class CueMediaAdmin(
+    HistoryAdminMixin, TranslationsAdminMixin, PublishPermissionMixin, ConcurrencyAdminMixin, VersionAdmin
+):
     form = CueMediaForm
     list_display = ("thumbnail", "title_column", "kind", "dimensions", "duration", "file_size", "updated")
     list_display_links = ("thumbnail", "title_column")
@@ -220,7 +228,9 @@ class CueMediaAdmin(TranslationsAdminMixin, PublishPermissionMixin, ConcurrencyA
     @admin.display(description="preview")
     def preview(self, obj):
         stored = not obj._state.adding and bool(obj.file)
-        renditions = obj.sized_renditions() if stored else []
+        # A version being restored is shown by its own picture: the renditions are of today's.
+        version_picture_url = getattr(obj, "version_picture_url", "")
+        renditions = obj.sized_renditions() if stored and not version_picture_url else []
         # The smallest WebP at least 640 wide: sharp enough to aim at, light to load; for a
         # smaller image, its largest JPEG or PNG.
         picture = next((r for r in renditions if r.format == "webp" and r.width >= 640), None) or next(
@@ -230,7 +240,7 @@ class CueMediaAdmin(TranslationsAdminMixin, PublishPermissionMixin, ConcurrencyA
             "admin/drills/cuemedia/preview.html",
             {
                 "media": obj, "stored": stored, "picture": picture, "is_timed": obj.kind in ("video", "audio"),
-                "kept_picture_url": getattr(obj, "kept_picture_url", ""),
+                "kept_picture_url": getattr(obj, "kept_picture_url", "") or version_picture_url,
             },
         )
 
@@ -278,6 +288,9 @@ class CueMediaAdmin(TranslationsAdminMixin, PublishPermissionMixin, ConcurrencyA
 
     def render_change_form(self, request, context, *args, **kwargs):
         form = context["adminform"].form
+        restored = getattr(request, "runcms_restored", None)
+        if restored:
+            form.instance.version_picture_url = reverse("admin:drills_cuemedia_version_picture", args=[restored[0].pk])
         if form.is_bound and form.errors:
             form.keep_uploads()
             # The focal-point picker shows the kept picture (a video's poster before the video).
@@ -289,12 +302,52 @@ class CueMediaAdmin(TranslationsAdminMixin, PublishPermissionMixin, ConcurrencyA
 
     def get_urls(self):
         kept = path("kept/<str:token>/", self.admin_site.admin_view(self.kept_picture), name="drills_cuemedia_kept")
+        version_picture = path(
+            "version/<int:version_id>/picture/",
+            self.admin_site.admin_view(self.version_picture),
+            name="drills_cuemedia_version_picture",
+        )
         picker = path(
             "autocomplete/",
             self.admin_site.admin_view(MediaAutocompleteView.as_view(admin_site=self.admin_site)),
             name="drills_cuemedia_autocomplete",
         )
-        return [kept, picker, *super().get_urls()]
+        return [kept, picker, version_picture, *super().get_urls()]
+
+    def version_picture(self, request, version_id):
+        """The picture of a saved version (a video's poster), for the form that restores it; never public."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        version = self.get_version(version_id)
+        names = versioned_files.version_files(version) if version else {}
+        name = names.get("poster") or names.get("file")
+        content_type = PICTURE_TYPES.get((name or "").rsplit(".", 1)[-1].lower())
+        if content_type is None or versioned_files.missing_files(version):
+            raise Http404("This version has no stored picture.")
+        response = FileResponse(default_storage.open(name), content_type=content_type)
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    def restore_refusal(self, version, *, recover):
+        missing = versioned_files.missing_files(version)
+        if not missing:
+            return None
+        what = " and its ".join(missing)
+        if recover:
+            return (
+                f"The {what} of “{version.object_repr}” is no longer stored, so it cannot be recovered. "
+                "Upload the file again as a new media item."
+            )
+        return (
+            f"The {what} of this version is no longer stored, so this version cannot be restored. "
+            "Choose another version, or upload the file again."
+        )
+
+    def after_restore(self, request, obj, version, *, recover):
+        notes = super().after_restore(request, obj, version, recover=recover)
+        if storage.rendition_source(obj):
+            notes.append("Its file is that version's, and its renditions are made again from it.")
+        return notes
 
     def kept_picture(self, request, token):
         """A picture kept for a form shown again, for its focal-point picker; never served publicly."""
@@ -308,7 +361,11 @@ class CueMediaAdmin(TranslationsAdminMixin, PublishPermissionMixin, ConcurrencyA
         return response
 
     def save_model(self, request, obj, form, change):
-        storage.save_media(obj, file=form.new_file, poster=form.new_poster, check=form.media_check)
+        # A restored version's file needs its own renditions: today's are of another file.
+        restoring = getattr(request, "runcms_restored", None) is not None
+        storage.save_media(
+            obj, file=form.new_file, poster=form.new_poster, check=form.media_check, remake=restoring
+        )
         for kept in form.kept_files_used():
             transaction.on_commit(partial(kept_uploads.discard, kept))
 

@@ -1,11 +1,13 @@
 """Stored media files that no row points at (orphans), found for `sweep_media_orphans`.
 
 Uploads and deletes leave none (see drills.media.storage), but a process killed between
-storing a file and committing its row, or a restore from an older database, can.
+storing a file and committing its row, or a restore from an older database, can. A file that a
+saved version of media names is no orphan: restoring that version brings it back.
 """
 
 from django.core.files.storage import default_storage
 
+from drills.media.versioned_files import names_in_versions
 from drills.models import CueMedia, Rendition, media_upload_to, poster_upload_to, rendition_upload_to
 
 # The folders media files are stored in; kept uploads have their own cleaner (kept_uploads).
@@ -13,8 +15,8 @@ MEDIA_FOLDERS = (media_upload_to.prefix, poster_upload_to.prefix, rendition_uplo
 
 
 def referenced_names():
-    """Every stored name a media row or rendition points at."""
-    names = set(Rendition.objects.values_list("file", flat=True))
+    """Every stored name a media row, a rendition or a saved version of media points at."""
+    names = set(Rendition.objects.values_list("file", flat=True)) | names_in_versions()
     for file, poster in CueMedia.objects.values_list("file", "poster"):
         names.update((file, poster))
     names.discard("")

@@ -6,7 +6,8 @@ storage works exactly as local files do. Two promises hold whatever fails (rule 
 - A refused upload writes nothing: every check runs before the first byte is stored.
 - No orphans and no lost files: a file that is no longer used is deleted only once the
   transaction that stopped using it commits (a rollback keeps the live file), and the
-  files written by work that fails are deleted again.
+  files written by work that fails are deleted again. A file that a saved version of the
+  media names stays, so that restoring the version brings it back (drills.media.versioned_files).
 """
 
 import contextvars
@@ -26,6 +27,7 @@ from drills.media.metadata import strip_metadata
 from drills.media.rendition_slots import rendition_slot
 from drills.media.renditions import build_renditions
 from drills.media.verify import VerifiedMedia, verify_poster, verify_upload
+from drills.media.versioned_files import named_in_versions
 from drills.models import CueMedia, MediaKind, Rendition
 from runcms import jobs
 
@@ -179,11 +181,11 @@ def replace_media_file(media, file, *, poster=None):
     return save_media(media, file=file, poster=poster)
 
 
-def save_media(media, *, file=None, poster=None, check=None):
+def save_media(media, *, file=None, poster=None, check=None, remake=False):
     """Save `media` with an optional new file and poster, remaking renditions (a job: see
-    `drills.media.tasks`) when their source or the focal point changed. `check` is the result of
-    `check_media()` for these same files, when the caller (a form) has already run it; otherwise
-    the checks run here first."""
+    `drills.media.tasks`) when their source or the focal point changed, or with `remake` (a restored
+    version's files). `check` is the result of `check_media()` for these same files, when the caller
+    (a form) has already run it; otherwise the checks run here first."""
     if check is None:
         check = check_media(media, file=file, poster=poster)
         media.full_clean(exclude=["file", "poster"])
@@ -196,7 +198,7 @@ def save_media(media, *, file=None, poster=None, check=None):
         elif check.drop_poster or poster is False:
             media.poster = ""
         remake = (
-            before is None or check.file or check.poster or before["poster"] != media.poster.name
+            remake or before is None or check.file or check.poster or before["poster"] != media.poster.name
             or (before["focal_x"], before["focal_y"]) != (media.focal_x, media.focal_y)
         )
         if remake and before is None and rendition_source(media):
@@ -267,7 +269,7 @@ def make_renditions(media):
             # its own renditions, which these must not replace.
             return list(Rendition.objects.filter(media_id=media.pk))
         old = Rendition.objects.filter(media=media)
-        _delete_on_commit(list(old.values_list("file", flat=True)))
+        _delete_on_commit(list(old.values_list("file", flat=True)), even_if_versioned=True)  # never versioned
         old.delete()
         renditions = []
         for made in built.files if built else ():
@@ -333,7 +335,8 @@ def strip_stored_metadata(media, *, dry_run=False):
         if "file" in cleaned:
             media.size_bytes, media.sha256 = cleaned["file"][0].size_bytes, cleaned["file"][0].sha256
         media.save(update_fields=["file", "poster", "size_bytes", "sha256", "updated_at"])
-        _delete_on_commit(set(stored) - {media.file.name, media.poster.name})
+        # Also when a saved version names them: bytes with private metadata are never kept.
+        _delete_on_commit(set(stored) - {media.file.name, media.poster.name}, even_if_versioned=True)
     return list(cleaned)
 
 
@@ -402,10 +405,17 @@ def _store(field_file, name, content):
         written.append(field_file.name)
 
 
-def _delete_on_commit(names):
+def _delete_on_commit(names, *, even_if_versioned=False):
     names = [name for name in names if name]
     if names:
-        transaction.on_commit(partial(_delete_now, names))
+        delete = _delete_now if even_if_versioned else _delete_unless_versioned
+        transaction.on_commit(partial(delete, names))
+
+
+def _delete_unless_versioned(names):
+    # Asked once committed: the revision saved with the change that let go of them is in by then.
+    kept = named_in_versions(names)
+    _delete_now([name for name in names if name not in kept])
 
 
 def _delete_now(names):

@@ -8,10 +8,12 @@ use without knowing the apps.
 from dataclasses import dataclass
 
 from django.db.models import F, Min, Q
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
 from django.utils import timezone
 
 from drills.models import MEDIA_USES, CueMedia, Rendition
-from runcms.publishing import ClockNow
+from runcms.publishing import ClockNow, keep_passed_moment
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,14 @@ def record_first_public(ids):
     for pk, at in first.items():
         if at != stored[pk]:
             CueMedia.objects.filter(pk=pk).update(first_public_at=at)
+
+
+@receiver(pre_save, sender=CueMedia, dispatch_uid="drills.media.uses.keep_first_public")
+def _keep_first_public(sender, instance, raw=False, using=None, **kwargs):
+    """A raw save (restoring a version, which django-reversion saves raw) never takes back a
+    `first_public_at` that has passed: sync would stop telling apps to drop the media."""
+    if raw:
+        keep_passed_moment(instance, "first_public_at", using)
 
 
 def _ids(queryset):

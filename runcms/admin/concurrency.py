@@ -7,6 +7,7 @@ and recovering a deleted item too.
 from dataclasses import dataclass
 from datetime import datetime
 
+import reversion
 from django import forms
 from django.contrib.admin.utils import flatten_fieldsets, quote, unquote
 from django.core.exceptions import ValidationError
@@ -42,8 +43,16 @@ class SavedVersion:
         current = rows.first()
         if current is None:
             return cls()
-        user = getattr(current, "updated_by", None)
+        user = getattr(current, "updated_by", None) if hasattr(current, "updated_by_id") else _last_saved_by(current)
         return cls(_token(current.updated_at), user.get_username() if user else "Someone", current.updated_at)
+
+
+def _last_saved_by(obj):
+    """Who made the latest saved version of `obj`, for a model that does not record its last editor."""
+    if not reversion.is_registered(type(obj)):
+        return None
+    latest = Version.objects.get_for_object(obj).select_related("revision__user").order_by("-pk").first()
+    return latest.revision.user if latest else None
 
 
 @dataclass(frozen=True)

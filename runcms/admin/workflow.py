@@ -1,6 +1,6 @@
 """The admin of every publishable model: workflow filter, status badges and times, publish and
 unpublish actions, the preview link, warnings about pages that lose an item, and revisions
-with undo and recovery by django-reversion."""
+with undo and recovery (runcms.admin.history)."""
 
 from datetime import timedelta
 from urllib.parse import urlencode
@@ -9,19 +9,15 @@ import reversion
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Max
-from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.text import capfirst
 from reversion.admin import VersionAdmin
-from reversion.models import Version
 
 from runcms.admin.concurrency import ConcurrencyAdminMixin
 from runcms.admin.dates import list_time
 from runcms.admin.drafts import DraftAdminMixin
+from runcms.admin.history import HistoryAdminMixin
 from runcms.admin.review import ReviewAdminMixin
 from runcms.admin.roles import PublishPermissionMixin
 from runcms.admin.slugs import OldSlugInline
@@ -31,7 +27,6 @@ from runcms.formats import admin_time
 from runcms.links import public_url
 from runcms.preview import make_draft_preview_token, make_preview_token
 from runcms.publishing import Status, WorkflowState
-from runcms.slugs import retired_by_another
 
 
 class WorkflowFilter(admin.SimpleListFilter):
@@ -57,8 +52,8 @@ class WorkflowFilter(admin.SimpleListFilter):
 
 
 class PublishableAdmin(
-    DraftAdminMixin,
-    ReviewAdminMixin, PublishPermissionMixin, ConcurrencyAdminMixin, SafeAutocompleteMixin, VersionAdmin
+    DraftAdminMixin, HistoryAdminMixin, ReviewAdminMixin, PublishPermissionMixin, ConcurrencyAdminMixin,
+    SafeAutocompleteMixin, VersionAdmin,
 ):
     list_display = ("__str__", "status_badge", "publish_time", "unpublish_time", "last_update")
     list_select_related = ("updated_by",)
@@ -169,96 +164,6 @@ class PublishableAdmin(
                 f"“{obj}” {what_happened}: from then these pages show without it: {', '.join(users)}.",
                 messages.WARNING,
             )
-
-    def deleted_versions(self):
-        """The latest version of each item that no longer exists: what "Recover deleted" lists.
-
-        django-reversion's `get_deleted()` compares `object_id` (str(pk), a UUID with dashes)
-        with the primary key cast to text, which SQLite stores as 32 hex digits without
-        dashes: every live item looked deleted there, and "recovering" one reverted it.
-        Comparing with the ids as Python writes them works on every database.
-        """
-        live = [str(pk) for pk in self.model._default_manager.values_list("pk", flat=True)]
-        latest = (
-            Version.objects.get_for_model(self.model)
-            .exclude(object_id__in=live)
-            .values("object_id")
-            .annotate(latest_pk=Max("pk"))
-            .values("latest_pk")
-        )
-        return Version.objects.filter(pk__in=latest)
-
-    def recoverlist_view(self, request, extra_context=None):
-        # reversion's own view, with the list of deleted items above.
-        if not self.has_change_permission(request) or not self.has_add_permission(request):
-            raise PermissionDenied
-        opts = self.model._meta
-        request.current_app = self.admin_site.name
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": opts,
-            "app_label": opts.app_label,
-            "module_name": capfirst(opts.verbose_name),
-            "title": f"Recover deleted {opts.verbose_name_plural}",
-            "deleted": self._reversion_order_version_queryset(
-                request, self.deleted_versions().select_related("revision")
-            ),
-            **(extra_context or {}),
-        }
-        template = self.recover_list_template or self._reversion_get_template_list("recover_list.html")
-        return render(request, template, context)
-
-    def recover_view(self, request, version_id, extra_context=None):
-        if not self.has_add_permission(request):
-            raise PermissionDenied
-        refused = self._refuse_recovering_a_live_item(request, version_id) or self._refuse_slug_clash(
-            request, version_id
-        )
-        return refused or super().recover_view(request, version_id, extra_context)
-
-    def revision_view(self, request, object_id, version_id, extra_context=None):
-        refused = self._refuse_slug_clash(request, version_id)
-        return refused or super().revision_view(request, object_id, version_id, extra_context)
-
-    def _refuse_recovering_a_live_item(self, request, version_id):
-        """Recovering an item that still exists would silently revert it to this old version."""
-        version = Version.objects.filter(pk=version_id).first()
-        current = version and self.model._default_manager.filter(pk=version.object_id).first()
-        if not current:
-            return None
-        messages.error(
-            request,
-            f"“{current}” has not been deleted, so there is nothing to recover. "
-            "To go back to an older version, open it and use its History.",
-        )
-        return redirect(f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_changelist")
-
-    def _refuse_slug_clash(self, request, version_id):
-        """A version whose address another item has taken since cannot come back as it was.
-
-        Without this check the restore fails deep inside the database, and django-reversion
-        reports it as a puzzling "missing dependency".
-        """
-        version = Version.objects.filter(pk=version_id).first()
-        slug = version and version.field_dict.get("slug")
-        holder = slug and self.model._default_manager.filter(slug=slug).exclude(pk=version.object_id).first()
-        if holder:
-            message = (
-                f"This version used the address “{slug}”, which “{holder}” has now. "
-                f"Change the slug of “{holder}” first, then restore this version."
-            )
-        else:
-            # An old address of another item stays with it (rule 5), unless an editor releases it.
-            restored = self.model(pk=version.object_id, slug=slug) if slug else None
-            holder = restored and retired_by_another(restored)
-            if not holder:
-                return None
-            message = (
-                f"This version used the address “{slug}”, which is an old address of “{holder}” and leads there. "
-                f"Release it from “{holder}” first (under “Old addresses”), then restore this version."
-            )
-        messages.error(request, message)
-        return redirect(f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_changelist")
 
     def _set_status(self, request, queryset, status, message):
         # Save one by one so each change is a revision and reaches the sync change log.

@@ -50,3 +50,11 @@ def publish_draft(client, obj):
     if DraftChange.objects.of(obj).exists():
         response = client.post(admin_url(obj, "draft/publish"), {"decision": "publish"})
         assert response.status_code == 302, response.content.decode()[:3000]
+
+
+def sign_in_to_admin(page, live_server, username="editor", password="correct horse battery"):
+    """Sign in through the admin's login page in a browser (Playwright's `page`)."""
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("input[type=submit]")

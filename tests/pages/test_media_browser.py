@@ -2,21 +2,15 @@ import pytest
 
 from drills.models import CueMedia
 from tests.factories import image_bytes, make_category
+from tests.helpers.pages import sign_in_to_admin
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHOTO = {"name": "heel-to-hip.jpg", "mimeType": "image/jpeg", "buffer": image_bytes(size=(800, 600))}
 
 
-def sign_in(page, live_server):
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", "editor")
-    page.fill("#id_password", "correct horse battery")
-    page.click("input[type=submit]")
-
-
 def test_editor_uploads_a_photo_sets_its_focal_point_by_clicking_and_sees_its_thumbnail(live_server, page, editor):
-    sign_in(page, live_server)
+    sign_in_to_admin(page, live_server)
     page.goto(f"{live_server.url}/admin/drills/cuemedia/add/")
     page.set_input_files("#id_file", files=[PHOTO])
     page.fill("#id_alt_text", "Runner lying face down pulling one heel to the hip")
@@ -41,7 +35,7 @@ def test_editor_uploads_a_photo_sets_its_focal_point_by_clicking_and_sees_its_th
 
 def test_editor_adds_a_photo_to_a_step_without_leaving_the_drill_form(live_server, page, editor):
     make_category(name="Pull", slug="pull")
-    sign_in(page, live_server)
+    sign_in_to_admin(page, live_server)
     page.goto(f"{live_server.url}/admin/drills/drill/add/")
 
     with page.expect_popup() as opened:
@@ -81,7 +75,7 @@ def click_the_picture_and_find_the_marker(page, x, y):
 
 @pytest.mark.parametrize("width", [360, 800, 1024, 1400, 1920])
 def test_the_focal_point_marker_is_drawn_where_the_editor_clicked_at_any_window_width(live_server, page, editor, width):
-    sign_in(page, live_server)
+    sign_in_to_admin(page, live_server)
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(f"{live_server.url}/admin/drills/cuemedia/add/")
 
@@ -99,7 +93,7 @@ def test_the_focal_point_marker_is_drawn_where_the_editor_clicked_at_any_window_
 @pytest.mark.parametrize("width", [360, 640, 1024, 1400])
 def test_the_focal_point_marker_is_drawn_where_the_editor_clicked_in_the_add_popup(live_server, page, editor, width):
     make_category(name="Pull", slug="pull")
-    sign_in(page, live_server)
+    sign_in_to_admin(page, live_server)
     page.goto(f"{live_server.url}/admin/drills/drill/add/")
     with page.expect_popup() as opened:
         page.click("#add_id_steps-0-media")
@@ -113,7 +107,7 @@ def test_the_focal_point_marker_is_drawn_where_the_editor_clicked_in_the_add_pop
 
 
 def test_a_photo_chosen_in_a_form_refused_for_missing_alt_text_is_kept_for_the_next_save(live_server, page, editor):
-    sign_in(page, live_server)
+    sign_in_to_admin(page, live_server)
     page.goto(f"{live_server.url}/admin/drills/cuemedia/add/")
     page.set_input_files("#id_file", files=[PHOTO])
     page.wait_for_function(PICTURE_SHOWN)

@@ -218,14 +218,16 @@ def test_moving_the_focal_point_in_the_admin_remakes_the_renditions(
     assert stored_files(media_root) == referenced_files()
 
 
-def test_deleting_in_the_admin_removes_every_file(signed_in, media_root, django_capture_on_commit_callbacks):
+def test_deleting_in_the_admin_removes_the_renditions_and_keeps_the_original_for_recovery(
+    signed_in, media_root, django_capture_on_commit_callbacks
+):
     media = upload_media()
 
     with django_capture_on_commit_callbacks(execute=True):
         response = signed_in.post(admin_url(media, "delete"), {"post": "yes"})
 
     assert response.status_code == 302
-    assert stored_files(media_root) == []
+    assert stored_files(media_root) == [media.file.name] == referenced_files()  # its saved version names it
     assert Rendition.objects.count() == 0
 
 
