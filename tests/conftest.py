@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers.scenes import copy_scene_media
 from tests.helpers.site import build_site
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -14,9 +15,10 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 @pytest.fixture(autouse=True)
 def media_root(tmp_path, settings):
-    """Every test writes media to its own temporary folder."""
+    """Every test writes media to its own temporary folder (with the files of a shared scene: tests.helpers.scenes)."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.MEDIA_ROOT.mkdir()
+    copy_scene_media(settings.MEDIA_ROOT)
     return settings.MEDIA_ROOT
 
 

@@ -1,5 +1,8 @@
 """Plain factory functions with overridable defaults (no fixture files, no primary keys)."""
 
+import base64
+import functools
+import hashlib
 import io
 import itertools
 
@@ -61,6 +64,12 @@ def make_program(drills=(), **fields):
 
 
 def image_bytes(size=(64, 48), color=(200, 80, 40), format="JPEG", mode="RGB"):
+    return _image_bytes(tuple(size), tuple(color) if isinstance(color, list) else color, format, mode)
+
+
+@functools.cache
+def _image_bytes(size, color, format, mode):
+    # The same bytes for the same picture, encoded once per test run.
     buffer = io.BytesIO()
     Image.new(mode, size, color).save(buffer, format=format)
     return buffer.getvalue()
@@ -136,19 +145,14 @@ def make_article(body="Pull the support foot back under the hip.", topics=(), so
     return article
 
 
-def make_media(kind="image", size=(800, 600), color=(40, 120, 200), widths=(320, 640), renditions=True,
-               transparent=False, **fields):
-    """Cue media with real Pillow-made files and renditions stored through default_storage.
+@functools.cache
+def _media_pictures(size, color, widths, transparent):
+    """The files make_media stores, encoded once for each look: Pillow's work is most of what media cost a test.
 
-    Made directly, not through an upload, so page tests do not depend on the upload pipeline.
+    Returns the fallback format, the placeholder, the original's bytes, the poster's bytes and
+    (name, format, width, height, bytes) for each rendition.
     """
-    import base64
-    import hashlib
-
-    from django.core.files.base import ContentFile
     from PIL import ImageDraw
-
-    from drills.models import CueMedia, MediaKind, Rendition
 
     mode, fallback = ("RGBA", "png") if transparent else ("RGB", "jpeg")
     picture = Image.new(mode, size, (*color, 160) if transparent else color)
@@ -161,21 +165,45 @@ def make_media(kind="image", size=(800, 600), color=(40, 120, 200), widths=(320,
 
     tiny = picture.copy()
     tiny.thumbnail((12, 12))
+    placeholder = "data:image/webp;base64," + base64.b64encode(encoded(tiny, "webp")).decode()
+    sized = [(f"w{width}", picture.resize((width, round(width * size[1] / size[0])))) for width in widths]
+    side = min(size)
+    square = picture.crop(((size[0] - side) // 2, (size[1] - side) // 2, (size[0] + side) // 2, (size[1] + side) // 2))
+    sized.append(("thumb", square.resize((320, 320))))
+    renditions = tuple(
+        (name, format, image.width, image.height, encoded(image, format))
+        for name, image in sized for format in ("webp", fallback)
+    )
+    return fallback, placeholder, encoded(picture, fallback), encoded(picture.convert("RGB"), "jpeg"), renditions
+
+
+def make_media(kind="image", size=(800, 600), color=(40, 120, 200), widths=(320, 640), renditions=True,
+               transparent=False, **fields):
+    """Cue media with real Pillow-made files and renditions stored through default_storage.
+
+    Made directly, not through an upload, so page tests do not depend on the upload pipeline.
+    """
+    from django.core.files.base import ContentFile
+
+    from drills.models import CueMedia, MediaKind, Rendition
+
+    fallback, placeholder, picture, poster, sized = _media_pictures(tuple(size), tuple(color), tuple(widths),
+                                                                    transparent)
     defaults = {
         "kind": kind,
         "alt_text": "Runner lying face down pulling one heel to the hip",
         "width": size[0],
         "height": size[1],
-        "placeholder": "data:image/webp;base64," + base64.b64encode(encoded(tiny, "webp")).decode(),
+        "placeholder": placeholder,
         "dominant_color": "#" + bytes(color).hex(),
     }
     media = CueMedia(**{**defaults, **fields})
     if kind in (MediaKind.IMAGE, MediaKind.ANIMATION):
-        media.mime_type, name, original = f"image/{fallback}", f"photo.{fallback}", encoded(picture, fallback)
+        media.mime_type, name, original = f"image/{fallback}", f"photo.{fallback}", picture
     elif kind == MediaKind.VIDEO:
         media.mime_type, name, original = "video/mp4", "clip.mp4", b"\x00\x00\x00\x18ftypmp42" + bytes(64)
         media.duration_seconds = 12.0
-        media.poster.save("poster.jpg", ContentFile(encoded(picture.convert("RGB"), "jpeg")), save=False)
+        media.poster.save("poster.jpg", ContentFile(poster), save=False)
     else:
         media.mime_type, name, original = "audio/mpeg", "cue.mp3", b"ID3" + bytes(64)
         media.duration_seconds, media.width, media.height = 3.0, None, None
@@ -184,17 +212,11 @@ def make_media(kind="image", size=(800, 600), color=(40, 120, 200), widths=(320,
     media.save()
     if not renditions or kind == MediaKind.AUDIO:
         return media
-    sized = [(f"w{width}", picture.resize((width, round(width * size[1] / size[0])))) for width in widths]
-    side = min(size)
-    square = picture.crop(((size[0] - side) // 2, (size[1] - side) // 2, (size[0] + side) // 2, (size[1] + side) // 2))
-    sized.append(("thumb", square.resize((320, 320))))
     rows = []
-    for name, image in sized:
-        for format in ("webp", fallback):
-            content = encoded(image, format)
-            rendition = Rendition(media=media, name=name, format=format, width=image.width, height=image.height,
-                                  bytes=len(content), sha256=hashlib.sha256(content).hexdigest())
-            rendition.file.save(f"{name}.{format}", ContentFile(content), save=False)
-            rows.append(rendition)
+    for name, format, width, height, content in sized:
+        rendition = Rendition(media=media, name=name, format=format, width=width, height=height,
+                              bytes=len(content), sha256=hashlib.sha256(content).hexdigest())
+        rendition.file.save(f"{name}.{format}", ContentFile(content), save=False)
+        rows.append(rendition)
     Rendition.objects.bulk_create(rows)
     return media

@@ -245,6 +245,13 @@ def checked_delta_sync(client, replica, token, seen, after=()):
             return token
 
 
+@pytest.fixture
+def world():
+    """build_world() at START, as one revision, made once for all the examples: each rolls back what it does."""
+    with time_machine.travel(START, tick=False), reversion.create_revision():
+        build_world()
+
+
 @settings(
     max_examples=20,
     deadline=None,
@@ -262,11 +269,9 @@ def checked_delta_sync(client, replica, token, seen, after=()):
 @example(sequence=[("create", "scheduled", 1, True), ("embed_in_draft_article", 3), ("expire", 3, 1)])
 @example(sequence=[("edit_summary", 0), ("unpublish", 0)])  # its photos and the article's hero stay as they are
 @example(sequence=[("create", "scheduled", 1, False), ("attach_media", 3, 0), ("pass_time", 2)])  # shared media
-def test_a_replica_kept_by_delta_syncs_always_equals_a_fresh_full_sync(client, settings, sequence):
+def test_a_replica_kept_by_delta_syncs_always_equals_a_fresh_full_sync(client, settings, world, sequence):
     settings.RUNCMS_SYNC_PAGE_SIZE = SYNC_PAGE
     with time_machine.travel(START, tick=False) as clock, transaction.atomic():
-        with reversion.create_revision():
-            build_world()
         replica, token = full_sync(client)
         seen = set()
         see(seen, replica)

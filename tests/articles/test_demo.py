@@ -14,6 +14,7 @@ from articles.models import Article, Author, Topic
 from drills.models import Category, CueKind, CueMedia, Drill, Equipment, Muscle, Program, Rendition
 from tests.drills.media.corpus import truncated_png
 from tests.factories import stored_files
+from tests.helpers.scenes import shared_scene
 
 SEED = Path(settings.BASE_DIR).parent / "shared" / "seed" / "000_dd6ff8c19aa8151d.txt"
 ADVERT = "running waist packs"
@@ -21,8 +22,9 @@ ADVERT = "running waist packs"
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
+@shared_scene(scope="class")
 def demo_site():
+    """What `manage.py demo` makes in an empty database, built once for the tests of TestDemoSite."""
     call_command("demo", stdout=io.StringIO())
 
 
@@ -34,84 +36,93 @@ def everything():
     return rows
 
 
-def test_demo_run_twice_gives_five_drills_one_program_and_one_article_all_published(capsys):
-    call_command("demo")
-    before = everything()
+@pytest.mark.usefixtures("demo_site")
+class TestDemoSite:
+    def test_demo_run_again_gives_five_drills_one_program_and_one_article_all_published(self, capsys):
+        before = everything()
 
-    call_command("demo")
+        call_command("demo")
 
-    assert Drill.objects.count() == Drill.objects.published().count() == 5
-    assert Program.objects.count() == Program.objects.published().count() == 1
-    assert Article.objects.count() == Article.objects.published().count() == 1
-    assert everything() == before
-    assert "left as it is" in capsys.readouterr().out
+        assert Drill.objects.count() == Drill.objects.published().count() == 5
+        assert Program.objects.count() == Program.objects.published().count() == 1
+        assert Article.objects.count() == Article.objects.published().count() == 1
+        assert everything() == before
+        assert "left as it is" in capsys.readouterr().out
 
+    def test_demo_drills_have_steps_cues_ten_reps_per_side_and_hamstrings_first(self):
+        drills = Drill.objects.order_by("created_at").prefetch_related("steps", "cues", "primary_muscles", "equipment")
 
-def test_demo_drills_have_steps_cues_ten_reps_per_side_and_hamstrings_first(demo_site):
-    drills = Drill.objects.order_by("created_at").prefetch_related("steps", "cues", "primary_muscles", "equipment")
+        for drill in drills:
+            assert drill.start_position and len(drill.steps.all()) >= 3
+            assert len(drill.cues.all()) >= 2
+            assert drill.reps == 10
+            assert [muscle.slug for muscle in drill.primary_muscles.all()][0] == "hamstrings"
+            assert drill.equipment.exists()
+            assert drill.follow_up == "After each drill, do a few small box bounces or run for a short while."
+        one_leg = [drill for drill in drills if drill.per_side]
+        assert len(one_leg) == 4 and all(drill.prescription_note == "Change feet after 10." for drill in one_leg)
+        cues = {cue.text for drill in drills for cue in drill.cues.all()}
+        kinds = {cue.kind for drill in drills for cue in drill.cues.all()}
+        assert kinds == {CueKind.CUE, CueKind.SAFETY, CueKind.MISTAKE}
+        assert "Keep your hips and back level" in cues
+        assert any(text.startswith("Just pull the sole of the foot toward the hip") for text in cues)
+        box = Drill.objects.get(slug="banded-heel-pull-on-a-box")
+        assert set(box.equipment.values_list("slug", flat=True)) == {"box", "elastic-band", "post"}
+        assert box.regressions.exists() and Drill.objects.filter(progressions__isnull=False).count() == 4
 
-    for drill in drills:
-        assert drill.start_position and len(drill.steps.all()) >= 3
-        assert len(drill.cues.all()) >= 2
-        assert drill.reps == 10
-        assert [muscle.slug for muscle in drill.primary_muscles.all()][0] == "hamstrings"
-        assert drill.equipment.exists()
-        assert drill.follow_up == "After each drill, do a few small box bounces or run for a short while."
-    one_leg = [drill for drill in drills if drill.per_side]
-    assert len(one_leg) == 4 and all(drill.prescription_note == "Change feet after 10." for drill in one_leg)
-    cues = {cue.text for drill in drills for cue in drill.cues.all()}
-    kinds = {cue.kind for drill in drills for cue in drill.cues.all()}
-    assert kinds == {CueKind.CUE, CueKind.SAFETY, CueKind.MISTAKE}
-    assert "Keep your hips and back level" in cues
-    assert any(text.startswith("Just pull the sole of the foot toward the hip") for text in cues)
-    box = Drill.objects.get(slug="banded-heel-pull-on-a-box")
-    assert set(box.equipment.values_list("slug", flat=True)) == {"box", "elastic-band", "post"}
-    assert box.regressions.exists() and Drill.objects.filter(progressions__isnull=False).count() == 4
+    def test_demo_media_have_alt_text_and_renditions_of_several_widths(self):
+        media = list(CueMedia.objects.prefetch_related("renditions"))
 
+        assert len(media) == 7  # a diagram per drill, the program cover and the article hero
+        for item in media:
+            assert len(item.alt_text) > 40 and item.credit and item.licence
+            assert (item.width, item.height) == (1600, 1000)
+            widths = {rendition.width for rendition in item.renditions.all() if rendition.name.startswith("w")}
+            assert widths == {320, 640, 1024, 1600}
+            assert {rendition.format for rendition in item.renditions.all()} == {"webp", "jpeg"}
+        assert all(drill.media.count() == 1 for drill in Drill.objects.all())
 
-def test_demo_media_have_alt_text_and_renditions_of_several_widths(demo_site):
-    media = list(CueMedia.objects.prefetch_related("renditions"))
+    def test_demo_article_and_program_present_the_five_drills_in_order(self):
+        article, program = Article.objects.get(), Program.objects.get()
 
-    assert len(media) == 7  # a diagram per drill, the program cover and the article hero
-    for item in media:
-        assert len(item.alt_text) > 40 and item.credit and item.licence
-        assert (item.width, item.height) == (1600, 1000)
-        widths = {rendition.width for rendition in item.renditions.all() if rendition.name.startswith("w")}
-        assert widths == {320, 640, 1024, 1600}
-        assert {rendition.format for rendition in item.renditions.all()} == {"webp", "jpeg"}
-    assert all(drill.media.count() == 1 for drill in Drill.objects.all())
+        assert program.title == "Pull strength: five hamstring drills"
+        assert list(program.items.values_list("drill__slug", flat=True)) == [d["slug"] for d in demo.DRILLS]
+        assert program.cover.alt_text
+        assert set(article.related_drills.values_list("slug", flat=True)) == {d["slug"] for d in demo.DRILLS}
+        embedded = re.findall(r'data-embed="drill" data-ref="([^"]+)"', article.body_html)
+        assert embedded == [d["slug"] for d in demo.DRILLS]
+        assert [s.title for s in article.sources.all()][0] == "How to Run"
+        assert article.sources.count() == 3
+        assert article.hero.alt_text and article.author.name and article.topics.count() == 3
+        assert article.reading_minutes >= 4
+        assert "<h2" in article.body_html
 
+    def test_demo_has_a_drill_and_the_program_in_german_once_german_is_published(self, client, languages):
+        drill = client.get("/api/v1/drills/heel-pull-on-your-back/", {"lang": "de"}).json()
+        program = client.get("/api/v1/programs/pull-strength-five-hamstring-drills/", {"lang": "de"}).json()
 
-def test_demo_article_and_program_present_the_five_drills_in_order(demo_site):
-    article, program = Article.objects.get(), Program.objects.get()
+        assert (drill["title"], drill["language"], drill["cues"][0]["text"]) == (
+            "Fersenzug in Rückenlage", "de", "Hüfte und Rücken gerade halten"
+        )
+        assert (program["title"], program["language"]) == (
+            "Zugkraft: fünf Übungen für die Oberschenkelrückseite", "de"
+        )
 
-    assert program.title == "Pull strength: five hamstring drills"
-    assert list(program.items.values_list("drill__slug", flat=True)) == [d["slug"] for d in demo.DRILLS]
-    assert program.cover.alt_text
-    assert set(article.related_drills.values_list("slug", flat=True)) == {d["slug"] for d in demo.DRILLS}
-    embedded = re.findall(r'data-embed="drill" data-ref="([^"]+)"', article.body_html)
-    assert embedded == [d["slug"] for d in demo.DRILLS]
-    assert [s.title for s in article.sources.all()][0] == "How to Run"
-    assert article.sources.count() == 3
-    assert article.hero.alt_text and article.author.name and article.topics.count() == 3
-    assert article.reading_minutes >= 4
-    assert "<h2" in article.body_html
+    def test_demo_shows_its_german_text_only_when_german_is_published(self, client):
+        drill = client.get("/api/v1/drills/heel-pull-on-your-back/", HTTP_ACCEPT_LANGUAGE="de").json()
 
+        assert (drill["title"], drill["languages"]) == ("Heel pull on your back", ["en"])
 
-def test_demo_has_a_drill_and_the_program_in_german_once_german_is_published(demo_site, client, languages):
-    drill = client.get("/api/v1/drills/heel-pull-on-your-back/", {"lang": "de"}).json()
-    program = client.get("/api/v1/programs/pull-strength-five-hamstring-drills/", {"lang": "de"}).json()
+    def test_demo_does_not_touch_an_editors_changes_to_its_content(self):
+        drill = Drill.objects.get(slug="heel-pull-on-your-back")
+        drill.title = "Bridge heel slide"
+        drill.slug = "bridge-heel-slide"
+        drill.save()
 
-    assert (drill["title"], drill["language"], drill["cues"][0]["text"]) == (
-        "Fersenzug in Rückenlage", "de", "Hüfte und Rücken gerade halten"
-    )
-    assert (program["title"], program["language"]) == ("Zugkraft: fünf Übungen für die Oberschenkelrückseite", "de")
+        call_command("demo", stdout=io.StringIO())
 
-
-def test_demo_shows_its_german_text_only_when_german_is_published(demo_site, client):
-    drill = client.get("/api/v1/drills/heel-pull-on-your-back/", HTTP_ACCEPT_LANGUAGE="de").json()
-
-    assert (drill["title"], drill["languages"]) == ("Heel pull on your back", ["en"])
+        assert Drill.objects.count() == 5
+        assert Drill.objects.get(pk=drill.pk).title == "Bridge heel slide"
 
 
 def test_demo_leaves_out_the_advert_and_the_byline():
@@ -131,18 +142,6 @@ def test_demo_covers_the_five_drills_of_the_seed():
     for phrase in ("Romanov", "Xu Guofeng", "you can run faster"):
         assert phrase.lower() in seed.lower()
         assert phrase.lower() in json.dumps(demo.ARTICLE).lower()
-
-
-def test_demo_does_not_touch_an_editors_changes_to_its_content(demo_site):
-    drill = Drill.objects.get(slug="heel-pull-on-your-back")
-    drill.title = "Bridge heel slide"
-    drill.slug = "bridge-heel-slide"
-    drill.save()
-
-    call_command("demo", stdout=io.StringIO())
-
-    assert Drill.objects.count() == 5
-    assert Drill.objects.get(pk=drill.pk).title == "Bridge heel slide"
 
 
 def test_demo_that_fails_midway_leaves_no_rows_and_no_files(monkeypatch, media_root):

@@ -7,8 +7,16 @@ from django.template.loader import render_to_string
 from runcms.preview import make_preview_token
 from runcms.publishing import Status
 from tests.factories import make_article
+from tests.helpers.scenes import shared_scene
+from tests.helpers.site import build_site
 
 pytestmark = pytest.mark.django_db
+
+
+@shared_scene()
+def site():
+    """The site of tests/conftest.py, built once for this module: its tests only read it."""
+    return build_site()
 
 PAGES = [
     "/",

@@ -1,6 +1,15 @@
+"""`manage.py quickstart`: run once for the module (it migrates and builds the demo), then again by the tests
+that need a second run; what each test changes is rolled back (tests.helpers.scenes)."""
+
+import io
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+
+from tests.helpers.scenes import shared_scene
+
+pytestmark = pytest.mark.django_db
 
 
 def log_in(client, username, password):
@@ -9,32 +18,36 @@ def log_in(client, username, password):
     return response.status_code == 302 and response["Location"] == "/admin/"
 
 
-@pytest.mark.django_db
-def test_quickstart_creates_an_admin_login_that_works_and_prints_it(client, capsys):
-    call_command("quickstart")
+def quickstart():
+    out = io.StringIO()
+    call_command("quickstart", stdout=out)
+    return out.getvalue()
 
-    output = capsys.readouterr().out
-    password = output.split("Password: ")[1].split()[0]
+
+@shared_scene()
+def first_run():
+    """What the first run of quickstart on an empty site printed."""
+    return quickstart()
+
+
+def test_quickstart_creates_an_admin_login_that_works_and_prints_it(client, first_run):
+    password = first_run.split("Password: ")[1].split()[0]
+
     assert log_in(client, "admin", password)
     assert client.get("/admin/").status_code == 200
 
 
-@pytest.mark.django_db
-def test_quickstart_run_twice_keeps_one_admin_and_says_the_password_is_unchanged(capsys):
-    call_command("quickstart")
-    capsys.readouterr()
-
-    call_command("quickstart")
+def test_quickstart_run_twice_keeps_one_admin_and_says_the_password_is_unchanged(first_run):
+    output = quickstart()
 
     assert get_user_model().objects.filter(username="admin").count() == 1
-    assert "unchanged" in capsys.readouterr().out
+    assert "unchanged" in output
 
 
-@pytest.mark.django_db
-def test_quickstart_takes_the_login_from_the_environment(client, monkeypatch, capsys):
+def test_quickstart_takes_the_login_from_the_environment(client, monkeypatch, first_run):
     monkeypatch.setenv("RUNCMS_ADMIN_USER", "coach")
     monkeypatch.setenv("RUNCMS_ADMIN_PASSWORD", "a long chosen passphrase")
 
-    call_command("quickstart")
+    quickstart()
 
     assert log_in(client, "coach", "a long chosen passphrase")

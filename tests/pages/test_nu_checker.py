@@ -2,7 +2,8 @@
 
 The checker is the W3C's (vnu.jar, from the vnu-jar npm package that `make test` puts in
 the virtualenv); it needs Java, which `.ci/run` installs. All pages go to one run of the
-checker, since a JVM start costs more than checking a page.
+checker, since a JVM start costs more than checking a page: the pages are rendered once for
+the module (tests.helpers.scenes) and checked with a broken page in one run of the checker.
 """
 
 import json
@@ -13,11 +14,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
 
 from runcms.preview import make_preview_token
 from runcms.publishing import Status
 from tests.factories import make_article
 from tests.helpers.pages import change_url
+from tests.helpers.scenes import shared_scene
 from tests.helpers.site import build_site
 
 pytestmark = pytest.mark.django_db
@@ -67,24 +71,26 @@ def nu_errors(documents, tmp_path):
     return errors
 
 
-def test_public_pages_have_no_nu_checker_errors(client, tmp_path):
+BROKEN = (
+    b"<!DOCTYPE html><html><head><title>x</title></head><body>"
+    b"<time datetime='2026-01-01T10:00:00.123456+00:00'>x</time><p>a</b></body></html>"
+)
+
+
+@shared_scene()
+def rendered_pages():
+    """Every page the tests check, rendered once: the public pages as a reader sees them, the admin's forms as an
+    editor does. {"public" or "admin": {name: (status code, HTML)}}."""
     site = build_site()
     draft = make_article(slug="draft", status=Status.DRAFT)
-    pages = {url: client.get(url) for url in PUBLIC_PAGES}
-    pages["article preview"] = client.get(f"/articles/draft/?preview={make_preview_token(draft)}")
-    pages["drill preview"] = client.get(f"/drills/{site.drill.slug}/?preview={make_preview_token(site.drill)}")
-
-    documents = {name: response.content for name, response in pages.items()}
-
-    assert {name: r.status_code for name, r in pages.items() if r.status_code not in (200, 404)} == {}
-    errors = nu_errors(documents, tmp_path)
-    assert not errors, json.dumps(errors, indent=1, ensure_ascii=False)
-
-
-def test_admin_main_forms_have_no_nu_checker_errors(client, editor, tmp_path):
-    site = build_site()
-    login_page = client.get("/admin/login/").content
-    client.force_login(editor)
+    reader, editor = Client(), Client()
+    public = {url: reader.get(url) for url in PUBLIC_PAGES}
+    public["article preview"] = reader.get(f"/articles/draft/?preview={make_preview_token(draft)}")
+    public["drill preview"] = reader.get(f"/drills/{site.drill.slug}/?preview={make_preview_token(site.drill)}")
+    admin = {"/admin/login/": editor.get("/admin/login/")}
+    editor.force_login(
+        get_user_model().objects.create_superuser("editor", "editor@example.com", "correct horse battery")
+    )
     urls = [
         "/admin/",
         "/admin/drills/drill/",
@@ -99,24 +105,42 @@ def test_admin_main_forms_have_no_nu_checker_errors(client, editor, tmp_path):
         change_url(site.author),
         change_url(site.topic),
     ]
-    responses = {url: client.get(url) for url in urls}
+    admin.update({url: editor.get(url) for url in urls})
+    return {group: {name: (r.status_code, r.content) for name, r in pages.items()}
+            for group, pages in {"public": public, "admin": admin}.items()}
 
-    documents = {"/admin/login/": login_page, **{url: r.content for url, r in responses.items()}}
 
-    assert {url: r.status_code for url, r in responses.items() if r.status_code != 200} == {}
-    errors = nu_errors(documents, tmp_path)
+@pytest.fixture(scope="module")
+def nu_report(rendered_pages, tmp_path_factory):
+    """The checker's errors for every rendered page and a broken one, from one run of the checker."""
+    documents = {name: html for pages in rendered_pages.values() for name, (_, html) in pages.items()}
+    return nu_errors({**documents, "broken": BROKEN}, tmp_path_factory.mktemp("nu"))
+
+
+def errors_of(report, names, rendered_pages):
+    """The errors of the pages `names`, and any the checker could not tie to a page."""
+    every = {name for pages in rendered_pages.values() for name in pages} | {"broken"}
+    return {name: errors for name, errors in report.items() if name in names or name not in every}
+
+
+def test_public_pages_have_no_nu_checker_errors(rendered_pages, nu_report):
+    public = rendered_pages["public"]
+
+    assert {name: status for name, (status, _) in public.items() if status not in (200, 404)} == {}
+    errors = errors_of(nu_report, public, rendered_pages)
     assert not errors, json.dumps(errors, indent=1, ensure_ascii=False)
 
 
-def test_nu_checker_reports_a_broken_page(tmp_path):
-    broken = (
-        b"<!DOCTYPE html><html><head><title>x</title></head><body>"
-        b"<time datetime='2026-01-01T10:00:00.123456+00:00'>x</time><p>a</b></body></html>"
-    )
+def test_admin_main_forms_have_no_nu_checker_errors(rendered_pages, nu_report):
+    admin = rendered_pages["admin"]
 
-    errors = nu_errors({"broken": broken}, tmp_path)
+    assert {url: status for url, (status, _) in admin.items() if status != 200} == {}
+    errors = errors_of(nu_report, admin, rendered_pages)
+    assert not errors, json.dumps(errors, indent=1, ensure_ascii=False)
 
-    assert len(errors["broken"]) >= 2
+
+def test_nu_checker_reports_a_broken_page(nu_report):
+    assert len(nu_report["broken"]) >= 2
 
 
 def test_pages_and_forms_in_several_languages_have_no_nu_checker_errors(client, editor, languages, tmp_path):
