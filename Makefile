@@ -25,6 +25,14 @@ benchmark: $(VENV)/.installed-dev
 benchmark-api: $(VENV)/.installed
 	$(BIN)/python -m benchmarks.api $(BENCH_ARGS)
 
+# The pages' interface text (README, "Languages"): add new strings to every language's catalogue,
+# keeping its translations, then compile them. Needs GNU gettext (`apt-get install gettext`).
+.PHONY: messages
+messages: $(VENV)/.installed
+	$(BIN)/python manage.py makemessages --all --ignore=tests --ignore=benchmarks --ignore=docs \
+		--ignore=staticfiles --ignore=media
+	$(BIN)/python manage.py compilemessages --ignore=$(VENV) --ignore=staticfiles --ignore=media
+
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
