@@ -53,6 +53,16 @@ def test_the_prescription_line_is_written_in_the_pages_language(client, language
     assert "3 sets of 10 reps per side, rest 1 min" in english_page
 
 
+def test_a_simplified_chinese_drill_page_has_chinese_headings(client, languages):
+    drill = make_drill(steps=["Lie down."])
+
+    page = client.get(f"/zh-hans/drills/{drill.slug}/").content.decode()
+
+    with translation.override("zh-hans"):
+        assert f'<h2 id="steps">{gettext("Steps")}</h2>' in page
+    assert '<h2 id="steps">Steps</h2>' not in page
+
+
 def test_the_english_drill_page_stays_english(client, languages):
     drill = make_drill(title="Heel pull", steps=["Lie down."])
 
@@ -163,7 +173,7 @@ def test_the_drill_list_title_in_the_head_names_the_category_in_german(client, l
         assert gettext("%(category)s drills") % {"category": category.name} in page
 
 
-# The catalogues: every string the German pages show has a German translation.
+# The catalogues: every string the German and Chinese pages show is translated.
 
 
 def _entries(po_file):
@@ -204,15 +214,17 @@ class _Missing(gnu_gettext.NullTranslations):
         return None
 
 
-@pytest.mark.parametrize("po_file", _catalogues("de"), ids=APPS_WITH_CATALOGUES)
-def test_every_german_interface_string_is_translated_and_compiled(po_file):
+@pytest.mark.parametrize(
+    "po_file", _catalogues("de") + _catalogues("zh_Hans"), ids=lambda path: "-".join(path.parts[-5:-2:2])
+)
+def test_every_interface_string_is_translated_and_compiled(po_file):
     with po_file.with_suffix(".mo").open("rb") as mo_file:
         compiled = gnu_gettext.GNUTranslations(mo_file)
     compiled.add_fallback(_Missing())
 
     for context, msgid, translations, flags in _entries(po_file):
         assert "fuzzy" not in flags, f"{po_file}: “{msgid}” is marked fuzzy: check it and remove the flag"
-        assert all(translations), f"{po_file}: “{msgid}” has no German translation"
+        assert all(translations), f"{po_file}: “{msgid}” has no translation"
         # .mo files hold only translated entries: one missing is a stale .mo, run compilemessages.
         if context:
             found = compiled.pgettext(context, msgid)
