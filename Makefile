@@ -25,6 +25,16 @@ benchmark: $(VENV)/.installed-dev
 benchmark-api: $(VENV)/.installed
 	$(BIN)/python -m benchmarks.api $(BENCH_ARGS)
 
+# The pages' interface text (README, "Languages"): add new strings to every language's catalogue,
+# keeping its translations, then compile them. Needs GNU gettext (`apt-get install gettext`).
+# Each app keeps its catalogues (articles/locale/de/…); `makemessages --all` finds only a top-level locale/.
+LOCALES := $(sort $(notdir $(wildcard */locale/*)))
+.PHONY: messages
+messages: $(VENV)/.installed
+	$(BIN)/python manage.py makemessages $(addprefix -l ,$(LOCALES)) --ignore=tests --ignore=benchmarks \
+		--ignore=docs --ignore=staticfiles --ignore=media
+	$(BIN)/python manage.py compilemessages --ignore=$(VENV) --ignore=staticfiles --ignore=media
+
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip

@@ -3,6 +3,7 @@
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
 from runcms.links import public_url
@@ -12,8 +13,8 @@ FEED_ITEMS = 20
 
 class LatestArticlesFeed(Feed):
     feed_type = Atom1Feed
-    title = "runcms: running technique articles"
-    subtitle = "New articles on running technique and the drills that teach it."
+    title = _("runcms: running technique articles")
+    subtitle = _("New articles on running technique and the drills that teach it.")
 
     def __call__(self, request, *args, **kwargs):
         response = super().__call__(request, *args, **kwargs)

@@ -6,6 +6,8 @@ A page shows only what `published()` lets through (rule 1), plus the one draft a
 
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from articles.embeds import expand_body, in_embed_order
 from articles.models import Article, Topic
@@ -15,7 +17,9 @@ from drills.templatetags.pages import picture_context
 from runcms.pages import SITE_NAME, item_page, list_page, page_meta, public_page, search_text, shown_item
 from runcms.search import search
 
-SITE_DESCRIPTION = "Running technique articles and the drills that teach it, with the cues a coach would give you."
+SITE_DESCRIPTION = gettext_lazy(
+    "Running technique articles and the drills that teach it, with the cues a coach would give you."
+)
 ARTICLES_PER_PAGE = 12
 HOME_ITEMS = 6
 
@@ -40,8 +44,8 @@ def article_list(request):
         search(Article.objects.published().for_cards(), q),
         per_page=ARTICLES_PER_PAGE,
         path=reverse("article-list"),
-        title="Articles",
-        description="Articles on running technique, newest first.",
+        title=_("Articles"),
+        description=_("Articles on running technique, newest first."),
         q=q,
     )
     context = {**page, "articles": page["page_obj"].object_list, "q": q}
@@ -75,7 +79,7 @@ def topic_detail(request, slug):
         per_page=ARTICLES_PER_PAGE,
         path=topic.get_absolute_url(),
         title=topic.name,
-        description=topic.description or f"Articles about {topic.name}.",
+        description=topic.description or _("Articles about %(topic)s.") % {"topic": topic.name},
     )
     context = {**page, "topic": topic, "articles": page["page_obj"].object_list}
     return render(request, "articles/topic_detail.html", context)

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext_lazy as _
 
 from runcms.publishing import PUBLISHABLE_PERMISSIONS, Publishable, PublishableQuerySet, schedule_constraint
 from runcms.slugs import SlugHistory, track_slug_history
@@ -248,9 +249,10 @@ class Rendition(models.Model):
 
 
 class Difficulty(models.TextChoices):
-    BEGINNER = "beginner", "Beginner"
-    INTERMEDIATE = "intermediate", "Intermediate"
-    ADVANCED = "advanced", "Advanced"
+    # Shown on the drill's page in the page's language; the admin works in the default one.
+    BEGINNER = "beginner", _("Beginner")
+    INTERMEDIATE = "intermediate", _("Intermediate")
+    ADVANCED = "advanced", _("Advanced")
 
 
 class Prescription(models.Model):

@@ -6,6 +6,7 @@ A page shows only what `published()` lets through (rule 1), plus the one draft a
 
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from drills.models import Category, CueKind, Drill, Program
 from drills.structured_data import drill_data
@@ -29,8 +30,8 @@ def drill_list(request):
         search(drills, q),
         per_page=DRILLS_PER_PAGE,
         path=reverse("drill-list"),
-        title=f"{category.name} drills" if category else "Drills",
-        description="Running drills with steps, coaching cues and how much to do.",
+        title=_("%(category)s drills") % {"category": category.name} if category else _("Drills"),
+        description=_("Running drills with steps, coaching cues and how much to do."),
         category=category and category.slug,
         q=q,
     )
@@ -59,7 +60,7 @@ def drill_detail(request, slug):
         "steps": steps,
         "cue_groups": [
             {"kind": kind, "label": label, "cues": [cue for cue in cues if cue.kind == kind]}
-            for kind, label in ((CueKind.CUE, "Coaching cues"), (CueKind.MISTAKE, "Common mistakes"))
+            for kind, label in ((CueKind.CUE, _("Coaching cues")), (CueKind.MISTAKE, _("Common mistakes")))
             if any(cue.kind == kind for cue in cues)
         ],
         "safety_cues": [cue for cue in cues if cue.kind == CueKind.SAFETY],

@@ -1,6 +1,8 @@
 """Template tags for pages that show drills and media: responsive pictures, media figures, prescriptions."""
 
 from django import template
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from drills.models import MediaKind, Prescription
 
@@ -97,21 +99,31 @@ def prescription(source):
     else:
         values = {name: getattr(source, name, None) for name in (*Prescription.PRESCRIPTION_FIELDS, "per_side")}
     parts = []
-    sets, reps = values.get("sets"), values.get("reps")
-    side = " per side" if values.get("per_side") else ""
+    sets, reps, per_side = values.get("sets"), values.get("reps"), values.get("per_side")
     if reps:
-        amount = f"{reps} {_plural(reps, 'rep')}{side}"
-        parts.append(f"{sets} {_plural(sets, 'set')} of {amount}" if sets and sets > 1 else amount)
+        if per_side:
+            amount = ngettext("%(count)s rep per side", "%(count)s reps per side", reps) % {"count": reps}
+        else:
+            amount = ngettext("%(count)s rep", "%(count)s reps", reps) % {"count": reps}
+        if sets and sets > 1:
+            amount = ngettext("%(count)s set of %(reps)s", "%(count)s sets of %(reps)s", sets) % {
+                "count": sets, "reps": amount
+            }
+        parts.append(amount)
     elif sets:
-        parts.append(f"{sets} {_plural(sets, 'set')}{side}")
+        if per_side:
+            parts.append(ngettext("%(count)s set per side", "%(count)s sets per side", sets) % {"count": sets})
+        else:
+            parts.append(ngettext("%(count)s set", "%(count)s sets", sets) % {"count": sets})
     if values.get("hold_seconds"):
-        parts.append(f"hold {_duration(values['hold_seconds'])}")
+        parts.append(_("hold %(duration)s") % {"duration": _duration(values["hold_seconds"])})
     if values.get("duration_seconds"):
-        parts.append(_duration(values["duration_seconds"]) + ("" if reps else side))
+        duration = _duration(values["duration_seconds"])
+        parts.append(_("%(duration)s per side") % {"duration": duration} if per_side and not reps else duration)
     if values.get("distance_metres"):
-        parts.append(f"{values['distance_metres']} m")
+        parts.append(_("%(metres)s m") % {"metres": values["distance_metres"]})
     if values.get("rest_seconds"):
-        parts.append(f"rest {_duration(values['rest_seconds'])}")
+        parts.append(_("rest %(duration)s") % {"duration": _duration(values["rest_seconds"])})
     text = ", ".join(parts)
     note = (values.get("prescription_note") or "").strip()
     if note:
@@ -119,12 +131,10 @@ def prescription(source):
     return text[:1].upper() + text[1:]
 
 
-def _plural(count, word):
-    return word if count == 1 else word + "s"
-
-
 def _duration(seconds):
     minutes, seconds = divmod(seconds, 60)
     if not minutes:
-        return f"{seconds} s"
-    return f"{minutes} min {seconds} s" if seconds else f"{minutes} min"
+        return _("%(seconds)s s") % {"seconds": seconds}
+    if seconds:
+        return _("%(minutes)s min %(seconds)s s") % {"minutes": minutes, "seconds": seconds}
+    return _("%(minutes)s min") % {"minutes": minutes}
