@@ -10,6 +10,7 @@ from drills.models import Drill
 from tests.admin_forms import admin_form_data
 from tests.api.content import small_media
 from tests.factories import make_article, make_drill
+from tests.helpers.pages import publish_draft
 
 pytestmark = pytest.mark.django_db
 
@@ -24,9 +25,11 @@ def status(page, code):
 
 
 def save_in_admin(client, drill, **changes):
+    """Save the drill's form with `changes` and publish the draft change it keeps of a live drill."""
     form = admin_form_data(client.get(change_url(drill)))
     response = client.post(change_url(drill), {**form, **changes})
     assert response.status_code == 302, response.content
+    publish_draft(client, drill)
     return Drill.objects.get(pk=drill.pk)
 
 
@@ -96,6 +99,7 @@ def test_an_article_is_translated_body_included(client, editor, languages):
     response = client.post(url, {**form, "title_de": "Der Zug", "body_de": "Den **Fuß** zurückziehen."})
 
     assert response.status_code == 302
+    publish_draft(client, article)
     article.refresh_from_db()
     assert article.title_de == "Der Zug" and "<strong>Fuß</strong>" in article.body_html_de
 

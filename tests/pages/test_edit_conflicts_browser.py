@@ -80,7 +80,7 @@ def test_a_stale_caption_save_does_not_revert_anothers_alt_text(live_server, sig
     second.fill("#id_caption", "The heel pull, lying")
     second.click("input[name=_save]")
 
-    assert "Someone saved this cue media at" in second.locator("ul.errorlist.nonfield").inner_text()
+    assert "editor saved this cue media at" in second.locator("ul.errorlist.nonfield").inner_text()
     assert second.input_value("#id_caption") == "The heel pull, lying"  # still there to copy
     media = CueMedia.objects.get(pk=media.pk)
     assert (media.alt_text, media.caption) == ("Runner lying face down pulling one heel to the hip", "")
@@ -99,6 +99,6 @@ def test_a_stale_author_save_does_not_revert_anothers_bio(live_server, sign_in):
     second.fill("#id_name", "Sam the Coach")
     second.click("input[name=_save]")
 
-    assert "Someone saved this author at" in second.locator("ul.errorlist.nonfield").inner_text()
+    assert "editor saved this author at" in second.locator("ul.errorlist.nonfield").inner_text()
     author = Author.objects.get(pk=author.pk)
     assert (author.name, author.bio) == ("Sam Coach", "Running coach for twenty years.")

@@ -33,6 +33,13 @@ def save_and_continue(page):
     page.wait_for_selector(".messagelist .success")
 
 
+def publish_the_draft(page):
+    """The drill is live, so a save keeps a draft change: the publisher publishes it."""
+    page.click("a.publish-draft")
+    page.click("#publish-draft-form input[type=submit]")
+    page.wait_for_selector(".messagelist .success")
+
+
 def status_of(page, code):
     item = page.locator(f".runcms-translation-status [data-runcms-translation='{code}']")
     return item.get_attribute("data-runcms-status")
@@ -57,6 +64,7 @@ def test_an_editor_translates_a_drill_on_the_german_tab(live_server, browser, ed
     save_and_continue(page)
 
     assert page.locator("#id_title_de").is_visible()  # the German tab stays open
+    publish_the_draft(page)
     assert status_of(page, "de") == "up to date" and status_of(page, "zh-hans") == "missing"
     assert "up to date" in page.locator(".runcms-lang-tabs button[data-runcms-tab=de]").inner_text()
     client = Client()
@@ -74,6 +82,7 @@ def test_an_editor_translates_a_drill_on_the_german_tab(live_server, browser, ed
     page.click(".runcms-lang-tabs button[data-runcms-tab=en]")
     page.fill("#id_title", "Heel pull lying on your back")
     save_and_continue(page)
+    publish_the_draft(page)
 
     assert status_of(page, "de") == "outdated"
     page.goto(f"{live_server.url}/admin/drills/drill/")

@@ -63,15 +63,17 @@ def save(client, obj, **changes):
     assert response.status_code == 302, response.content.decode()[:3000]
 
 
-def test_every_model_in_the_admin_is_checked_here():
-    registered = {
+def test_every_model_in_the_admin_is_checked_here(rf, editor):
+    request = rf.get("/admin/")
+    request.user = editor
+    editable = {
         model
         for label in ("runcms", "drills", "articles")
         for model in apps.get_app_config(label).get_models()
-        if admin.site.is_registered(model)
+        if admin.site.is_registered(model) and admin.site.get_model_admin(model).has_change_permission(request)
     }
 
-    assert registered == set(EDITABLE)
+    assert editable == set(EDITABLE)  # read-only admins (unsent jobs) have nothing to save
 
 
 @pytest.mark.parametrize("model", EDITABLE, ids=lambda model: model.__name__)

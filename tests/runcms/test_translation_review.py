@@ -36,7 +36,7 @@ def test_history_names_the_language_of_a_translation_edit(client, editor, langua
 
 
 def test_restoring_a_version_brings_back_its_german_text(client, editor, languages):
-    drill = make_drill(title="Heel pull", steps=["Lie down."])
+    drill = make_drill(title="Heel pull", steps=["Lie down."], status=Status.DRAFT)  # a live one would keep a draft
     client.force_login(editor)
     drill = save_in_admin(client, drill, title_de="Fersenzug", **{"steps-0-text_de": "Leg dich hin."})
     first = Version.objects.get_for_object(drill).first()
