@@ -228,8 +228,12 @@ def _apply(draft, for_good, user):
     for name, values in (drafted.m2m_data or {}).items():
         getattr(obj, name).set(values)
     if not for_good:
-        type(obj)._base_manager.filter(pk=obj.pk).update(updated_at=draft.updated_at, updated_by=draft.updated_by)
-        obj.updated_at, obj.updated_by = draft.updated_at, draft.updated_by
+        saved = {"updated_at": draft.updated_at}
+        if any(field.name == "updated_by" for field in obj._meta.concrete_fields):  # media keeps no author
+            saved["updated_by"] = draft.updated_by
+        type(obj)._base_manager.filter(pk=obj.pk).update(**saved)
+        for name, value in saved.items():
+            setattr(obj, name, value)
     return obj
 
 

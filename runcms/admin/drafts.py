@@ -59,8 +59,13 @@ class DraftAdminMixin:
         view = super().revision_view
         return self._drafting(request, obj, lambda: view(request, object_id, version_id, extra_context))
 
+    def recover_view(self, request, version_id, extra_context=None):
+        # A deleted item has no live version to keep: recovering it is an ordinary save.
+        request.runcms_recovering = True
+        return super().recover_view(request, version_id, extra_context)
+
     def _public_object(self, request, object_id):
-        if object_id is None or getattr(request, "runcms_drafting", False):
+        if object_id is None or any(getattr(request, flag, False) for flag in ("runcms_drafting", "runcms_recovering")):
             return None
         obj = self.get_object(request, unquote(object_id))
         return obj if obj is not None and self.is_public(obj) else None
