@@ -1,13 +1,18 @@
 """Draft changes to media that live content shows: its text and focal point wait for a publisher."""
 
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from reversion.models import Version
 
 from drills.models import CueMedia, DrillMedia
+from runcms import tasks
 from runcms.drafts import DraftChange
 from runcms.review import Review
 from tests.admin_forms import admin_form_data
@@ -227,6 +232,52 @@ def test_a_publishers_new_file_goes_live_at_once_unless_a_draft_waits(
     assert refused.status_code == 302
     assert media.file.name == file and public(media)["api"][1] == "With the file"
     assert "Publish or discard the draft first" in client.get(admin_url(media)).content.decode()
+
+
+def test_a_scheduled_media_draft_goes_live_by_the_job_at_its_moment(client, contributor, publisher, media_root):
+    media = live_media(media_root)
+    client.force_login(contributor)
+    edit(client, media, caption="New caption")
+    moment = (timezone.now() + timedelta(days=1)).replace(second=0, microsecond=0)
+    client.force_login(publisher)
+
+    client.post(admin_url(media, "draft/publish"), {
+        "decision": "schedule", "publish_at": timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M"),
+    })
+
+    with time_machine.travel(moment - timedelta(minutes=1)):
+        tasks.publish_due_drafts.apply()
+        assert public(media)["api"][1] == "Old caption"
+    with time_machine.travel(moment + timedelta(seconds=1)):
+        tasks.publish_due_drafts.apply()
+        assert public(media)["api"][1] == "New caption"
+
+
+def test_restoring_a_version_with_another_file_is_a_publishers_and_goes_live_at_once(
+    client, contributor, publisher, media_root, django_capture_on_commit_callbacks
+):
+    media = live_media(media_root)
+    client.force_login(publisher)
+    with django_capture_on_commit_callbacks(execute=True):
+        edit(client, media, caption="First file")
+        client.post(admin_url(media, "draft/publish"), {"decision": "publish"})
+        edit(client, media, file=upload(image_bytes(size=(500, 400)), "b.png"), caption="Second file")
+    first = Version.objects.get_for_object(media).order_by("pk").first()
+    url = admin_url(media, f"history/{first.pk}")
+    form = admin_form_data(client.get(url))
+    client.force_login(contributor)
+
+    refused = client.post(url, form)
+
+    media.refresh_from_db()
+    assert refused.status_code == 403 and media.width == 500
+    client.force_login(publisher)
+    with django_capture_on_commit_callbacks(execute=True):
+        restored = client.post(url, form)
+    media.refresh_from_db()
+    assert restored.status_code == 302
+    assert media.width == 800 and public(media)["api"][1] == "First file"
+    assert not DraftChange.objects.exists()
 
 
 def test_the_media_list_costs_the_same_with_more_drafts(client, contributor, media_root):
