@@ -232,8 +232,11 @@ class CueMediaAdmin(
         return super()._public_object(request, object_id)
 
     def _replacing_file(self, request, object_id, version=None):
-        """Refuses (PermissionDenied, or a message and None) a new file for media live content shows
-        unless a publisher saves it with no draft waiting; marks the request of one that goes live."""
+        """A save (or a restored `version`) that brings another file to media live content shows goes
+        live at once, so: a contributor is refused (PermissionDenied), a publisher is refused while a
+        draft waits (the message is returned), and otherwise the request is marked to skip the draft."""
+        if version is None and request.method != "POST":
+            return None
         obj = self.get_object(request, unquote(object_id))
         if obj is None or not self.is_public(obj):
             return None
@@ -241,8 +244,7 @@ class CueMediaAdmin(
             names = versioned_files.version_files(version)
             new = any(names.get(field, "") != (getattr(obj, field).name or "") for field in names)
         else:
-            sent = (request.POST.get(key) or request.FILES.get(key) for key in FILE_INPUTS)
-            new = request.method == "POST" and any(sent)
+            new = any(request.POST.get(key) or request.FILES.get(key) for key in FILE_INPUTS)
         if not new:
             return None
         if not self.has_publish_permission(request):
