@@ -185,6 +185,13 @@ class CueMedia(models.Model):
 
     objects = CueMediaQuerySet.as_manager()
 
+    # A draft change (runcms.drafts) holds the text and the focal point: the files, what was read
+    # from them and the renditions' state always stay those of the live row.
+    draft_kept_from_live = (
+        "kind", "file", "poster", "width", "height", "duration_seconds", "frame_count", "mime_type", "size_bytes",
+        "sha256", "placeholder", "renditions_pending", "dominant_color", "first_public_at",
+    )
+
     class Meta:
         verbose_name = "cue media"
         verbose_name_plural = "cue media"

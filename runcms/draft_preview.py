@@ -32,8 +32,9 @@ class DraftPreviewMiddleware:
 
 
 def _addresses(request, draft):
-    # The item's own page and API detail only (by its live or its drafted slug): not a list, the
-    # sync or the feed, which would mix the draft into what other items look like.
+    # The item's own page and API detail only (by its live or its drafted slug, or its id for what
+    # has no slug: media): not a list, the sync or the feed, which would mix the draft into what
+    # other items look like.
     live = draft.live()
-    slugs = {getattr(live, "slug", None), fields_of(draft.versions[0]).get("slug")} - {None, ""}
+    slugs = {getattr(live, "slug", None), fields_of(draft.versions[0]).get("slug"), str(draft.object_id)} - {None, ""}
     return request.path.rstrip("/").rsplit("/", 1)[-1] in slugs

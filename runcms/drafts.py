@@ -18,10 +18,12 @@ from collections import defaultdict
 from contextlib import contextmanager, nullcontext
 
 import reversion
+from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.db import models, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from reversion.models import Version
 from reversion.revisions import _follow_relations_recursive, _get_options
@@ -32,6 +34,15 @@ from runcms import changelog
 KEPT_FROM_LIVE = (
     "id", "status", "publish_at", "unpublish_at", "first_published_at", "created_at", "updated_at", "updated_by",
 )
+
+# Sent once a draft is the live version, with the item (`instance`) and its rows as they were (`before`).
+draft_published = Signal()
+
+
+def kept_from_live(model):
+    """The fields of `model` a draft never sets: `KEPT_FROM_LIVE` and those the model names in
+    `draft_kept_from_live` (what its stored file says of itself, for media)."""
+    return (*KEPT_FROM_LIVE, *getattr(model, "draft_kept_from_live", ()))
 
 
 class DraftQuerySet(models.QuerySet):
@@ -133,7 +144,8 @@ def content(versions):
     for position, entry in enumerate(versions):
         fields = fields_of(entry)
         if position == 0:
-            fields = {name: value for name, value in fields.items() if name not in KEPT_FROM_LIVE}
+            kept = kept_from_live(apps.get_model(entry["model"]))
+            fields = {name: value for name, value in fields.items() if name not in kept}
         found.append((entry["model"], entry["object_id"], fields))
     return sorted(found, key=lambda row: (row[0], row[1]))
 
@@ -206,8 +218,9 @@ def _apply(draft, for_good, user):
         model._base_manager.filter(pk__in=pks).delete()
     (_save_parts if for_good else _save_parts_in_bulk)([version._object_version for version in parts], kept)
     drafted = root._object_version
+    kept_fields = kept_from_live(type(obj))
     for field in obj._meta.concrete_fields:
-        if field.attname not in KEPT_FROM_LIVE and field.name not in KEPT_FROM_LIVE:
+        if field.attname not in kept_fields and field.name not in kept_fields:
             setattr(obj, field.attname, getattr(drafted.object, field.attname))
     if for_good:
         obj.updated_by = user
@@ -215,8 +228,12 @@ def _apply(draft, for_good, user):
     for name, values in (drafted.m2m_data or {}).items():
         getattr(obj, name).set(values)
     if not for_good:
-        type(obj)._base_manager.filter(pk=obj.pk).update(updated_at=draft.updated_at, updated_by=draft.updated_by)
-        obj.updated_at, obj.updated_by = draft.updated_at, draft.updated_by
+        saved = {"updated_at": draft.updated_at}
+        if any(field.name == "updated_by" for field in obj._meta.concrete_fields):  # media keeps no author
+            saved["updated_by"] = draft.updated_by
+        type(obj)._base_manager.filter(pk=obj.pk).update(**saved)
+        for name, value in saved.items():
+            setattr(obj, name, value)
     return obj
 
 
@@ -284,8 +301,10 @@ def publish(draft, user):
         draft = DraftChange.objects.select_for_update().filter(pk=draft.pk).first()
         if draft is None:
             raise ValueError("This draft has been published or discarded already.")
+        before = draft.live()
         obj = apply(draft, for_good=True, user=user)
         draft.delete()
+        draft_published.send(sender=type(obj), instance=obj, before=before)
     return obj
 
 

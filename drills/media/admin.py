@@ -1,14 +1,21 @@
-"""The media library in the admin: upload with checks, the focal-point picker, previews and uses."""
+"""The media library in the admin: upload with checks, the focal-point picker, previews and uses.
+
+Media that live content shows keeps its text and focal point edits as a draft change
+(runcms.admin.drafts), as a live drill does; a new file or poster is a publisher's, and goes
+live at once with the form (its renditions cannot wait in a draft).
+"""
 
 import logging
 from functools import partial
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import redirect
 from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, path, reverse
@@ -20,10 +27,16 @@ from drills.media.picker import MediaAutocompleteView, MediaPickerSelect, thumbn
 from drills.media.uses import media_uses
 from drills.media.verify import verify_poster, verify_upload
 from drills.models import VISUAL_KINDS, CueMedia
+from runcms import drafts
 from runcms.admin import ConcurrencyAdminMixin, ConcurrencyForm, HistoryAdminMixin, PublishPermissionMixin
 from runcms.admin.dates import list_time
+from runcms.admin.drafts import DraftAdminMixin
+from runcms.admin.review import ReviewAdminMixin
 from runcms.admin.translations import TranslationsAdminMixin
 from runcms.admin.widgets import register_autocomplete_widget
+from runcms.admin.workflow import preview_link
+from runcms.links import public_url
+from runcms.preview import make_draft_preview_token
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +44,14 @@ KEPT_PICTURE_TYPES = ("image/jpeg", "image/png", "image/webp", "image/gif")
 # Stored names end with the extension verification found in the bytes (storage.save_media).
 PICTURE_TYPES = {
     "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp", "gif": "image/gif",
+}
+FILE_INPUTS = ("file", "file-kept", "poster", "poster-kept", "poster-clear")
+LIVE_FILE_NOTE = {
+    True: "Live content shows this media. A new file or poster goes live at once when you save, together "
+    "with everything else in this form, without a draft. Text and focal point changes alone are kept as a "
+    "draft until it is published.",
+    False: "Live content shows this media, so only a publisher can replace its file or poster. Your changes "
+    "to its text and focal point are kept as a draft until a publisher publishes it.",
 }
 
 
@@ -78,10 +99,15 @@ class CueMediaForm(ConcurrencyForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("file", "poster"):
+        # Without them when they are read-only (media that live content shows, to a contributor).
+        self.file_fields = [name for name in ("file", "poster") if name in self.fields]
+        for name in self.file_fields:
             # Files are stored under a random name; the length of the uploader's name does not matter.
             self.fields[name].max_length = None
             self.fields[name].error_messages["empty"] = "This file is empty (0 bytes). Choose the file again."
+        if "file" not in self.fields:
+            self.media_check = self.new_file = self.new_poster = None
+            return
         self.fields["file"].error_messages["required"] = "Choose a photo, animation, video or audio file to upload."
         if self.is_bound and self.data.get("file-kept") and not kept_uploads.open_kept(self.data["file-kept"]):
             hours = kept_uploads.max_age() / 3600
@@ -95,7 +121,7 @@ class CueMediaForm(ConcurrencyForm):
         again with errors, so the editor need not choose it twice; say
         plainly which must be chosen again. Kept files this form no longer needs are deleted."""
         cleaned = getattr(self, "cleaned_data", {})
-        for name in ("file", "poster"):
+        for name in self.file_fields:
             widget = self.fields[name].widget
             before = kept_uploads.open_kept(widget.submitted_token)
             value = cleaned.get(name) if name not in self.errors else None
@@ -124,7 +150,7 @@ class CueMediaForm(ConcurrencyForm):
 
     def kept_files_used(self):
         """Kept files this form submitted: no longer needed once it is saved."""
-        return [kept for name in ("file", "poster") if (kept := kept_uploads.open_kept(
+        return [kept for name in self.file_fields if (kept := kept_uploads.open_kept(
             self.fields[name].widget.submitted_token
         ))]
 
@@ -143,7 +169,8 @@ class CueMediaForm(ConcurrencyForm):
 
 @admin.register(CueMedia)
 class CueMediaAdmin(
-    HistoryAdminMixin, TranslationsAdminMixin, PublishPermissionMixin, ConcurrencyAdminMixin, VersionAdmin
+    DraftAdminMixin, HistoryAdminMixin, ReviewAdminMixin, TranslationsAdminMixin, PublishPermissionMixin,
+    ConcurrencyAdminMixin, VersionAdmin,
 ):
     form = CueMediaForm
     list_display = ("thumbnail", "title_column", "kind", "dimensions", "duration", "file_size", "updated")
@@ -172,6 +199,10 @@ class CueMediaAdmin(
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = list(super().get_fieldsets(request, obj))
+        if obj is not None and self.is_public(obj):
+            # Said next to the file: what saving a new one does to live content, or who may.
+            name, options = fieldsets[0]
+            fieldsets[0] = (name, {**options, "description": LIVE_FILE_NOTE[self.has_publish_permission(request)]})
         if obj is not None:
             fieldsets += [
                 ("Details", {"fields": ("kind", "details", "rendition_list"), "classes": ("collapse",)}),
@@ -186,6 +217,67 @@ class CueMediaAdmin(
     def get_queryset(self, request):
         # The list's thumbnails and the picker's (drills.media.picker), in one query per page.
         return super().get_queryset(request).with_thumbnails()
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if obj is not None and not self.has_publish_permission(request) and self.is_public(obj):
+            return (*fields, "file", "poster")  # a new file would go live at once (LIVE_FILE_NOTE)
+        return fields
+
+    # --- Drafts: the text waits, a new file does not -------------------------------------------
+
+    def _public_object(self, request, object_id):
+        if getattr(request, "runcms_replacing_file", False):
+            return None  # a publisher's new file: saved as an ordinary edit, live at once
+        return super()._public_object(request, object_id)
+
+    def _replacing_file(self, request, object_id, version=None):
+        """A save (or a restored `version`) that brings another file to media live content shows goes
+        live at once, so: a contributor is refused (PermissionDenied), a publisher is refused while a
+        draft waits (the message is returned), and otherwise the request is marked to skip the draft."""
+        if version is None and request.method != "POST":
+            return None
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or not self.is_public(obj):
+            return None
+        if version is not None:
+            names = versioned_files.version_files(version)
+            new = any(names.get(field, "") != (getattr(obj, field).name or "") for field in names)
+        else:
+            new = any(request.POST.get(key) or request.FILES.get(key) for key in FILE_INPUTS)
+        if not new:
+            return None
+        if not self.has_publish_permission(request):
+            raise PermissionDenied("Live content shows this media, so only a publisher can replace its file.")
+        if drafts.DraftChange.objects.of(obj).exists():
+            return (
+                f"“{obj}” has a draft waiting. Publish or discard the draft first, then replace the file: "
+                "a new file goes live at once."
+            )
+        request.runcms_replacing_file = True
+        return None
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        # A version with other files brings them back at once, as a new file would.
+        refusal = self._replacing_file(request, object_id, self.get_version(version_id))
+        if refusal:
+            messages.error(request, refusal)
+            return redirect(self._change_url(request, self.get_object(request, unquote(object_id))))
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def preview_context(self, request, obj):
+        """A link to the media's API detail as its draft has it (runcms.draft_preview); media has no page."""
+        draft = drafts.draft_of(obj) if self.is_public(obj) else None
+        if draft is None:
+            return {}
+        url = public_url(reverse("api:media-detail", args=[obj.pk]), request)
+        return preview_link(url, make_draft_preview_token(draft))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = None if getattr(request, "runcms_drafting", False) else self.get_object(request, unquote(object_id))
+        if obj is not None:
+            extra_context = {**(extra_context or {}), **self.preview_context(request, obj)}
+        return super().change_view(request, object_id, form_url, extra_context)
 
     # Kinds each media picker offers, by the field it fills: Django's autocomplete names the field
     # in its query. (A cue's audio and a program's cover say so on the field, with limit_choices_to.)
@@ -207,7 +299,10 @@ class CueMediaAdmin(
     @admin.display(description="title", ordering="title")
     def title_column(self, obj):
         # At most two lines on the list (media-library.css); the whole title shows on hover.
-        return format_html('<span class="runcms-media-title" title="{}">{}</span>', obj, obj)
+        title = format_html('<span class="runcms-media-title" title="{}">{}</span>', obj, obj)
+        if getattr(obj, "has_draft", False):  # annotated by DraftAdminMixin.get_queryset
+            return format_html('{} <span class="runcms-status runcms-status-draft-change">draft change</span>', title)
+        return title
 
     @admin.display(description="pixels")
     def dimensions(self, obj):
@@ -277,6 +372,11 @@ class CueMediaAdmin(
     def changeform_view(self, request, *args, **kwargs):
         # Anything failing after the files are stored (the change log, a revision) rolls the
         # database back; this deletes the new files with it.
+        object_id = kwargs.get("object_id", args[0] if args else None)
+        refusal = self._replacing_file(request, object_id) if object_id else None
+        if refusal:
+            messages.error(request, refusal)
+            return HttpResponseRedirect(request.get_full_path())
         try:
             with storage.discard_files_on_error():
                 return super().changeform_view(request, *args, **kwargs)
@@ -294,7 +394,7 @@ class CueMediaAdmin(
         if form.is_bound and form.errors:
             form.keep_uploads()
             # The focal-point picker shows the kept picture (a video's poster before the video).
-            pictures = [form.fields[name].widget.kept for name in ("poster", "file")]
+            pictures = [form.fields[name].widget.kept for name in ("poster", "file") if name in form.fields]
             picture = next((kept for kept in pictures if kept and kept.mime_type in KEPT_PICTURE_TYPES), None)
             if picture:
                 form.instance.kept_picture_url = reverse("admin:drills_cuemedia_kept", args=[picture.token])
@@ -345,7 +445,7 @@ class CueMediaAdmin(
 
     def after_restore(self, request, obj, version, *, recover):
         notes = super().after_restore(request, obj, version, recover=recover)
-        if storage.rendition_source(obj):
+        if storage.rendition_source(obj) and not getattr(request, "runcms_drafting", False):
             notes.append("Its file is that version's, and its renditions are made again from it.")
         return notes
 
@@ -361,6 +461,11 @@ class CueMediaAdmin(
         return response
 
     def save_model(self, request, obj, form, change):
+        if getattr(request, "runcms_drafting", False):
+            # Kept as a draft (runcms.admin.drafts) and rolled back: no new file (see _replacing_file),
+            # and no renditions for a focal point that is not live (they are made once it is published).
+            obj.save()
+            return
         # A restored version's file needs its own renditions: today's are of another file.
         restoring = getattr(request, "runcms_restored", None) is not None
         storage.save_media(
@@ -370,11 +475,14 @@ class CueMediaAdmin(
             transaction.on_commit(partial(kept_uploads.discard, kept))
 
     def delete_model(self, request, obj):
-        storage.delete_media(obj)
+        with transaction.atomic():
+            drafts.DraftChange.objects.of(obj).delete()
+            storage.delete_media(obj)
 
     def delete_queryset(self, request, queryset):
         with transaction.atomic():
             for media in queryset:
+                drafts.DraftChange.objects.of(media).delete()
                 storage.delete_media(media)
 
 

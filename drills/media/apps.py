@@ -9,4 +9,8 @@ class CueMediaConfig(AppConfig):
     verbose_name = "Cue media"
 
     def ready(self):
-        from drills.media import checks  # noqa: F401 (registers the checks)
+        from drills.media import checks, storage  # noqa: F401 (checks: registers the checks)
+        from drills.models import CueMedia
+        from runcms.drafts import draft_published
+
+        draft_published.connect(storage.remake_published_focal_point, sender=CueMedia)

@@ -214,6 +214,13 @@ def save_media(media, *, file=None, poster=None, check=None, remake=False):
     return media
 
 
+def remake_published_focal_point(sender, instance, before, **kwargs):
+    """A published draft change (runcms.drafts.draft_published) that moved the focal point: the
+    renditions are made again, as `save_media` does; a draft alone leaves the live ones alone."""
+    if before is not None and (before.focal_x, before.focal_y) != (instance.focal_x, instance.focal_y):
+        jobs.enqueue("drills.media.tasks.make_renditions", str(instance.pk))
+
+
 def _stored_state(media):
     if media._state.adding:
         return None

@@ -35,8 +35,9 @@ def compare(obj, draft):
     live = {(e["model"], e["object_id"]): drafts.fields_of(e) for e in drafts.serialize(obj)}
     drafted = {(e["model"], e["object_id"]): drafts.fields_of(e) for e in draft.versions}
     root = (obj._meta.label_lower, str(obj.pk))
+    kept = drafts.kept_from_live(type(obj))
     rows = [RowChange(capfirst(obj._meta.verbose_name), "changed",
-                      _fields(type(obj), live.get(root, {}), drafted.get(root, {}), skip=drafts.KEPT_FROM_LIVE))]
+                      _fields(type(obj), live.get(root, {}), drafted.get(root, {}), skip=kept))]
     # Parts in the order the item names them (steps before cues), each by position.
     followed = [obj._meta.get_field(name).related_model._meta.label_lower for name in _get_options(type(obj)).follow]
     parts = sorted((set(live) | set(drafted)) - {root}, key=lambda key: _order(key, live, drafted, followed))

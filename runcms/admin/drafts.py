@@ -40,8 +40,6 @@ class PublishDraftForm(forms.Form):
 class DraftAdminMixin:
     """For the admin of a publishable model: a public item's edits are kept as its draft change."""
 
-    keeps_drafts = True  # runcms.admin.roles: an editor without the publish permission edits the draft
-
     # --- Editing -------------------------------------------------------------------------------
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):

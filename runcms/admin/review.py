@@ -90,8 +90,8 @@ class ReviewAdminMixin:
         """What the change form shows of the review, and which review buttons it offers."""
         review = current_review(obj)
         awaiting = review is not None and review.decided_at is None
-        # A draft never published, or the draft change of a live item (runcms.drafts).
-        submittable = obj.status == Status.DRAFT or DraftChange.objects.of(obj).exists()
+        # A draft never published, or the draft change of a live item (runcms.drafts; media has no status).
+        submittable = getattr(obj, "status", None) == Status.DRAFT or DraftChange.objects.of(obj).exists()
         return {
             "review": review,
             "may_submit": not awaiting and submittable and self.has_change_permission(request, obj),

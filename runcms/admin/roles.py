@@ -4,14 +4,12 @@ Without the model's publish permission an editor sees the status and schedule bu
 set them (the form shows them read-only, a POST that carries them is refused, a restored
 version or a recovered item keeps the item's current state or comes back as a draft, the
 publish and unpublish actions are not offered). What an editor saves of a live or scheduled
-item is kept as its draft change (runcms.admin.drafts), which only a publisher makes live; where
-an admin keeps no drafts (`keeps_drafts` False: media), the form of what the public sees now is
-read-only to an editor without the publish permission.
+item, or of media that live content shows, is kept as its draft change (runcms.admin.drafts),
+which only a publisher makes live.
 """
 
 import re
 
-from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
@@ -26,8 +24,6 @@ _DRAFT = {"status": Status.DRAFT, "publish_at": None, "unpublish_at": None}
 
 
 class PublishPermissionMixin:
-    keeps_drafts = False  # True with runcms.admin.drafts.DraftAdminMixin
-
     def has_publish_permission(self, request):
         # Django's admin asks this for actions declared with permissions=["publish"].
         return may_publish(request.user, self.model)
@@ -35,11 +31,6 @@ class PublishPermissionMixin:
     def is_public(self, obj):
         """Whether the public sees `obj` now or by a schedule already set."""
         return obj.workflow_state(timezone.now()) in (WorkflowState.LIVE, WorkflowState.SCHEDULED)
-
-    def has_change_permission(self, request, obj=None):
-        if not super().has_change_permission(request, obj):
-            return False
-        return obj is None or self.keeps_drafts or self.has_publish_permission(request) or not self.is_public(obj)
 
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)
@@ -55,17 +46,6 @@ class PublishPermissionMixin:
                     f"Only a publisher may set {', '.join(crafted)} of a {self.opts.verbose_name}."
                 )
         return super().changeform_view(request, object_id, form_url, extra_context)
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        if request.method == "GET" and not self.keeps_drafts and not self.has_publish_permission(request):
-            obj = self.get_object(request, unquote(object_id))
-            if obj is not None and self.is_public(obj):
-                messages.info(
-                    request,
-                    f"“{obj}” is public, so only a publisher can change it. "
-                    "Ask a publisher, or take it back to draft through one.",
-                )
-        return super().change_view(request, object_id, form_url, extra_context)
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         self._keep_workflow_state(request, unquote(object_id))

@@ -29,6 +29,14 @@ from runcms.preview import make_draft_preview_token, make_preview_token
 from runcms.publishing import Status, WorkflowState
 
 
+def preview_link(url, token):
+    """The change form's context for a preview link: `url` opened with the preview `token`, and until when."""
+    return {
+        "preview_url": f"{url}?{urlencode({'preview': token})}",
+        "preview_expires": timezone.now() + timedelta(seconds=settings.RUNCMS_PREVIEW_MAX_AGE),
+    }
+
+
 class WorkflowFilter(admin.SimpleListFilter):
     """Where an item is in its workflow, by the rule of `published()` (the status alone
     cannot tell a live item from a scheduled or an expired one)."""
@@ -114,10 +122,7 @@ class PublishableAdmin(
         # A public item with a draft change previews the draft (runcms.draft_preview).
         draft = draft_of(obj) if self.is_public(obj) else None
         token = make_draft_preview_token(draft) if draft is not None else make_preview_token(obj)
-        return {
-            "preview_url": f"{url}?{urlencode({'preview': token})}",
-            "preview_expires": timezone.now() + timedelta(seconds=settings.RUNCMS_PREVIEW_MAX_AGE),
-        }
+        return preview_link(url, token)
 
     # Times wrap between the date and the time only, so every column fits beside the filters.
     @admin.display(description="publish at", ordering="publish_at")

@@ -44,12 +44,15 @@ def first_version(obj):
 
 
 def publish_draft(client, obj):
-    """Publish the draft change an admin save made of a live item (runcms.drafts), as a publisher would."""
+    """Publish the draft change an admin save made of a live item (runcms.drafts), as a publisher would.
+    Returns whether there was one."""
     from runcms.drafts import DraftChange
 
-    if DraftChange.objects.of(obj).exists():
-        response = client.post(admin_url(obj, "draft/publish"), {"decision": "publish"})
-        assert response.status_code == 302, response.content.decode()[:3000]
+    if not DraftChange.objects.of(obj).exists():
+        return False
+    response = client.post(admin_url(obj, "draft/publish"), {"decision": "publish"})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    return True
 
 
 def sign_in_to_admin(page, live_server, username="editor", password="correct horse battery"):

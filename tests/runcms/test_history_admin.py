@@ -15,6 +15,7 @@ from reversion.models import Version
 
 from articles.models import Author, Topic
 from drills.models import Category, CueMedia, Drill, Equipment, Muscle, Program
+from runcms.drafts import DraftChange
 from runcms.models import ChangeLog
 from runcms.publishing import Status
 from tests.admin_forms import admin_form_data
@@ -140,13 +141,15 @@ def test_restoring_the_first_of_two_saves_brings_it_back_and_says_what_was_resto
     url = version_url(obj, first)
 
     response = client.post(url, form_of(client, url), follow=True)
-    publish_draft(client, obj)  # a live drill's restored version is its draft until published
+    drafted = publish_draft(client, obj)  # a live item's restored version is its draft
 
     obj.refresh_from_db()
     assert getattr(obj, field) == f"First {model.__name__}"
     when = f"{timezone.localtime(first.revision.date_created):%Y-%m-%d %H:%M}"
     said = [str(message) for message in response.context["messages"]]
     assert any(message.startswith(f"Restored “{obj}” to its version of {when} by editor.") for message in said), said
+    if drafted:  # a drill, and media that live content shows: the restored version is the draft
+        assert said[-1].startswith(f"Saved as a draft of the live {model._meta.verbose_name}"), said
 
 
 @each_model
@@ -421,16 +424,18 @@ def test_a_user_who_may_not_add_cannot_recover(editor, django_user_model):
     assert not Muscle.objects.filter(pk=pk).exists()
 
 
-def test_a_contributor_cannot_restore_media_that_live_content_shows(editor, contributor):
+def test_a_contributors_restore_of_media_that_live_content_shows_is_a_draft(editor, contributor):
     media = make_with_two_versions(CueMedia, signed_in(editor))
     client = signed_in(contributor)
     url = version_url(media, first_version(media))
 
-    response = client.post(url, form_of(signed_in(editor), url))
+    response = client.post(url, form_of(client, url))
 
     media.refresh_from_db()
-    assert response.status_code == 403
+    assert response.status_code == 302
     assert media.alt_text == "Second CueMedia"
+    assert "First CueMedia" in DraftChange.objects.of(media).get().versions[0]["data"]
+    assert "Second CueMedia" in api_text(client, CueMedia, media)
 
 
 def test_a_contributor_may_restore_media_nothing_public_uses(editor, contributor):

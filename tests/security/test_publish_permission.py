@@ -221,16 +221,17 @@ def test_recovering_a_deleted_published_drill_as_a_contributor_brings_it_back_as
     assert client.get(f"/api/v1/drills/{recovered.slug}/").status_code == 404
 
 
-def test_media_that_live_content_shows_is_read_only_for_a_contributor(client, contributor):
+def test_a_contributors_edit_of_media_that_live_content_shows_is_a_draft(client, contributor):
     shown = make_media(title="On a live drill", alt_text="A runner")
     DrillMedia.objects.create(drill=make_drill(), media=shown, position=1)
     client.force_login(contributor)
 
-    response = client.post(admin_url(shown), {"title": "Changed", "alt_text": "Changed"})
+    response = client.post(admin_url(shown), {**form_of(client, shown), "title": "Changed", "alt_text": "Changed"})
 
     shown.refresh_from_db()
-    assert response.status_code == 403
+    assert response.status_code == 302
     assert (shown.title, shown.alt_text) == ("On a live drill", "A runner")
+    assert DraftChange.objects.of(shown).get().object_repr == "Changed"
 
 
 def test_media_only_drafts_use_stays_editable_for_a_contributor(client, contributor):
