@@ -19,16 +19,15 @@ from contextlib import contextmanager, nullcontext
 
 import reversion
 from django.apps import apps
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.db import models, transaction
 from django.dispatch import Signal
 from django.utils import timezone
-from reversion.models import Version
 from reversion.revisions import _follow_relations_recursive, _get_options
 
 from runcms import changelog
+from runcms.models import DraftChange, DraftQuerySet  # noqa: F401 (runcms.drafts.DraftChange, as before)
 
 # Never taken from a draft: when the public sees the item, and what the rows say of their own saving.
 KEPT_FROM_LIVE = (
@@ -43,72 +42,6 @@ def kept_from_live(model):
     """The fields of `model` a draft never sets: `KEPT_FROM_LIVE` and those the model names in
     `draft_kept_from_live` (what its stored file says of itself, for media)."""
     return (*KEPT_FROM_LIVE, *getattr(model, "draft_kept_from_live", ()))
-
-
-class DraftQuerySet(models.QuerySet):
-    def of(self, obj):
-        return self.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
-
-    def for_model(self, model):
-        return self.filter(content_type=ContentType.objects.get_for_model(model))
-
-    def due(self, now=None):
-        return self.filter(publish_at__lte=now or timezone.now())
-
-
-class DraftChange(models.Model):
-    """The pending changes to one public item: what it will look like once the draft is published."""
-
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
-    object_id = models.UUIDField()
-    object_repr = models.CharField(max_length=200, help_text="The draft's title.")
-    # [{"model": "drills.step", "object_id": "…", "format": "json", "data": "<django-reversion's serialization>"}]
-    versions = models.JSONField()
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    updated_at = models.DateTimeField(default=timezone.now)
-    # The live item's `updated_at` when the draft was started: a later one means the live rows changed since.
-    based_on = models.DateTimeField(null=True, blank=True)
-    publish_at = models.DateTimeField(
-        null=True, blank=True, db_index=True, help_text="When the draft goes live by itself; empty: not scheduled."
-    )
-    scheduled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-
-    objects = DraftQuerySet.as_manager()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["content_type", "object_id"], name="one_draft_change_per_item"),
-        ]
-
-    def __str__(self):
-        return f"Draft of {self.object_repr}"
-
-    @property
-    def model(self):
-        return self.content_type.model_class()
-
-    def live(self, lock=False):
-        rows = self.model._default_manager.filter(pk=self.object_id)
-        return (rows.select_for_update(of=("self",)) if lock else rows).first()
-
-    def stored_versions(self):
-        """The draft's rows as unsaved django-reversion `Version`s, the item itself first."""
-        return [
-            Version(
-                content_type=ContentType.objects.get_by_natural_key(*entry["model"].split(".")),
-                object_id=entry["object_id"], format=entry["format"], serialized_data=entry["data"],
-                db="default", object_repr="",
-            )
-            for entry in self.versions
-        ]
 
 
 def serialize(obj):

@@ -1,6 +1,10 @@
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
+from reversion.models import Version
+
+from runcms import languages
 
 
 class OldSlug(models.Model):
@@ -101,8 +105,132 @@ class UnsentJob(models.Model):
         return self.task
 
 
-# The models of the review workflow, the translation status and draft changes live beside the
-# rules that use them.
-from runcms.drafts import DraftChange  # noqa: E402, F401
-from runcms.review import Review  # noqa: E402, F401
+class DraftQuerySet(models.QuerySet):
+    def of(self, obj):
+        return self.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
+
+    def for_model(self, model):
+        return self.filter(content_type=ContentType.objects.get_for_model(model))
+
+    def due(self, now=None):
+        return self.filter(publish_at__lte=now or timezone.now())
+
+
+class DraftChange(models.Model):
+    """The pending changes to one public item: what it will look like once the draft is published."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.UUIDField()
+    object_repr = models.CharField(max_length=200, help_text="The draft's title.")
+    # [{"model": "drills.step", "object_id": "…", "format": "json", "data": "<django-reversion's serialization>"}]
+    versions = models.JSONField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+    # The live item's `updated_at` when the draft was started: a later one means the live rows changed since.
+    based_on = models.DateTimeField(null=True, blank=True)
+    publish_at = models.DateTimeField(
+        null=True, blank=True, db_index=True, help_text="When the draft goes live by itself; empty: not scheduled."
+    )
+    scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = DraftQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "object_id"], name="one_draft_change_per_item"),
+        ]
+
+    def __str__(self):
+        return f"Draft of {self.object_repr}"
+
+    @property
+    def model(self):
+        return self.content_type.model_class()
+
+    def live(self, lock=False):
+        rows = self.model._default_manager.filter(pk=self.object_id)
+        return (rows.select_for_update(of=("self",)) if lock else rows).first()
+
+    def stored_versions(self):
+        """The draft's rows as unsaved django-reversion `Version`s, the item itself first."""
+        return [
+            Version(
+                content_type=ContentType.objects.get_by_natural_key(*entry["model"].split(".")),
+                object_id=entry["object_id"], format=entry["format"], serialized_data=entry["data"],
+                db="default", object_repr="",
+            )
+            for entry in self.versions
+        ]
+
+
+class Outcome(models.TextChoices):
+    APPROVED = "approved", "Approved"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+
+
+class ReviewQuerySet(models.QuerySet):
+    def awaiting(self):
+        """Submissions no publisher has decided on yet: the review queue."""
+        return self.filter(decided_at__isnull=True)
+
+    def of(self, obj):
+        return self.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
+
+    def awaiting_ids(self, model):
+        """Ids of the items of `model` awaiting review, as a subquery."""
+        return self.awaiting().filter(content_type=ContentType.objects.get_for_model(model)).values("object_id")
+
+
+class Review(models.Model):
+    """One submission of an item for review, and what a publisher decided."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.UUIDField(db_index=True)
+    object_repr = models.CharField(max_length=200, help_text="The item's title when it was submitted.")
+    message = models.TextField(blank=True, help_text="What changed and what the reviewer should look at.")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(default=timezone.now)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
+    comment = models.TextField(blank=True, help_text="The reviewer's words to the author.")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    languages = models.CharField(
+        max_length=200, blank=True, help_text="The languages whose text the submitted change touched, e.g. “en de”."
+    )
+    # A submission of a draft change to a live item (runcms.drafts), not of an item never published.
+    draft_change = models.BooleanField(
+        default=False, help_text="Changes to a live item: approving publishes the draft, the rest stays live."
+    )
+
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="review_item")]
+
+    def __str__(self):
+        return f"{self.object_repr} ({self.get_outcome_display() or 'awaiting review'})"
+
+    @property
+    def language_names(self):
+        return ", ".join(languages.name(code) for code in self.languages.split())
+
+    @property
+    def item(self):
+        return self.content_type.get_object_for_this_type(pk=self.object_id)
+
+
+# The translation status's model lives beside the rules that use it.
 from runcms.translation_status import OutdatedTranslation  # noqa: E402, F401

@@ -6,80 +6,19 @@ History tells the whole story; the publishers, and then the author, are told by 
 """
 
 import reversion
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import send_mail
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from runcms import drafts, languages
+from runcms import drafts
 from runcms.formats import admin_time
+from runcms.models import Outcome, Review, ReviewQuerySet  # noqa: F401 (runcms.review.Review, as before)
 from runcms.publishing import Status
 from runcms.roles import publish_permission
 from runcms.translation_status import changed_languages
-
-
-class Outcome(models.TextChoices):
-    APPROVED = "approved", "Approved"
-    CHANGES_REQUESTED = "changes_requested", "Changes requested"
-
-
-class ReviewQuerySet(models.QuerySet):
-    def awaiting(self):
-        """Submissions no publisher has decided on yet: the review queue."""
-        return self.filter(decided_at__isnull=True)
-
-    def of(self, obj):
-        return self.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
-
-    def awaiting_ids(self, model):
-        """Ids of the items of `model` awaiting review, as a subquery."""
-        return self.awaiting().filter(content_type=ContentType.objects.get_for_model(model)).values("object_id")
-
-
-class Review(models.Model):
-    """One submission of an item for review, and what a publisher decided."""
-
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
-    object_id = models.UUIDField(db_index=True)
-    object_repr = models.CharField(max_length=200, help_text="The item's title when it was submitted.")
-    message = models.TextField(blank=True, help_text="What changed and what the reviewer should look at.")
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    submitted_at = models.DateTimeField(default=timezone.now)
-    outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
-    comment = models.TextField(blank=True, help_text="The reviewer's words to the author.")
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    languages = models.CharField(
-        max_length=200, blank=True, help_text="The languages whose text the submitted change touched, e.g. “en de”."
-    )
-    # A submission of a draft change to a live item (runcms.drafts), not of an item never published.
-    draft_change = models.BooleanField(
-        default=False, help_text="Changes to a live item: approving publishes the draft, the rest stays live."
-    )
-
-    objects = ReviewQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-submitted_at"]
-        indexes = [models.Index(fields=["content_type", "object_id"], name="review_item")]
-
-    def __str__(self):
-        return f"{self.object_repr} ({self.get_outcome_display() or 'awaiting review'})"
-
-    @property
-    def language_names(self):
-        return ", ".join(languages.name(code) for code in self.languages.split())
-
-    @property
-    def item(self):
-        return self.content_type.get_object_for_this_type(pk=self.object_id)
 
 
 def current_review(obj):
