@@ -74,11 +74,17 @@ def redis_cache_url():
     return cache_url
 
 
+def redis_database_of_its_own(number=9):
+    """The test Redis, on a database no other test uses: every test empties its cache before and after
+    it (tests/conftest.py, `empty_cache`), and the other xdist worker's would empty this one's probes."""
+    return f"{redis_cache_url().split('?')[0].rsplit('/', 1)[0]}/{number}"
+
+
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_health_checks_all_see_a_working_redis(live_server, settings):
     # The test is about checks reading each other's probes, not about slowness: with eight threads on
     # a busy test machine one Redis answer can wait longer than the 0.25 s default for the GIL.
-    settings.CACHES = caches_from_the_settings_for(redis_cache_url(), REDIS_SOCKET_TIMEOUT="2")
+    settings.CACHES = caches_from_the_settings_for(redis_database_of_its_own(), REDIS_SOCKET_TIMEOUT="2")
 
     def check(_):
         return httpx.get(f"{live_server.url}/healthz", timeout=10).json()["cache"]
