@@ -1,3 +1,4 @@
+import os
 import shutil
 import socket
 import subprocess
@@ -80,6 +81,34 @@ def signed_in(client, editor):
 def answers_from_documents(settings):
     """No whole API answer is kept (tests/api/test_kept_answers.py), so every read is of the published documents."""
     settings.RUNCMS_API_CACHE = False
+
+
+def _redis_url_of_worker(url, worker):
+    """CACHE_URL on the Redis database after its own by the xdist worker's number (gw0: its own, gw1: the next)."""
+    base, mark, query = url.partition("?")
+    server, _, database = base.rstrip("/").rpartition("/")
+    if not database.isdigit() or "://" not in server:
+        server, database = base.rstrip("/"), "0"
+    return f"{server}/{int(database) + int(worker.removeprefix('gw'))}{mark}{query}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def redis_database_of_this_worker():
+    """Each xdist worker on a Redis database of its own: every test empties its cache (`empty_cache`),
+    and one worker's FLUSHDB must not empty what a test on the other is reading."""
+    url, worker = os.environ.get("CACHE_URL", ""), os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not url.startswith("redis://") or not worker.startswith("gw"):
+        yield
+        return
+    from django.conf import settings as django_settings
+    from django.test.utils import override_settings
+
+    own = _redis_url_of_worker(url, worker)
+    default = {**django_settings.CACHES["default"], "LOCATION": own}
+    os.environ["CACHE_URL"] = own  # for what builds its settings afresh (tests/runcms/test_health.py)
+    with override_settings(CACHES={**django_settings.CACHES, "default": default}):
+        yield
+    os.environ["CACHE_URL"] = url
 
 
 @pytest.fixture(autouse=True)
