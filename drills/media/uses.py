@@ -7,7 +7,7 @@ use without knowing the apps.
 
 from dataclasses import dataclass
 
-from django.db.models import F, Min, Q
+from django.db.models import F, Min, OuterRef, Q, Subquery
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -110,13 +110,21 @@ def record_first_public(ids):
         return
     first = dict.fromkeys(stored)
     first.update(dict.fromkeys(pending.public().values_list("pk", flat=True), now))
-    for path, model in MEDIA_USES:
-        due = model.objects.published(at=F("publish_at")).scheduled(at=now).values("pk")
-        later = pending.exclude(pk__in=[pk for pk, at in first.items() if at == now]).annotate(
-            due_at=Min(f"{path}__publish_at", filter=Q(**{f"{path}__in": due}))
-        )
-        for pk, at in later.filter(due_at__isnull=False).values_list("pk", "due_at"):
-            first[pk] = min(at, first[pk] or at)
+    later = [pk for pk, at in first.items() if at is None]
+    if later:
+        # The earliest publish time of a scheduled item using each, through every use, in one query.
+        due_at = {
+            f"due_{n}": Subquery(
+                CueMedia.objects.filter(pk=OuterRef("pk"))
+                .annotate(due=Min(f"{path}__publish_at", filter=Q(**{
+                    f"{path}__in": model.objects.published(at=F("publish_at")).scheduled(at=now).values("pk")
+                })))
+                .values("due")
+            )
+            for n, (path, model) in enumerate(MEDIA_USES)
+        }
+        for pk, *moments in CueMedia.objects.filter(pk__in=later).annotate(**due_at).values_list("pk", *due_at):
+            first[pk] = min((at for at in moments if at is not None), default=None)
     for pk, at in first.items():
         if at != stored[pk]:
             CueMedia.objects.filter(pk=pk).update(first_public_at=at)
