@@ -250,15 +250,13 @@ def _write(snapshot, erased=None):
         names = set(changed)
         using = router.db_for_write(ChangeLog)
         for callback, committed in _listeners:
-            if committed:
-                _once_committed(callback, names, using)
-                continue
-            callback(names)  # for what reads inside this transaction
-            transaction.on_commit(lambda callback=callback: callback(names), using=using)
+            if not committed:
+                callback(names)  # for what reads inside this transaction
+            _once_committed(callback, names, using)
 
 
 class _Committed:
-    """A committed listener's call waiting for the commit, with every collection changed meanwhile."""
+    """A listener's call waiting for the commit, with every collection changed meanwhile."""
 
     def __init__(self, callback):
         self.callback, self.names, self.done = callback, set(), False
@@ -271,7 +269,8 @@ class _Committed:
 def _once_committed(callback, names, using):
     # One call per transaction, however many changes it logs: a job, not one per saved row. A
     # savepoint rolled back takes its waiting call with it, so the next change adds a new one.
-    for *_, waiting, _robust in connections[using].run_on_commit:
+    # The newest first: a transaction that logs many changes finds its waiting call at once.
+    for *_, waiting, _robust in reversed(connections[using].run_on_commit):
         if isinstance(waiting, _Committed) and waiting.callback is callback and not waiting.done:
             waiting.names |= names
             return
