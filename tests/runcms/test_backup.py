@@ -4,9 +4,11 @@ import json
 import shutil
 import zipfile
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.conf import settings as django_settings
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 from PIL import UnidentifiedImageError
@@ -30,6 +32,7 @@ from tests.factories import (
     upload_media,
 )
 from tests.helpers.backup import delete_all_content, empty_media_root, export, import_
+from tests.helpers.scenes import shared_scene
 
 pytestmark = pytest.mark.django_db
 
@@ -132,16 +135,24 @@ def site(editor):
     assert OldSlug.objects.filter(slug="heel-pull").exists()
 
 
-@pytest.fixture
-def small_archive(tmp_path, settings):
-    """An exported archive of a little content, and an empty site to import it into."""
+@shared_scene()
+def archived_site():
+    """A little content exported to an archive, then deleted with its files: an empty site to import it into."""
     photo = upload_media(image_bytes(size=(400, 250)))
     DrillMedia.objects.create(drill=make_drill(slug="heel-pull"), media=photo)
     upload_media(wav(), filename="cue.wav", alt_text="")
-    path = export(tmp_path / "backup.zip")
-    empty_media_root(settings, tmp_path, "restored")
+    root = Path(django_settings.MEDIA_ROOT)
+    path = export(root.parent / f"{root.name}-backup.zip")
     delete_all_content()
+    shutil.rmtree(root)  # the files too: the rows' deletion would remove them only once it commits
+    root.mkdir()
     return path
+
+
+@pytest.fixture
+def small_archive(archived_site, tmp_path):
+    """An exported archive of a little content (this test's own copy, to damage at will), and an empty site."""
+    return Path(shutil.copy(archived_site, tmp_path / "backup.zip"))
 
 
 def assert_site_is_empty(media_root):
