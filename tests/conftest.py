@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers.scenes import copy_scene_media
+from tests.helpers.scenes import copy_scene_media, shared_scene
 from tests.helpers.site import build_site
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -129,6 +129,12 @@ def empty_cache():
 @pytest.fixture
 def site():
     """A small published site with every kind of content (tests.helpers.site), for page tests."""
+    return build_site()
+
+
+@shared_scene(scope="class")
+def shared_site():
+    """The same site built once for a class of tests (tests.helpers.site.OnTheSite)."""
     return build_site()
 
 

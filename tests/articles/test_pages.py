@@ -14,39 +14,9 @@ from tests.factories import (
     make_topic,
 )
 from tests.helpers.pages import json_ld, text_of
+from tests.helpers.site import OnTheSite
 
 pytestmark = pytest.mark.django_db
-
-
-def test_article_page_shows_the_body_with_its_drill_card_and_media_figures(client, site):
-    response = client.get("/articles/the-pull/")
-
-    page = text_of(response)
-    assert response.status_code == 200
-    assert "<h1>The pull: bring the foot back under the hip</h1>" in page
-    assert 'id="section-why-the-pull"' in page
-    card = re.search(r'<article class="card">.*?</article>', page, re.DOTALL)[0]
-    assert '<a href="/drills/heel-pull-on-box/">Heel pull on the box</a>' in card
-    assert "Stand on a box and pull the free heel to the hip." in card
-    assert "2 sets of 10 reps per side, rest 1 min. Change feet after 10" in card
-    assert 'srcset="' in card
-    assert '<figcaption>The heel pull <span class="credit">Photo: Jane Doe · CC BY 4.0</span></figcaption>' in page
-    assert re.search(r'<video controls preload="none" playsinline poster="/media/[^"]+"', page)
-    assert "<table>" in page
-
-
-def test_article_page_lists_its_sources_reading_time_topics_and_related_drills(client, site):
-    page = text_of(client.get("/articles/the-pull/"))
-
-    assert (
-        '<cite><a href="https://example.com/how-to-run" rel="nofollow noopener">How to Run</a></cite>, Nicholas Romanov'
-        in page
-    )
-    assert "<cite>You Can Run Faster</cite>, Zhanlu Culture" in page
-    assert "1 min read" in page
-    assert '<a href="/topics/pose-method/">Pose method</a>' in page
-    assert 'id="drills-in-article"' in page
-    assert "About Coach Xu" in page
 
 
 def test_article_page_lists_its_drills_in_the_order_the_body_shows_them(client):
@@ -60,28 +30,6 @@ def test_article_page_lists_its_drills_in_the_order_the_body_shows_them(client):
     assert listed.index("Zigzag hops") < listed.index("Marching") < listed.index("Ankle bounces")
 
 
-def test_article_page_has_title_description_canonical_and_sharing_cards(client, site):
-    page = text_of(client.get("/articles/the-pull/"))
-
-    assert "<title>The pull: bring the foot back under the hip · runcms</title>" in page
-    assert '<meta name="description" content="Why pulling the support foot back under the hip matters' in page
-    assert '<link rel="canonical" href="http://testserver/articles/the-pull/">' in page
-    assert '<meta property="og:type" content="article">' in page
-    assert re.search(r'<meta property="og:image" content="http://testserver/media/[^"]+\.jpeg">', page)
-    assert '<meta name="twitter:card" content="summary_large_image">' in page
-
-
-def test_article_page_describes_itself_as_a_schema_org_article(client, site):
-    data = json_ld(client.get("/articles/the-pull/"))
-
-    assert data["@type"] == "Article"
-    assert data["headline"] == "The pull: bring the foot back under the hip"
-    assert data["author"] == {"@type": "Person", "name": "Coach Xu"}
-    assert data["mainEntityOfPage"] == "http://testserver/articles/the-pull/"
-    assert data["citation"][0]["name"] == "How to Run"
-    assert data["datePublished"]
-
-
 def test_json_ld_cannot_be_closed_by_a_title(client):
     make_article(slug="hostile", title="</script><script>window.__xss=1</script>")
 
@@ -92,15 +40,6 @@ def test_json_ld_cannot_be_closed_by_a_title(client):
     assert "<script>window" not in page
 
 
-def test_home_page_shows_latest_articles_featured_programs_and_new_drills(client, site):
-    page = text_of(client.get("/"))
-
-    assert "The pull: bring the foot back under the hip" in page
-    assert "Pull basics" in page
-    assert "Heel pull on the box" in page
-    assert page.count("<h1>") == 1
-
-
 def test_featured_article_comes_first_on_the_home_page(client):
     make_article(title="Featured older", featured=True)
     make_article(title="Newest")
@@ -108,16 +47,6 @@ def test_featured_article_comes_first_on_the_home_page(client):
     page = text_of(client.get("/"))
 
     assert page.index("Featured older") < page.index("Newest")
-
-
-def test_topic_page_lists_its_published_articles(client, site):
-    make_article(title="Not in the topic")
-
-    page = text_of(client.get("/topics/pose-method/"))
-
-    assert "<h1>Pose method</h1>" in page
-    assert "The pull: bring the foot back under the hip" in page
-    assert "Not in the topic" not in page
 
 
 def test_a_topic_no_published_article_uses_is_a_404(client):
@@ -172,63 +101,12 @@ def test_pagination_keeps_the_search(client):
     assert '<a rel="next" href="?q=pull&amp;page=2">' in page
 
 
-def test_old_article_slug_redirects_permanently(client, site):
-    site.article.slug = "pull-under-the-hip"
-    site.article.save()
-
-    response = client.get("/articles/the-pull/")
-
-    assert response.status_code == 301
-    assert response["Location"] == "/articles/pull-under-the-hip/"
-
-
-def test_embed_of_a_renamed_drill_still_shows_its_card(client, site):
-    site.drill.slug = "box-heel-pull"
-    site.drill.save()
-
-    page = text_of(client.get("/articles/the-pull/"))
-
-    assert '<a href="/drills/box-heel-pull/">Heel pull on the box</a>' in page
-
-
-def test_embed_of_an_unpublished_drill_renders_nothing(client, site):
-    site.drill.status = Status.DRAFT
-    site.drill.save()
-
-    page = text_of(client.get("/articles/the-pull/"))
-
-    assert "Heel pull on the box" not in page
-    assert "data-embed" not in page
-
-
 def test_old_slug_of_a_draft_still_404s(client):
     drill = make_drill(slug="old-name", status=Status.DRAFT)
     drill.slug = "new-name"
     drill.save()
 
     assert client.get("/drills/old-name/").status_code == 404
-
-
-def test_etag_changes_when_the_article_changes(client, site):
-    first = client.get("/articles/the-pull/")
-    site.article.title = "A new title"
-    site.article.save()
-
-    second = client.get("/articles/the-pull/", headers={"if-none-match": first["ETag"]})
-
-    assert second.status_code == 200
-
-
-def test_etag_changes_when_an_embedded_drill_expires_by_time_alone(client, site):
-    site.drill.unpublish_at = timezone.now() + timezone.timedelta(hours=1)
-    site.drill.save()
-    first = client.get("/articles/the-pull/")
-
-    with time_machine.travel(timezone.now() + timezone.timedelta(hours=2)):
-        second = client.get("/articles/the-pull/", headers={"if-none-match": first["ETag"]})
-
-    assert second.status_code == 200
-    assert "Heel pull on the box" not in text_of(second)
 
 
 def test_preview_link_opens_a_draft_with_a_banner_and_no_caching(client):
@@ -284,15 +162,6 @@ def test_preview_survives_a_slug_change(client):
     assert client.get(response["Location"]).status_code == 200
 
 
-def test_absolute_urls_use_the_public_base_url_when_set(client, site, settings):
-    settings.RUNCMS_PUBLIC_BASE_URL = "https://cms.example.com/"
-
-    page = text_of(client.get("/articles/the-pull/"))
-
-    assert '<link rel="canonical" href="https://cms.example.com/articles/the-pull/">' in page
-    assert re.search(r'<meta property="og:image" content="https://cms.example.com/media/', page)
-
-
 def test_transparent_image_gets_no_placeholder_behind_it(client):
     make_article(slug="transparent", hero=make_media(transparent=True))
 
@@ -310,3 +179,127 @@ def test_media_without_renditions_shows_the_original(client):
 
     hero = re.search(r'<figure class="figure hero">.*?</figure>', page, re.DOTALL)[0]
     assert re.search(r'<img src="/media/media/[^"]+\.jpeg" width="800" height="600" alt="Runner', hero)
+
+
+class TestPagesOfTheSite(OnTheSite):
+    """Article, home and topic pages of the small published site."""
+
+    def test_article_page_shows_the_body_with_its_drill_card_and_media_figures(self, client, site):
+        response = client.get("/articles/the-pull/")
+
+        page = text_of(response)
+        assert response.status_code == 200
+        assert "<h1>The pull: bring the foot back under the hip</h1>" in page
+        assert 'id="section-why-the-pull"' in page
+        card = re.search(r'<article class="card">.*?</article>', page, re.DOTALL)[0]
+        assert '<a href="/drills/heel-pull-on-box/">Heel pull on the box</a>' in card
+        assert "Stand on a box and pull the free heel to the hip." in card
+        assert "2 sets of 10 reps per side, rest 1 min. Change feet after 10" in card
+        assert 'srcset="' in card
+        assert '<figcaption>The heel pull <span class="credit">Photo: Jane Doe · CC BY 4.0</span></figcaption>' in page
+        assert re.search(r'<video controls preload="none" playsinline poster="/media/[^"]+"', page)
+        assert "<table>" in page
+
+    def test_article_page_lists_its_sources_reading_time_topics_and_related_drills(self, client, site):
+        page = text_of(client.get("/articles/the-pull/"))
+
+        assert (
+            '<cite><a href="https://example.com/how-to-run" rel="nofollow noopener">How to Run</a></cite>,'
+            " Nicholas Romanov" in page
+        )
+        assert "<cite>You Can Run Faster</cite>, Zhanlu Culture" in page
+        assert "1 min read" in page
+        assert '<a href="/topics/pose-method/">Pose method</a>' in page
+        assert 'id="drills-in-article"' in page
+        assert "About Coach Xu" in page
+
+    def test_article_page_has_title_description_canonical_and_sharing_cards(self, client, site):
+        page = text_of(client.get("/articles/the-pull/"))
+
+        assert "<title>The pull: bring the foot back under the hip · runcms</title>" in page
+        assert '<meta name="description" content="Why pulling the support foot back under the hip matters' in page
+        assert '<link rel="canonical" href="http://testserver/articles/the-pull/">' in page
+        assert '<meta property="og:type" content="article">' in page
+        assert re.search(r'<meta property="og:image" content="http://testserver/media/[^"]+\.jpeg">', page)
+        assert '<meta name="twitter:card" content="summary_large_image">' in page
+
+    def test_article_page_describes_itself_as_a_schema_org_article(self, client, site):
+        data = json_ld(client.get("/articles/the-pull/"))
+
+        assert data["@type"] == "Article"
+        assert data["headline"] == "The pull: bring the foot back under the hip"
+        assert data["author"] == {"@type": "Person", "name": "Coach Xu"}
+        assert data["mainEntityOfPage"] == "http://testserver/articles/the-pull/"
+        assert data["citation"][0]["name"] == "How to Run"
+        assert data["datePublished"]
+
+    def test_home_page_shows_latest_articles_featured_programs_and_new_drills(self, client, site):
+        page = text_of(client.get("/"))
+
+        assert "The pull: bring the foot back under the hip" in page
+        assert "Pull basics" in page
+        assert "Heel pull on the box" in page
+        assert page.count("<h1>") == 1
+
+    def test_topic_page_lists_its_published_articles(self, client, site):
+        make_article(title="Not in the topic")
+
+        page = text_of(client.get("/topics/pose-method/"))
+
+        assert "<h1>Pose method</h1>" in page
+        assert "The pull: bring the foot back under the hip" in page
+        assert "Not in the topic" not in page
+
+    def test_old_article_slug_redirects_permanently(self, client, site):
+        site.article.slug = "pull-under-the-hip"
+        site.article.save()
+
+        response = client.get("/articles/the-pull/")
+
+        assert response.status_code == 301
+        assert response["Location"] == "/articles/pull-under-the-hip/"
+
+    def test_embed_of_a_renamed_drill_still_shows_its_card(self, client, site):
+        site.drill.slug = "box-heel-pull"
+        site.drill.save()
+
+        page = text_of(client.get("/articles/the-pull/"))
+
+        assert '<a href="/drills/box-heel-pull/">Heel pull on the box</a>' in page
+
+    def test_embed_of_an_unpublished_drill_renders_nothing(self, client, site):
+        site.drill.status = Status.DRAFT
+        site.drill.save()
+
+        page = text_of(client.get("/articles/the-pull/"))
+
+        assert "Heel pull on the box" not in page
+        assert "data-embed" not in page
+
+    def test_etag_changes_when_the_article_changes(self, client, site):
+        first = client.get("/articles/the-pull/")
+        site.article.title = "A new title"
+        site.article.save()
+
+        second = client.get("/articles/the-pull/", headers={"if-none-match": first["ETag"]})
+
+        assert second.status_code == 200
+
+    def test_etag_changes_when_an_embedded_drill_expires_by_time_alone(self, client, site):
+        site.drill.unpublish_at = timezone.now() + timezone.timedelta(hours=1)
+        site.drill.save()
+        first = client.get("/articles/the-pull/")
+
+        with time_machine.travel(timezone.now() + timezone.timedelta(hours=2)):
+            second = client.get("/articles/the-pull/", headers={"if-none-match": first["ETag"]})
+
+        assert second.status_code == 200
+        assert "Heel pull on the box" not in text_of(second)
+
+    def test_absolute_urls_use_the_public_base_url_when_set(self, client, site, settings):
+        settings.RUNCMS_PUBLIC_BASE_URL = "https://cms.example.com/"
+
+        page = text_of(client.get("/articles/the-pull/"))
+
+        assert '<link rel="canonical" href="https://cms.example.com/articles/the-pull/">' in page
+        assert re.search(r'<meta property="og:image" content="https://cms.example.com/media/', page)

@@ -2,6 +2,8 @@
 
 from types import SimpleNamespace
 
+import pytest
+
 from drills.models import Cue, CueKind, DrillMedia, ProgramItem, Step
 from tests.factories import (
     make_article,
@@ -76,3 +78,13 @@ def build_site():
         article=article, drill=drill, easier=easier, program=program, topic=topic, author=author,
         photo=photo, video=video, audio=audio,
     )
+
+
+class OnTheSite:
+    """Base of a class of tests that read the site: built once for the class (conftest's `shared_site`), in
+    a transaction rolled back after it. Each test writes in its own savepoint and gets its objects fresh
+    from the database, so what one test changes, even in memory, never reaches the next."""
+
+    @pytest.fixture
+    def site(self, shared_site):
+        return SimpleNamespace(**{name: type(item).objects.get(pk=item.pk) for name, item in vars(shared_site).items()})
