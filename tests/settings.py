@@ -41,6 +41,14 @@ if _worker.startswith("gw") and CACHES["default"]["BACKEND"].startswith("django_
     # Redis has 16 databases (0-15) by default.
     CACHES["default"]["LOCATION"] = f"{_base}/{(int(_db or 0) + int(_worker[2:])) % 16}"  # noqa: F405
 
+# PostgreSQL's JIT compiles a query whose estimated cost is high. The test database's tables are
+# tiny and never analysed, so the planner guesses large and compiles queries that take a
+# millisecond to run: turning it off saved about 6% of the machine's time over the sync, query
+# and history tests. Commits (transactional tests) need not wait for the disk either.
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):  # noqa: F405
+    _options = DATABASES["default"].setdefault("OPTIONS", {})  # noqa: F405
+    _options["options"] = f"{_options.get('options', '')} -c jit=off -c synchronous_commit=off".strip()
+
 # A second connection to the test database, as a read replica would be, for the router's tests
 # (tests/runcms/test_replicas.py switch DATABASE_ROUTERS on). Unused by every other test.
 DATABASES.setdefault("replica", {**DATABASES["default"], "TEST": {"MIRROR": "default"}})  # noqa: F405
