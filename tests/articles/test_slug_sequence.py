@@ -5,7 +5,11 @@ drill (refused, naming the drill), release the old slug on purpose, then give it
 API and sync agree on the drill the article embeds at every step.
 """
 
+from types import SimpleNamespace
+
 import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
 
 from drills.models import Drill
 from runcms.models import OldSlug
@@ -13,6 +17,7 @@ from tests.admin_forms import admin_form_data
 from tests.api.replica import full_sync
 from tests.factories import make_article, make_category, make_drill
 from tests.helpers.pages import change_url, publish_draft
+from tests.helpers.scenes import shared_scene
 
 pytestmark = pytest.mark.django_db
 
@@ -46,14 +51,17 @@ def _row_of(form, slug):
     raise AssertionError(f"{slug} is not among the old addresses on the form")
 
 
-@pytest.fixture
-def renamed(client, editor):
-    """A published drill embedded by an article as "heel-pull", then renamed in the admin."""
+@shared_scene(scope="class")
+def renamed_scene():
+    """A published drill embedded by an article as "heel-pull", then renamed in the admin (built once for
+    the tests of TestRenamedDrill), and the editor who renamed it."""
+    editor = get_user_model().objects.create_superuser("editor", "editor@example.com", "correct horse battery")
+    client = Client()
+    client.force_login(editor)
     drill = make_drill(slug="heel-pull", title="Heel pull on the box")
     article = make_article(slug="the-pull", body="Why the pull.\n\n[[drill:heel-pull]]\n")
-    client.force_login(editor)
     rename_in_admin(client, drill, "heel-pull-on-the-box")
-    return drill, article
+    return SimpleNamespace(editor=editor, drill=drill, article=article)
 
 
 def embedded_everywhere(client, article):
@@ -65,61 +73,71 @@ def embedded_everywhere(client, article):
     return titles, api, synced["articles"][str(article.pk)]
 
 
-def test_a_new_drill_cannot_take_a_renamed_drills_old_slug_and_the_form_names_it(client, renamed):
-    response = add_in_admin(client, "heel-pull", "Heel pull, standing")
+class TestRenamedDrill:
+    @pytest.fixture
+    def editor(self, renamed_scene):
+        return get_user_model().objects.get(pk=renamed_scene.editor.pk)
 
-    assert response.status_code == 200
-    assert "Heel pull on the box" in response.context["adminform"].form.errors["slug"][0]
-    assert not Drill.objects.filter(title="Heel pull, standing").exists()
+    @pytest.fixture
+    def renamed(self, renamed_scene, client, editor):
+        """The renamed drill and the article, fresh from the database, and the test client signed in as the editor."""
+        client.force_login(editor)
+        drill, article = renamed_scene.drill, renamed_scene.article
+        return type(drill).objects.get(pk=drill.pk), type(article).objects.get(pk=article.pk)
 
+    def test_a_new_drill_cannot_take_a_renamed_drills_old_slug_and_the_form_names_it(self, client, renamed):
+        response = add_in_admin(client, "heel-pull", "Heel pull, standing")
 
-def test_the_old_address_redirects_to_the_renamed_drill_on_the_page_and_in_the_api(client, renamed):
-    add_in_admin(client, "heel-pull", "Heel pull, standing")
+        assert response.status_code == 200
+        assert "Heel pull on the box" in response.context["adminform"].form.errors["slug"][0]
+        assert not Drill.objects.filter(title="Heel pull, standing").exists()
 
-    page = client.get("/drills/heel-pull/")
-    api = client.get("/api/v1/drills/heel-pull/")
+    def test_the_old_address_redirects_to_the_renamed_drill_on_the_page_and_in_the_api(self, client, renamed):
+        add_in_admin(client, "heel-pull", "Heel pull, standing")
 
-    assert (page.status_code, page["Location"]) == (301, "/drills/heel-pull-on-the-box/")
-    assert api.status_code == 301 and api["Location"].endswith("/api/v1/drills/heel-pull-on-the-box/")
+        page = client.get("/drills/heel-pull/")
+        api = client.get("/api/v1/drills/heel-pull/")
 
+        assert (page.status_code, page["Location"]) == (301, "/drills/heel-pull-on-the-box/")
+        assert api.status_code == 301 and api["Location"].endswith("/api/v1/drills/heel-pull-on-the-box/")
 
-def test_a_released_old_slug_can_be_given_to_a_new_drill(client, renamed):
-    drill, _ = renamed
+    def test_a_released_old_slug_can_be_given_to_a_new_drill(self, client, renamed):
+        drill, _ = renamed
 
-    release_in_admin(client, drill, "heel-pull")
-    response = add_in_admin(client, "heel-pull", "Heel pull, standing")
+        release_in_admin(client, drill, "heel-pull")
+        response = add_in_admin(client, "heel-pull", "Heel pull, standing")
 
-    assert response.status_code == 302
-    assert client.get("/drills/heel-pull/").context["drill"].title == "Heel pull, standing"
-    assert client.get("/api/v1/drills/heel-pull/").json()["title"] == "Heel pull, standing"
+        assert response.status_code == 302
+        assert client.get("/drills/heel-pull/").context["drill"].title == "Heel pull, standing"
+        assert client.get("/api/v1/drills/heel-pull/").json()["title"] == "Heel pull, standing"
 
+    def test_only_whoever_may_change_the_drill_sees_its_old_addresses(self, client, renamed, django_user_model):
+        from django.contrib.auth.models import Permission
 
-def test_only_whoever_may_change_the_drill_sees_its_old_addresses(client, renamed, django_user_model):
-    from django.contrib.auth.models import Permission
+        drill, _ = renamed
+        viewer = django_user_model.objects.create_user("viewer", password="x", is_staff=True)
+        viewer.user_permissions.add(Permission.objects.get(codename="view_drill"))
+        client.force_login(viewer)
 
-    drill, _ = renamed
-    viewer = django_user_model.objects.create_user("viewer", password="x", is_staff=True)
-    viewer.user_permissions.add(Permission.objects.get(codename="view_drill"))
-    client.force_login(viewer)
+        form = client.get(change_url(drill)).content.decode()
 
-    form = client.get(change_url(drill)).content.decode()
+        assert "<p>heel-pull</p>" in form  # listed, so the viewer knows where old links lead
+        assert f'name="{OLD_SLUGS}-0-DELETE"' not in form
 
-    assert "<p>heel-pull</p>" in form  # listed, so the viewer knows where old links lead
-    assert f'name="{OLD_SLUGS}-0-DELETE"' not in form
+    def test_the_article_shows_the_drill_it_embedded_on_page_api_and_sync_after_its_slug_passes_on(
+        self, client, renamed
+    ):
+        drill, article = renamed
+        release_in_admin(client, drill, "heel-pull")
+        add_in_admin(client, "heel-pull", "Heel pull, standing")
 
+        titles, api, synced = embedded_everywhere(client, article)
 
-def test_the_article_shows_the_drill_it_embedded_on_page_api_and_sync_after_its_slug_passes_on(client, renamed):
-    drill, article = renamed
-    release_in_admin(client, drill, "heel-pull")
-    add_in_admin(client, "heel-pull", "Heel pull, standing")
-
-    titles, api, synced = embedded_everywhere(client, article)
-
-    assert titles == ["Heel pull on the box"]
-    assert [related["slug"] for related in api["related_drills"]] == ["heel-pull-on-the-box"]
-    assert 'data-ref="heel-pull-on-the-box"' in api["body_html"] and "data-id" not in api["body_html"]
-    assert "[[drill:heel-pull-on-the-box]]" in api["body"]
-    assert synced == api
+        assert titles == ["Heel pull on the box"]
+        assert [related["slug"] for related in api["related_drills"]] == ["heel-pull-on-the-box"]
+        assert 'data-ref="heel-pull-on-the-box"' in api["body_html"] and "data-id" not in api["body_html"]
+        assert "[[drill:heel-pull-on-the-box]]" in api["body"]
+        assert synced == api
 
 
 def test_a_body_saved_before_embeds_had_ids_keeps_the_drill_it_was_linked_to():

@@ -1,8 +1,11 @@
 """A drill's history stays readable and restorable after media it once used is deleted."""
 
 import html
+from types import SimpleNamespace
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
 
 from drills.media import storage
 from drills.models import Cue, CueMedia, DrillMedia, Step
@@ -11,6 +14,7 @@ from tests.admin_forms import admin_form_data
 from tests.drills.media import corpus
 from tests.factories import make_drill, make_program, upload_media
 from tests.helpers.pages import admin_url, change_url, first_version, version_url
+from tests.helpers.scenes import shared_scene
 
 pytestmark = pytest.mark.django_db
 
@@ -21,10 +25,13 @@ def save_in_admin(client, drill, **changes):
     assert response.status_code == 302, response.content.decode()[:2000]
 
 
-@pytest.fixture
-def drill_whose_first_version_used_deleted_media(client, editor):
+@shared_scene(scope="class")
+def deleted_media_scene():
     """Revision 1 has a photo in the gallery, a step picture and a cue's audio; revision 2 has
-    none of them and a new title; then all three are deleted from the library."""
+    none of them and a new title; then all three are deleted from the library (built once for
+    the tests of TestDrillWhoseMediaWasDeleted), and the editor who saved it."""
+    editor = get_user_model().objects.create_superuser("editor", "editor@example.com", "correct horse battery")
+    client = Client()
     client.force_login(editor)
     photo = upload_media(title="Heel pull photo")
     step_picture = upload_media(title="Step picture")
@@ -40,40 +47,51 @@ def drill_whose_first_version_used_deleted_media(client, editor):
     })
     for media in (photo, step_picture, audio):
         storage.delete_media(media)
-    return drill
+    return SimpleNamespace(editor=editor, drill=drill)
 
 
-def test_history_of_a_version_with_since_deleted_media_opens(client, drill_whose_first_version_used_deleted_media):
-    drill = drill_whose_first_version_used_deleted_media
+class TestDrillWhoseMediaWasDeleted:
+    @pytest.fixture
+    def editor(self, deleted_media_scene):
+        return get_user_model().objects.get(pk=deleted_media_scene.editor.pk)
 
-    response = client.get(version_url(drill, first_version(drill)))
+    @pytest.fixture
+    def drill_whose_first_version_used_deleted_media(self, deleted_media_scene, client, editor):
+        """The scene's drill, fresh from the database, and the test client signed in as its editor."""
+        client.force_login(editor)
+        return type(deleted_media_scene.drill).objects.get(pk=deleted_media_scene.drill.pk)
 
-    assert response.status_code == 200
+    def test_history_of_a_version_with_since_deleted_media_opens(
+        self, client, drill_whose_first_version_used_deleted_media
+    ):
+        drill = drill_whose_first_version_used_deleted_media
 
+        response = client.get(version_url(drill, first_version(drill)))
 
-def test_the_old_version_says_its_media_is_gone(client, drill_whose_first_version_used_deleted_media):
-    drill = drill_whose_first_version_used_deleted_media
+        assert response.status_code == 200
 
-    page = html.unescape(client.get(version_url(drill, first_version(drill))).content.decode())
+    def test_the_old_version_says_its_media_is_gone(self, client, drill_whose_first_version_used_deleted_media):
+        drill = drill_whose_first_version_used_deleted_media
 
-    assert "deleted from the library since (1 gallery item, 1 step picture, 1 cue audio)" in page
+        page = html.unescape(client.get(version_url(drill, first_version(drill))).content.decode())
 
+        assert "deleted from the library since (1 gallery item, 1 step picture, 1 cue audio)" in page
 
-def test_restoring_it_brings_back_the_text_without_the_deleted_media(
-    client, drill_whose_first_version_used_deleted_media
-):
-    drill = drill_whose_first_version_used_deleted_media
-    url = version_url(drill, first_version(drill))
+    def test_restoring_it_brings_back_the_text_without_the_deleted_media(
+        self, client, drill_whose_first_version_used_deleted_media
+    ):
+        drill = drill_whose_first_version_used_deleted_media
+        url = version_url(drill, first_version(drill))
 
-    response = client.post(url, admin_form_data(client.get(url)))
+        response = client.post(url, admin_form_data(client.get(url)))
 
-    drill.refresh_from_db()
-    assert response.status_code == 302
-    assert drill.title == "Heel pull"
-    assert not DrillMedia.objects.filter(drill=drill).exists()
-    assert list(drill.steps.values_list("text", "media")) == [("Lie face down.", None)]
-    assert list(drill.cues.values_list("text", "audio")) == [("Hips level", None)]
-    assert not CueMedia.objects.exists()
+        drill.refresh_from_db()
+        assert response.status_code == 302
+        assert drill.title == "Heel pull"
+        assert not DrillMedia.objects.filter(drill=drill).exists()
+        assert list(drill.steps.values_list("text", "media")) == [("Lie face down.", None)]
+        assert list(drill.cues.values_list("text", "audio")) == [("Hips level", None)]
+        assert not CueMedia.objects.exists()
 
 
 # A program's items point at drills the same way; a drill can be deleted once no program lists it.

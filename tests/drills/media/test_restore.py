@@ -1,12 +1,15 @@
 """Restoring a media version brings back that version's file and renditions; recovering a deleted
 item brings back its file; files a version names stay in storage until no version names them."""
 
+from copy import deepcopy
 from datetime import timedelta
 from io import BytesIO
+from types import SimpleNamespace
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.files.storage import default_storage
-from django.test import Client
+from django.test import Client, TestCase
 from django.utils import timezone
 from PIL import ExifTags, Image
 from reversion.models import Version
@@ -17,6 +20,7 @@ from tests.admin_forms import admin_form_data
 from tests.drills.media import corpus
 from tests.factories import image_bytes, make_drill, make_program, stored_files, upload, upload_media
 from tests.helpers.pages import admin_url, change_url, first_version, page_text, version_url
+from tests.helpers.scenes import shared_scene
 
 pytestmark = pytest.mark.django_db
 
@@ -45,88 +49,117 @@ def restore(client, media, version):
     return client.post(url, admin_form_data(client.get(url)), follow=True)
 
 
-@pytest.fixture
-def replaced_photo(signed_in, django_capture_on_commit_callbacks):
-    """A photo in a live drill's gallery, saved in the admin, then given another file in the admin."""
+def signed_in_editor():
+    """The editor of a shared scene, and a client signed in as them (a scene cannot use `signed_in`)."""
+    editor = get_user_model().objects.create_superuser("editor", "editor@example.com", "correct horse battery")
+    client = Client()
+    client.force_login(editor)
+    return editor, client
+
+
+@shared_scene(scope="class")
+def replaced_photo_scene():
+    """A photo in a live drill's gallery, saved in the admin, then given another file in the admin
+    (built once for the tests of TestReplacedPhoto), and the editor who did it."""
+    editor, client = signed_in_editor()
     media = upload_media(FIRST, alt_text="Heel pull, first photo")
     DrillMedia.objects.create(drill=make_drill(title="Heel pull"), media=media)
-    with django_capture_on_commit_callbacks(execute=True):
-        save(signed_in, media)
-        save(signed_in, media, file=upload(SECOND, "second.png"), alt_text="Heel pull, second photo")
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        save(client, media)
+        save(client, media, file=upload(SECOND, "second.png"), alt_text="Heel pull, second photo")
     media.refresh_from_db()
     assert media.width == 500
-    return media
+    return SimpleNamespace(editor=editor, media=media)
 
 
-def test_a_replaced_file_stays_in_storage_while_a_version_names_it(replaced_photo, media_root):
-    first_file = first_version(replaced_photo).field_dict["file"]
+class TestReplacedPhoto:
+    @pytest.fixture
+    def editor(self, replaced_photo_scene):
+        return get_user_model().objects.get(pk=replaced_photo_scene.editor.pk)
 
-    assert str(first_file) in stored_files(media_root)
+    @pytest.fixture
+    def replaced_photo(self, replaced_photo_scene):
+        """The replaced photo, fresh from the database."""
+        return type(replaced_photo_scene.media).objects.get(pk=replaced_photo_scene.media.pk)
 
+    def test_a_replaced_file_stays_in_storage_while_a_version_names_it(self, replaced_photo, media_root):
+        first_file = first_version(replaced_photo).field_dict["file"]
 
-def test_the_orphan_sweep_spares_files_that_a_version_names(replaced_photo):
-    first_file = str(first_version(replaced_photo).field_dict["file"])
+        assert str(first_file) in stored_files(media_root)
 
-    found = list(orphaned_files(older_than=timedelta(0), now=timezone.now() + timedelta(days=1)))
+    def test_the_orphan_sweep_spares_files_that_a_version_names(self, replaced_photo):
+        first_file = str(first_version(replaced_photo).field_dict["file"])
 
-    assert first_file not in found
+        found = list(orphaned_files(older_than=timedelta(0), now=timezone.now() + timedelta(days=1)))
 
+        assert first_file not in found
 
-def test_restoring_the_first_version_serves_its_file_again(
-    signed_in, public, replaced_photo, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        restore(signed_in, replaced_photo, first_version(replaced_photo))
+    def test_restoring_the_first_version_serves_its_file_again(
+        self, signed_in, public, replaced_photo, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            restore(signed_in, replaced_photo, first_version(replaced_photo))
 
-    replaced_photo.refresh_from_db()
-    assert body(public.get(replaced_photo.file.url)) == FIRST
-    assert (replaced_photo.width, replaced_photo.height, replaced_photo.alt_text) == (
-        800, 600, "Heel pull, first photo",
-    )
+        replaced_photo.refresh_from_db()
+        assert body(public.get(replaced_photo.file.url)) == FIRST
+        assert (replaced_photo.width, replaced_photo.height, replaced_photo.alt_text) == (
+            800, 600, "Heel pull, first photo",
+        )
 
+    def test_restoring_the_first_version_makes_its_renditions_from_its_file(
+        self, signed_in, public, replaced_photo, media_root, django_capture_on_commit_callbacks
+    ):
+        second_renditions = set(replaced_photo.renditions.values_list("file", flat=True))
 
-def test_restoring_the_first_version_makes_its_renditions_from_its_file(
-    signed_in, public, replaced_photo, media_root, django_capture_on_commit_callbacks
-):
-    second_renditions = set(replaced_photo.renditions.values_list("file", flat=True))
+        with django_capture_on_commit_callbacks(execute=True):
+            response = restore(signed_in, replaced_photo, first_version(replaced_photo))
 
-    with django_capture_on_commit_callbacks(execute=True):
-        response = restore(signed_in, replaced_photo, first_version(replaced_photo))
+        renditions = list(Rendition.objects.filter(media=replaced_photo))
+        assert renditions and not second_renditions & {r.file.name for r in renditions}
+        assert second_renditions.isdisjoint(stored_files(media_root))
+        widest = max(renditions, key=lambda r: r.width)
+        served = Image.open(BytesIO(body(public.get(widest.file.url))))
+        assert served.size == (widest.width, widest.height) and widest.width * 600 == widest.height * 800
+        assert served.getpixel((5, 5))[0] > 150  # the first photo is red, the second blue
+        assert "its renditions are made again from it" in page_text(response)
 
-    renditions = list(Rendition.objects.filter(media=replaced_photo))
-    assert renditions and not second_renditions & {r.file.name for r in renditions}
-    assert second_renditions.isdisjoint(stored_files(media_root))
-    widest = max(renditions, key=lambda r: r.width)
-    served = Image.open(BytesIO(body(public.get(widest.file.url))))
-    assert served.size == (widest.width, widest.height) and widest.width * 600 == widest.height * 800
-    assert served.getpixel((5, 5))[0] > 150  # the first photo is red, the second blue
-    assert "its renditions are made again from it" in page_text(response)
+    def test_the_api_shows_the_restored_file_and_its_renditions(
+        self, signed_in, public, replaced_photo, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            restore(signed_in, replaced_photo, first_version(replaced_photo))
 
+        shown = public.get(f"/api/v1/media/{replaced_photo.pk}/").json()
+        replaced_photo.refresh_from_db()
+        assert (shown["width"], shown["height"]) == (800, 600)
+        assert shown["url"].endswith(replaced_photo.file.url)
+        assert {r["sha256"] for r in shown["renditions"]} == set(
+            Rendition.objects.filter(media=replaced_photo).values_list("sha256", flat=True)
+        )
 
-def test_the_api_shows_the_restored_file_and_its_renditions(
-    signed_in, public, replaced_photo, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        restore(signed_in, replaced_photo, first_version(replaced_photo))
+    def test_the_restore_form_shows_the_picture_of_that_version_to_editors_only(
+        self, signed_in, public, replaced_photo
+    ):
+        version = first_version(replaced_photo)
+        picture_url = f"/admin/drills/cuemedia/version/{version.pk}/picture/"
 
-    shown = public.get(f"/api/v1/media/{replaced_photo.pk}/").json()
-    replaced_photo.refresh_from_db()
-    assert (shown["width"], shown["height"]) == (800, 600)
-    assert shown["url"].endswith(replaced_photo.file.url)
-    assert {r["sha256"] for r in shown["renditions"]} == set(
-        Rendition.objects.filter(media=replaced_photo).values_list("sha256", flat=True)
-    )
+        page = signed_in.get(version_url(replaced_photo, version)).content.decode()
 
+        assert f'src="{picture_url}"' in page
+        assert body(signed_in.get(picture_url)) == FIRST
+        assert public.get(picture_url).status_code == 302  # to the admin's login
 
-def test_the_restore_form_shows_the_picture_of_that_version_to_editors_only(signed_in, public, replaced_photo):
-    version = first_version(replaced_photo)
-    picture_url = f"/admin/drills/cuemedia/version/{version.pk}/picture/"
+    def test_restoring_a_version_whose_file_is_gone_is_refused_and_changes_nothing(self, signed_in, replaced_photo):
+        version = first_version(replaced_photo)
+        default_storage.delete(str(version.field_dict["file"]))
+        before = CueMedia.objects.values_list("file", "alt_text", "width").get()
 
-    page = signed_in.get(version_url(replaced_photo, version)).content.decode()
+        response = signed_in.post(version_url(replaced_photo, version), {"alt_text": "Forged"}, follow=True)
 
-    assert f'src="{picture_url}"' in page
-    assert body(signed_in.get(picture_url)) == FIRST
-    assert public.get(picture_url).status_code == 302  # to the admin's login
+        assert CueMedia.objects.values_list("file", "alt_text", "width").get() == before
+        assert (
+            "The file of this version is no longer stored, so this version cannot be restored."
+        ) in page_text(response)
 
 
 def test_a_restored_photo_is_served_without_private_metadata(signed_in, public, django_capture_on_commit_callbacks):
@@ -143,69 +176,69 @@ def test_a_restored_photo_is_served_without_private_metadata(signed_in, public, 
     assert not served.getexif().get_ifd(ExifTags.IFD.GPSInfo)
 
 
-def test_restoring_a_version_whose_file_is_gone_is_refused_and_changes_nothing(signed_in, replaced_photo):
-    version = first_version(replaced_photo)
-    default_storage.delete(str(version.field_dict["file"]))
-    before = CueMedia.objects.values_list("file", "alt_text", "width").get()
-
-    response = signed_in.post(version_url(replaced_photo, version), {"alt_text": "Forged"}, follow=True)
-
-    assert CueMedia.objects.values_list("file", "alt_text", "width").get() == before
-    assert "The file of this version is no longer stored, so this version cannot be restored." in page_text(response)
-
-
 # --- Recovering deleted media ----------------------------------------------------------------
 
 
-@pytest.fixture
-def deleted_cover(signed_in, django_capture_on_commit_callbacks):
-    """A live program's cover, saved in the admin, then deleted from the library."""
+@shared_scene(scope="class")
+def deleted_cover_scene():
+    """A live program's cover, saved in the admin, then deleted from the library (built once for the tests
+    of TestDeletedCover), and the editor who did it."""
+    editor, client = signed_in_editor()
     media = upload_media(FIRST, alt_text="Runner on a box")
     program = make_program(title="Pull strength", cover=media)
-    with django_capture_on_commit_callbacks(execute=True):
-        save(signed_in, program.cover)
-        signed_in.post(admin_url(program, "change"), admin_form_data(signed_in.get(change_url(program))))
-        signed_in.post(admin_url(media, "delete"), {"post": "yes"})
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        save(client, program.cover)
+        client.post(admin_url(program, "change"), admin_form_data(client.get(change_url(program))))
+        client.post(admin_url(media, "delete"), {"post": "yes"})
     assert not CueMedia.objects.exists()
-    return media, program
+    return SimpleNamespace(editor=editor, media=media, program=program)
 
 
-def test_deleting_keeps_the_file_a_version_names_and_removes_the_renditions(deleted_cover, media_root):
-    media, _ = deleted_cover
+class TestDeletedCover:
+    @pytest.fixture
+    def editor(self, deleted_cover_scene):
+        return get_user_model().objects.get(pk=deleted_cover_scene.editor.pk)
 
-    assert stored_files(media_root) == [media.file.name]
+    @pytest.fixture
+    def deleted_cover(self, deleted_cover_scene):
+        """The deleted media item (a copy of it: its row is gone) and the program, fresh from the database."""
+        program = deleted_cover_scene.program
+        return deepcopy(deleted_cover_scene.media), type(program).objects.get(pk=program.pk)
 
+    def test_deleting_keeps_the_file_a_version_names_and_removes_the_renditions(self, deleted_cover, media_root):
+        media, _ = deleted_cover
 
-def test_a_recovered_media_item_serves_its_file_with_new_renditions(
-    signed_in, public, deleted_cover, django_capture_on_commit_callbacks
-):
-    media, program = deleted_cover
-    version = Version.objects.get_for_object(media).latest("pk")
-    url = f"/admin/drills/cuemedia/recover/{version.pk}/"
+        assert stored_files(media_root) == [media.file.name]
 
-    with django_capture_on_commit_callbacks(execute=True):
-        response = signed_in.post(url, admin_form_data(signed_in.get(url)), follow=True)
+    def test_a_recovered_media_item_serves_its_file_with_new_renditions(
+        self, signed_in, public, deleted_cover, django_capture_on_commit_callbacks
+    ):
+        media, program = deleted_cover
+        version = Version.objects.get_for_object(media).latest("pk")
+        url = f"/admin/drills/cuemedia/recover/{version.pk}/"
 
-    recovered = CueMedia.objects.get(pk=media.pk)
-    assert "Recovered “Runner on a box”" in page_text(response)
-    assert body(public.get(recovered.file.url)) == FIRST
-    assert Rendition.objects.filter(media=recovered).exists()
-    cover = public.get(f"/api/v1/programs/{program.slug}/").json()["cover"]
-    assert cover["id"] == str(media.pk) and cover["renditions"]
+        with django_capture_on_commit_callbacks(execute=True):
+            response = signed_in.post(url, admin_form_data(signed_in.get(url)), follow=True)
 
+        recovered = CueMedia.objects.get(pk=media.pk)
+        assert "Recovered “Runner on a box”" in page_text(response)
+        assert body(public.get(recovered.file.url)) == FIRST
+        assert Rendition.objects.filter(media=recovered).exists()
+        cover = public.get(f"/api/v1/programs/{program.slug}/").json()["cover"]
+        assert cover["id"] == str(media.pk) and cover["renditions"]
 
-def test_recovering_media_whose_file_is_gone_is_refused_and_says_so(signed_in, deleted_cover):
-    media, _ = deleted_cover
-    default_storage.delete(media.file.name)
-    version = Version.objects.get_for_object(media).latest("pk")
+    def test_recovering_media_whose_file_is_gone_is_refused_and_says_so(self, signed_in, deleted_cover):
+        media, _ = deleted_cover
+        default_storage.delete(media.file.name)
+        version = Version.objects.get_for_object(media).latest("pk")
 
-    response = signed_in.post(f"/admin/drills/cuemedia/recover/{version.pk}/", {"alt_text": "x"}, follow=True)
+        response = signed_in.post(f"/admin/drills/cuemedia/recover/{version.pk}/", {"alt_text": "x"}, follow=True)
 
-    assert not CueMedia.objects.exists()
-    assert (
-        "The file of “Runner on a box” is no longer stored, so it cannot be recovered. "
-        "Upload the file again as a new media item."
-    ) in page_text(response)
+        assert not CueMedia.objects.exists()
+        assert (
+            "The file of “Runner on a box” is no longer stored, so it cannot be recovered. "
+            "Upload the file again as a new media item."
+        ) in page_text(response)
 
 
 def test_restoring_a_version_saved_before_the_media_was_public_keeps_when_it_first_was(signed_in):
