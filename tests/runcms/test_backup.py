@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 from django.conf import settings as django_settings
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 from PIL import UnidentifiedImageError
@@ -103,9 +104,11 @@ def content_of(members):
 # --- Content --------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def site(editor):
-    """Content of every kind: drafts, a schedule, an old slug, an image, a video with a poster, audio."""
+@shared_scene(scope="class")
+def site_of_every_kind():
+    """The editor, and content of every kind they saved: drafts, a schedule, an old slug, an image, a video
+    with a poster, audio (built once for the class of tests that use it)."""
+    editor = get_user_model().objects.create_superuser("editor", "editor@example.com", "correct horse battery")
     photo = upload_media(image_bytes(size=(800, 500)), title="Heel pull")
     clip = upload_media(mp4_h264(), filename="clip.mp4", poster=image_bytes(size=(64, 48)), alt_text="")
     voice = upload_media(mp3(), filename="cue.mp3", alt_text="")
@@ -133,6 +136,7 @@ def site(editor):
     )
     make_article(slug="draft-article", status=Status.DRAFT)
     assert OldSlug.objects.filter(slug="heel-pull").exists()
+    return editor
 
 
 @shared_scene()
@@ -164,20 +168,89 @@ def assert_site_is_empty(media_root):
 # --- Round trip ---------------------------------------------------------------------------------
 
 
-def test_export_then_import_into_an_empty_site_restores_the_sync_output_rows_and_media_bytes(
-    site, client, settings, tmp_path, media_root
-):
-    sync_before, rows_before, files_before = first_sync_page(client), database_rows(), media_tree(media_root)
-    assert all(sync_before["upserted"][name] for name in ("drills", "programs", "articles", "media"))
-    archive = export(tmp_path / "backup.zip")
-    restored_root = empty_media_root(settings, tmp_path, "restored")
-    delete_all_content()
+class TestRoundTripOfASiteOfEveryKind:
+    """Tests of content of every kind (`site_of_every_kind`), built once for the class in a transaction rolled
+    back after it; each test changes it in its own savepoint."""
 
-    import_(archive)
+    @pytest.fixture
+    def site(self, site_of_every_kind):
+        """Content of every kind, as it was built."""
 
-    assert first_sync_page(client) == sync_before
-    assert database_rows() == rows_before  # ids, slugs, old slugs, timestamps, drafts, schedules
-    assert media_tree(restored_root) == files_before  # originals, posters and renditions, byte for byte
+    @pytest.fixture
+    def editor(self, site_of_every_kind):
+        """The editor who saved the content (the scene's own user, fresh from the database)."""
+        return type(site_of_every_kind).objects.get(pk=site_of_every_kind.pk)
+
+    def test_export_then_import_into_an_empty_site_restores_the_sync_output_rows_and_media_bytes(
+        self, site, client, settings, tmp_path, media_root
+    ):
+        sync_before, rows_before, files_before = first_sync_page(client), database_rows(), media_tree(media_root)
+        assert all(sync_before["upserted"][name] for name in ("drills", "programs", "articles", "media"))
+        archive = export(tmp_path / "backup.zip")
+        restored_root = empty_media_root(settings, tmp_path, "restored")
+        delete_all_content()
+
+        import_(archive)
+
+        assert first_sync_page(client) == sync_before
+        assert database_rows() == rows_before  # ids, slugs, old slugs, timestamps, drafts, schedules
+        assert media_tree(restored_root) == files_before  # originals, posters and renditions, byte for byte
+
+    def test_import_twice_changes_nothing_the_second_time(self, site, settings, tmp_path):
+        archive = export(tmp_path / "backup.zip")
+        restored_root = empty_media_root(settings, tmp_path, "restored")
+        delete_all_content()
+        import_(archive)
+        rows, files = database_rows(), media_tree(restored_root)
+
+        output, _ = import_(archive)
+
+        assert "already restored" in output
+        assert database_rows() == rows
+        assert media_tree(restored_root) == files
+
+    def test_an_apps_sync_token_from_before_the_backup_gets_every_change_since_from_the_restored_site(
+        self, site, client, settings, tmp_path
+    ):
+        token = client.get("/api/v1/sync/").json()["token"]
+        edited = Drill.objects.get(slug="face-down-heel-pull")
+        edited.title = "Face-down heel pull, slowly"
+        edited.save()
+        gone = make_drill(slug="short-lived")
+        gone_id = str(gone.pk)
+        client.get("/api/v1/sync/")  # the app may have seen it
+        gone.delete()
+        journal = list(ChangeLog.objects.order_by("id").values())
+        archive = export(tmp_path / "backup.zip")
+        empty_media_root(settings, tmp_path, "restored")
+        delete_all_content()
+        import_(archive)
+
+        changes = client.get("/api/v1/sync/", {"token": token}).json()
+
+        assert "Face-down heel pull, slowly" in [drill["title"] for drill in changes["upserted"]["drills"]]
+        assert gone_id in changes["deleted"]["drills"]
+        assert list(ChangeLog.objects.order_by("id").values()) == journal  # as it was, positions and all
+
+    def test_import_keeps_editors_who_exist_and_says_which_do_not(self, site, settings, tmp_path, editor):
+        archive = export(tmp_path / "backup.zip")
+        empty_media_root(settings, tmp_path, "restored")
+        delete_all_content()
+        editor.delete()
+
+        output, _ = import_(archive)
+
+        assert "No user here is called editor" in output
+
+    def test_video_keeps_its_poster_and_audio_keeps_its_duration(self, site, settings, tmp_path):
+        media_before = list(CueMedia.objects.order_by("pk").values("id", "poster", "duration_seconds", "kind"))
+        archive = export(tmp_path / "backup.zip")
+        empty_media_root(settings, tmp_path, "restored")
+        delete_all_content()
+
+        import_(archive)
+
+        assert list(CueMedia.objects.order_by("pk").values("id", "poster", "duration_seconds", "kind")) == media_before
 
 
 def test_export_then_import_carries_every_language(languages, client, settings, tmp_path):
@@ -196,20 +269,6 @@ def test_export_then_import_carries_every_language(languages, client, settings, 
     assert client.get("/api/v1/drills/heel-pull/", {"lang": "de"}).json() == german_before
 
 
-def test_import_twice_changes_nothing_the_second_time(site, settings, tmp_path):
-    archive = export(tmp_path / "backup.zip")
-    restored_root = empty_media_root(settings, tmp_path, "restored")
-    delete_all_content()
-    import_(archive)
-    rows, files = database_rows(), media_tree(restored_root)
-
-    output, _ = import_(archive)
-
-    assert "already restored" in output
-    assert database_rows() == rows
-    assert media_tree(restored_root) == files
-
-
 def test_import_into_a_site_with_other_content_is_refused_and_changes_nothing(small_archive, media_root, settings):
     make_drill(slug="an-editors-new-drill")
     rows, files = database_rows(), media_tree(settings.MEDIA_ROOT)
@@ -220,30 +279,6 @@ def test_import_into_a_site_with_other_content_is_refused_and_changes_nothing(sm
 
     assert database_rows() == rows
     assert media_tree(settings.MEDIA_ROOT) == files
-
-
-def test_an_apps_sync_token_from_before_the_backup_gets_every_change_since_from_the_restored_site(
-    site, client, settings, tmp_path
-):
-    token = client.get("/api/v1/sync/").json()["token"]
-    edited = Drill.objects.get(slug="face-down-heel-pull")
-    edited.title = "Face-down heel pull, slowly"
-    edited.save()
-    gone = make_drill(slug="short-lived")
-    gone_id = str(gone.pk)
-    client.get("/api/v1/sync/")  # the app may have seen it
-    gone.delete()
-    journal = list(ChangeLog.objects.order_by("id").values())
-    archive = export(tmp_path / "backup.zip")
-    empty_media_root(settings, tmp_path, "restored")
-    delete_all_content()
-    import_(archive)
-
-    changes = client.get("/api/v1/sync/", {"token": token}).json()
-
-    assert "Face-down heel pull, slowly" in [drill["title"] for drill in changes["upserted"]["drills"]]
-    assert gone_id in changes["deleted"]["drills"]
-    assert list(ChangeLog.objects.order_by("id").values()) == journal  # as it was, positions and all
 
 
 def test_import_into_an_emptied_site_that_apps_have_synced_with_is_refused(small_archive):
@@ -272,17 +307,6 @@ def test_restored_site_gives_new_rows_fresh_ids(small_archive):
     added = make_drill(slug="added-after-the-restore", category=make_category(), steps=["One more step."])
 
     assert added.steps.count() == 1
-
-
-def test_import_keeps_editors_who_exist_and_says_which_do_not(site, settings, tmp_path, editor):
-    archive = export(tmp_path / "backup.zip")
-    empty_media_root(settings, tmp_path, "restored")
-    delete_all_content()
-    editor.delete()
-
-    output, _ = import_(archive)
-
-    assert "No user here is called editor" in output
 
 
 def test_export_and_import_show_progress(small_archive, tmp_path):
@@ -665,17 +689,6 @@ def test_import_into_a_media_folder_that_cannot_be_created_says_what_to_create(s
 def test_missing_archive_is_a_clear_error(tmp_path):
     with pytest.raises(CommandError, match="There is no archive at"):
         import_(tmp_path / "nowhere.zip")
-
-
-def test_video_keeps_its_poster_and_audio_keeps_its_duration(site, settings, tmp_path):
-    media_before = list(CueMedia.objects.order_by("pk").values("id", "poster", "duration_seconds", "kind"))
-    archive = export(tmp_path / "backup.zip")
-    empty_media_root(settings, tmp_path, "restored")
-    delete_all_content()
-
-    import_(archive)
-
-    assert list(CueMedia.objects.order_by("pk").values("id", "poster", "duration_seconds", "kind")) == media_before
 
 
 # --- Repair -------------------------------------------------------------------------------------

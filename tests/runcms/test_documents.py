@@ -25,6 +25,7 @@ from tests.api.replica import full_sync, get_sync
 from tests.factories import make_article, make_category, make_drill, make_program
 from tests.helpers.api import collection_of, detail_path
 from tests.helpers.backup import delete_all_content, empty_media_root, export, import_
+from tests.helpers.scenes import shared_scene
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("answers_from_documents")]
 
@@ -57,8 +58,8 @@ def listed(client, item, **headers):
     return next((entry for entry in page["results"] if entry["id"] == str(item.pk)), None)
 
 
-@pytest.fixture
-def world():
+@shared_scene(scope="class")
+def shared_world():
     """A drill with a category, steps, a gallery photo and a harder drill, in a program and an article."""
     category = make_category(name="Pull")
     photo = small_media(alt_text="Runner pulling the heel to the hip")
@@ -72,32 +73,46 @@ def world():
                            article=article)
 
 
+class InTheWorld:
+    """Base of a class of tests of the world (`shared_world`), built once for the class in a transaction
+    rolled back after it. Each test gets its objects fresh from the database, so what one test changes,
+    even in memory, never reaches the next."""
+
+    @pytest.fixture
+    def world(self, shared_world):
+        return SimpleNamespace(
+            **{name: type(item).objects.get(pk=item.pk) for name, item in vars(shared_world).items()}
+        )
+
+
 # --- Rendered once, then read ---------------------------------------------------------------------
 
 
-def test_a_detail_is_rendered_on_its_first_read_and_read_from_its_stored_document_after(client, world):
-    with CaptureQueriesContext(connection) as first:
-        rendered = detail(client, world.drill)
-    stored = Document.objects.get(collection="drills", object_id=world.drill.pk)
-    with CaptureQueriesContext(connection) as second:
-        served = detail(client, world.drill)
+class TestRenderedOnceThenRead(InTheWorld):
+    def test_a_detail_is_rendered_on_its_first_read_and_read_from_its_stored_document_after(
+        self, client, world
+    ):
+        with CaptureQueriesContext(connection) as first:
+            rendered = detail(client, world.drill)
+        stored = Document.objects.get(collection="drills", object_id=world.drill.pk)
+        with CaptureQueriesContext(connection) as second:
+            served = detail(client, world.drill)
 
-    assert rendered == served == live(world.drill)
-    assert len(second) < len(first)
-    assert Document.objects.get(pk=stored.pk).rendered_at == stored.rendered_at  # not rendered again
+        assert rendered == served == live(world.drill)
+        assert len(second) < len(first)
+        assert Document.objects.get(pk=stored.pk).rendered_at == stored.rendered_at  # not rendered again
 
+    def test_a_list_stores_the_documents_it_renders_and_reads_them_on_the_next_request(self, client, world):
+        with CaptureQueriesContext(connection) as first:
+            rendered = listed(client, world.drill)
+        with CaptureQueriesContext(connection) as second:
+            served = listed(client, world.drill)
 
-def test_a_list_stores_the_documents_it_renders_and_reads_them_on_the_next_request(client, world):
-    with CaptureQueriesContext(connection) as first:
-        rendered = listed(client, world.drill)
-    with CaptureQueriesContext(connection) as second:
-        served = listed(client, world.drill)
-
-    assert rendered == served == live(world.drill, "summary")
-    assert set(Document.objects.filter(collection="drills").values_list("object_id", flat=True)) == {
-        world.drill.pk, world.harder.pk
-    }
-    assert len(second) < len(first)
+        assert rendered == served == live(world.drill, "summary")
+        assert set(Document.objects.filter(collection="drills").values_list("object_id", flat=True)) == {
+            world.drill.pk, world.harder.pk
+        }
+        assert len(second) < len(first)
 
 
 # --- Edits show at once -----------------------------------------------------------------------
@@ -162,38 +177,41 @@ def rename_the_author(world):
     return [world.article]
 
 
-@pytest.mark.parametrize(
-    "edit",
-    [
-        retitle_the_drill,
-        rename_its_category,
-        reword_a_step,
-        add_a_step,
-        describe_its_photo_anew,
-        lose_a_rendition_of_its_photo,
-        take_its_photo_out_of_the_gallery,
-        unpublish_its_progression,
-        retitle_a_drill_of_the_program,
-        rename_the_author,
-    ],
-)
-def test_an_edit_shows_at_once_in_every_detail_list_and_sync_that_shows_what_it_changed(client, world, edit):
-    items = [world.drill, world.harder, world.program, world.article, world.photo]
-    before = {detail_path(item): detail(client, item) for item in items}
-    full_sync(client)  # every document is stored now
+class TestEditsShowAtOnce(InTheWorld):
+    @pytest.mark.parametrize(
+        "edit",
+        [
+            retitle_the_drill,
+            rename_its_category,
+            reword_a_step,
+            add_a_step,
+            describe_its_photo_anew,
+            lose_a_rendition_of_its_photo,
+            take_its_photo_out_of_the_gallery,
+            unpublish_its_progression,
+            retitle_a_drill_of_the_program,
+            rename_the_author,
+        ],
+    )
+    def test_an_edit_shows_at_once_in_every_detail_list_and_sync_that_shows_what_it_changed(
+        self, client, world, edit
+    ):
+        items = [world.drill, world.harder, world.program, world.article, world.photo]
+        before = {detail_path(item): detail(client, item) for item in items}
+        full_sync(client)  # every document is stored now
 
-    changed = edit(world)
+        changed = edit(world)
 
-    for item in changed:
-        assert detail(client, item) != before[detail_path(item)], f"{detail_path(item)} after {edit.__name__}"
-    replica, _ = full_sync(client)
-    for item in items:
-        copy = replica[collection_of(item).name].get(str(item.pk))
-        if collection_of(item).visible().filter(pk=item.pk).exists():
-            assert detail(client, item) == copy == live(item)
-            assert listed(client, item) == live(item, "summary")
-        else:
-            assert copy is None and listed(client, item) is None
+        for item in changed:
+            assert detail(client, item) != before[detail_path(item)], f"{detail_path(item)} after {edit.__name__}"
+        replica, _ = full_sync(client)
+        for item in items:
+            copy = replica[collection_of(item).name].get(str(item.pk))
+            if collection_of(item).visible().filter(pk=item.pk).exists():
+                assert detail(client, item) == copy == live(item)
+                assert listed(client, item) == live(item, "summary")
+            else:
+                assert copy is None and listed(client, item) is None
 
 
 def test_a_delta_sync_lists_its_objects_in_one_order_whichever_documents_are_stored(client):
@@ -327,23 +345,26 @@ def urls_in(data):
     return [data] if isinstance(data, str) and "://" in data else []
 
 
-@pytest.mark.parametrize("base", ["", "https://cms.example.com"], ids=["request host", "configured base"])
-def test_links_in_documents_are_on_the_public_base_of_each_request(settings, world, base):
-    settings.RUNCMS_PUBLIC_BASE_URL = base
-    items = (world.drill, world.program, world.article, world.photo)
-    rendered_at = {}
+class TestLinksInDocuments(InTheWorld):
+    @pytest.mark.parametrize("base", ["", "https://cms.example.com"], ids=["request host", "configured base"])
+    def test_links_in_documents_are_on_the_public_base_of_each_request(self, settings, world, base):
+        settings.RUNCMS_PUBLIC_BASE_URL = base
+        items = (world.drill, world.program, world.article, world.photo)
+        rendered_at = {}
 
-    for host in ("testserver", "localhost"):
-        client = Client(HTTP_HOST=host)
-        replica, _ = full_sync(client)
-        for item in items:
-            shown = detail(client, item)
-            assert shown == replica[collection_of(item).name][str(item.pk)] == live(item, host=host)
-            assert listed(client, item) == live(item, "summary", host=host)
-            assert urls_in(shown) and all(url.startswith(f"{base or 'http://' + host}/") for url in urls_in(shown))
-        rendered_at[host] = Document.objects.get(collection="drills", object_id=world.drill.pk).rendered_at
+        for host in ("testserver", "localhost"):
+            client = Client(HTTP_HOST=host)
+            replica, _ = full_sync(client)
+            for item in items:
+                shown = detail(client, item)
+                assert shown == replica[collection_of(item).name][str(item.pk)] == live(item, host=host)
+                assert listed(client, item) == live(item, "summary", host=host)
+                assert urls_in(shown) and all(
+                    url.startswith(f"{base or 'http://' + host}/") for url in urls_in(shown)
+                )
+            rendered_at[host] = Document.objects.get(collection="drills", object_id=world.drill.pk).rendered_at
 
-    assert rendered_at["testserver"] == rendered_at["localhost"]  # one stored document serves every host
+        assert rendered_at["testserver"] == rendered_at["localhost"]  # one stored document serves every host
 
 
 @pytest.mark.parametrize(

@@ -1,10 +1,12 @@
 """Rule 3 on every admin form: a save made from a page opened before someone else's save is
 refused, and so is restoring an old version over a newer save."""
 
+from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.test import Client
 
 from articles.models import Article, Author, Topic
@@ -23,6 +25,7 @@ from tests.factories import (
     upload_media,
 )
 from tests.helpers.pages import admin_url, first_version, page_text, version_url
+from tests.helpers.scenes import shared_scene
 
 pytestmark = pytest.mark.django_db
 
@@ -108,15 +111,18 @@ def test_an_up_to_date_save_goes_through(model, editor):
     assert getattr(obj, theirs) == "Saved"
 
 
-@pytest.fixture(params=EDITABLE, ids=lambda model: model.__name__)
-def item_with_two_versions(request, editor):
-    """Version 1 with "First" in its first field (EDITABLE), version 2 (the current one) with "Second"."""
-    make, theirs, _ = EDITABLE[request.param]
-    obj = make()
+@shared_scene(scope="class")
+def items_with_two_versions():
+    """The editor, and an item of every model (EDITABLE) saved by them through the admin twice: version 1
+    with "First" in its first field, version 2 (the current one) with "Second"."""
+    editor = get_user_model().objects.create_superuser("editor", "editor@example.com", "correct horse battery")
     client = signed_in(editor)
-    save(client, obj, **{theirs: "First"})
-    save(client, obj, **{theirs: "Second"})
-    return obj
+    items = {}
+    for model, (make, theirs, _) in EDITABLE.items():
+        items[model] = make()
+        save(client, items[model], **{theirs: "First"})
+        save(client, items[model], **{theirs: "Second"})
+    return SimpleNamespace(editor=editor, items=items)
 
 
 def fields_of(obj):
@@ -124,73 +130,86 @@ def fields_of(obj):
     return EDITABLE[type(obj)][1:]
 
 
-def test_restoring_a_version_over_a_newer_save_is_refused(item_with_two_versions, editor, second_editor):
-    obj = item_with_two_versions
-    restored, other_field = fields_of(obj)
-    restoring, other = signed_in(editor), signed_in(second_editor)
-    url = version_url(obj, first_version(obj))
-    restore_form = read_form(restoring, obj, url)
-    save(other, obj, **{other_field: "Their newer text"})
+class TestRestoringAnOlderVersion:
+    """Tests of restoring version 1 of an item of every model, the items saved once for the class."""
 
-    response = restoring.post(url, restore_form)
+    @pytest.fixture
+    def editor(self, items_with_two_versions):
+        """The editor who saved the items (the scene's own user, fresh from the database)."""
+        return type(items_with_two_versions.editor).objects.get(pk=items_with_two_versions.editor.pk)
 
-    obj.refresh_from_db()
-    assert (getattr(obj, restored), getattr(obj, other_field)) == ("Second", "Their newer text")
-    assert response.status_code == 200
-    text = page_text(response)
-    assert f"coach saved this {obj._meta.verbose_name} at" in text
-    assert "It has not been restored, so nothing of theirs was overwritten" in text
+    @pytest.fixture(params=EDITABLE, ids=lambda model: model.__name__)
+    def item_with_two_versions(self, request, items_with_two_versions):
+        """Version 1 with "First" in its first field (EDITABLE), version 2 (the current one) with "Second"."""
+        return request.param.objects.get(pk=items_with_two_versions.items[request.param].pk)
 
+    def test_restoring_a_version_over_a_newer_save_is_refused(
+        self, item_with_two_versions, editor, second_editor
+    ):
+        obj = item_with_two_versions
+        restored, other_field = fields_of(obj)
+        restoring, other = signed_in(editor), signed_in(second_editor)
+        url = version_url(obj, first_version(obj))
+        restore_form = read_form(restoring, obj, url)
+        save(other, obj, **{other_field: "Their newer text"})
 
-def test_a_refused_restore_links_to_their_version_and_to_the_restore_form(
-    item_with_two_versions, editor, second_editor
-):
-    obj = item_with_two_versions
-    _, other_field = fields_of(obj)
-    restoring, other = signed_in(editor), signed_in(second_editor)
-    url = version_url(obj, first_version(obj))
-    restore_form = read_form(restoring, obj, url)
-    save(other, obj, **{other_field: "Their newer text"})
+        response = restoring.post(url, restore_form)
 
-    page = restoring.post(url, restore_form).content.decode()
+        obj.refresh_from_db()
+        assert (getattr(obj, restored), getattr(obj, other_field)) == ("Second", "Their newer text")
+        assert response.status_code == 200
+        text = page_text(response)
+        assert f"coach saved this {obj._meta.verbose_name} at" in text
+        assert "It has not been restored, so nothing of theirs was overwritten" in text
 
-    assert f'<a href="{admin_url(obj)}">See their version</a>' in page
-    assert f'<a href="{url}">open this older version again</a>' in page
+    def test_a_refused_restore_links_to_their_version_and_to_the_restore_form(
+        self, item_with_two_versions, editor, second_editor
+    ):
+        obj = item_with_two_versions
+        _, other_field = fields_of(obj)
+        restoring, other = signed_in(editor), signed_in(second_editor)
+        url = version_url(obj, first_version(obj))
+        restore_form = read_form(restoring, obj, url)
+        save(other, obj, **{other_field: "Their newer text"})
 
+        page = restoring.post(url, restore_form).content.decode()
 
-def test_a_restore_opened_again_after_the_newer_save_goes_through(item_with_two_versions, editor, second_editor):
-    obj = item_with_two_versions
-    restored, other_field = fields_of(obj)
-    restoring, other = signed_in(editor), signed_in(second_editor)
-    url = version_url(obj, first_version(obj))
-    restore_form = read_form(restoring, obj, url)
-    save(other, obj, **{other_field: "Their newer text"})
-    restoring.post(url, restore_form)
+        assert f'<a href="{admin_url(obj)}">See their version</a>' in page
+        assert f'<a href="{url}">open this older version again</a>' in page
 
-    response = restoring.post(url, read_form(restoring, obj, url))
+    def test_a_restore_opened_again_after_the_newer_save_goes_through(
+        self, item_with_two_versions, editor, second_editor
+    ):
+        obj = item_with_two_versions
+        restored, other_field = fields_of(obj)
+        restoring, other = signed_in(editor), signed_in(second_editor)
+        url = version_url(obj, first_version(obj))
+        restore_form = read_form(restoring, obj, url)
+        save(other, obj, **{other_field: "Their newer text"})
+        restoring.post(url, restore_form)
 
-    obj.refresh_from_db()
-    assert response.status_code == 302
-    assert getattr(obj, restored) == "First"
+        response = restoring.post(url, read_form(restoring, obj, url))
 
+        obj.refresh_from_db()
+        assert response.status_code == 302
+        assert getattr(obj, restored) == "First"
 
-def test_restoring_with_no_save_in_between_goes_through(item_with_two_versions, editor):
-    obj = item_with_two_versions
-    restored, _ = fields_of(obj)
-    client = signed_in(editor)
-    url = version_url(obj, first_version(obj))
+    def test_restoring_with_no_save_in_between_goes_through(self, item_with_two_versions, editor):
+        obj = item_with_two_versions
+        restored, _ = fields_of(obj)
+        client = signed_in(editor)
+        url = version_url(obj, first_version(obj))
 
-    response = client.post(url, read_form(client, obj, url))
+        response = client.post(url, read_form(client, obj, url))
 
-    obj.refresh_from_db()
-    assert response.status_code == 302
-    assert getattr(obj, restored) == "First"
+        obj.refresh_from_db()
+        assert response.status_code == 302
+        assert getattr(obj, restored) == "First"
 
+    def test_a_restore_form_opened_by_an_id_of_another_model_is_not_found(self, item_with_two_versions, editor):
+        obj = item_with_two_versions
+        client = signed_in(editor)
 
-def test_a_restore_form_opened_by_an_id_of_another_model_is_not_found(item_with_two_versions, editor):
-    obj = item_with_two_versions
-    client = signed_in(editor)
+        response = client.get(f"/admin/{obj._meta.app_label}/{obj._meta.model_name}/not-an-id/history/1/")
 
-    response = client.get(f"/admin/{obj._meta.app_label}/{obj._meta.model_name}/not-an-id/history/1/")
-
-    assert response.status_code == 404
+        assert response.status_code == 404
