@@ -7,7 +7,10 @@ Media has no first publication date of its own: each change keeps its `first_pub
 (the first-public rule is in `drills.media.uses`).
 """
 
+from collections import defaultdict
+from functools import reduce
 from itertools import chain
+from operator import or_
 
 from django.db.models import Q
 
@@ -47,10 +50,15 @@ def links(model, pks, drill_field, media_field):
 
 def media_changes(pks):
     pks = list(pks)
-    found = {"media": pks}
+    media = CueMedia.objects.filter(pk__in=pks)
+    paths = defaultdict(list)
     for path, model in MEDIA_USES:
+        paths[model].append(path)
+    found = {"media": pks}
+    for model, model_paths in paths.items():
         name = changelog.collection_of(model)
         if name:
-            users = model.objects.filter(pk__in=CueMedia.objects.filter(pk__in=pks).values(path))
-            found.setdefault(name, []).extend(ids(users))
+            # One query per using model, through all its paths, and only if its collection is asked for.
+            users = ids(model.objects.filter(reduce(or_, (Q(pk__in=media.values(path)) for path in model_paths))))
+            found[name] = chain(found[name], users) if name in found else users
     return found
