@@ -111,7 +111,10 @@ def record_first_public(ids):
     first = dict.fromkeys(stored)
     first.update(dict.fromkeys(pending.public().values_list("pk", flat=True), now))
     later = [pk for pk, at in first.items() if at is None]
-    if later:
+    # Only items scheduled to go live can make media public later: usually there are none at all.
+    scheduling = {model for _, model in MEDIA_USES} if later else set()
+    scheduling = {model for model in scheduling if model.objects.scheduled(at=now).exists()}
+    if scheduling:
         # The earliest publish time of a scheduled item using each, through every use, in one query.
         due_at = {
             f"due_{n}": Subquery(
@@ -122,6 +125,7 @@ def record_first_public(ids):
                 .values("due")
             )
             for n, (path, model) in enumerate(MEDIA_USES)
+            if model in scheduling
         }
         for pk, *moments in CueMedia.objects.filter(pk__in=later).annotate(**due_at).values_list("pk", *due_at):
             first[pk] = min((at for at in moments if at is not None), default=None)
