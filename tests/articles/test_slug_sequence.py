@@ -8,7 +8,6 @@ API and sync agree on the drill the article embeds at every step.
 from types import SimpleNamespace
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import Client
 
 from drills.models import Drill
@@ -17,7 +16,7 @@ from tests.admin_forms import admin_form_data
 from tests.api.replica import full_sync
 from tests.factories import make_article, make_category, make_drill
 from tests.helpers.pages import change_url, publish_draft
-from tests.helpers.scenes import shared_scene
+from tests.helpers.scenes import fresh, make_editor, shared_scene
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +54,7 @@ def _row_of(form, slug):
 def renamed_scene():
     """A published drill embedded by an article as "heel-pull", then renamed in the admin (built once for
     the tests of TestRenamedDrill), and the editor who renamed it."""
-    editor = get_user_model().objects.create_superuser("editor", "editor@example.com", "correct horse battery")
+    editor = make_editor()
     client = Client()
     client.force_login(editor)
     drill = make_drill(slug="heel-pull", title="Heel pull on the box")
@@ -76,14 +75,14 @@ def embedded_everywhere(client, article):
 class TestRenamedDrill:
     @pytest.fixture
     def editor(self, renamed_scene):
-        return get_user_model().objects.get(pk=renamed_scene.editor.pk)
+        return fresh(renamed_scene.editor)
 
     @pytest.fixture
     def renamed(self, renamed_scene, client, editor):
         """The renamed drill and the article, fresh from the database, and the test client signed in as the editor."""
         client.force_login(editor)
         drill, article = renamed_scene.drill, renamed_scene.article
-        return type(drill).objects.get(pk=drill.pk), type(article).objects.get(pk=article.pk)
+        return fresh(drill), fresh(article)
 
     def test_a_new_drill_cannot_take_a_renamed_drills_old_slug_and_the_form_names_it(self, client, renamed):
         response = add_in_admin(client, "heel-pull", "Heel pull, standing")

@@ -58,3 +58,22 @@ def copy_scene_media(target):
     """The files of the innermost scene being shared, linked into `target` (a test's own MEDIA_ROOT)."""
     if scene_media_roots:
         shutil.copytree(scene_media_roots[-1], target, copy_function=link, dirs_exist_ok=True)
+
+
+def make_editor():
+    """The superuser "editor" that conftest's `editor` fixture makes, for a scene (which cannot use
+    function fixtures); a class sharing the scene overrides `editor` with `fresh(scene's editor)`."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_superuser("editor", "editor@example.com", "correct horse battery")
+
+
+def fresh(item):
+    """A scene's row read again from the database, as this test's savepoint holds it: never an instance
+    an earlier test changed in memory."""
+    return type(item).objects.get(pk=item.pk)
+
+
+def fresh_all(scene):
+    """Every row of a scene's namespace (`types.SimpleNamespace`), read again (`fresh`)."""
+    return type(scene)(**{name: fresh(item) for name, item in vars(scene).items()})

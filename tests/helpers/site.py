@@ -16,6 +16,7 @@ from tests.factories import (
     make_program,
     make_topic,
 )
+from tests.helpers.scenes import fresh_all
 
 
 def build_site():
@@ -87,4 +88,4 @@ class OnTheSite:
 
     @pytest.fixture
     def site(self, shared_site):
-        return SimpleNamespace(**{name: type(item).objects.get(pk=item.pk) for name, item in vars(shared_site).items()})
+        return fresh_all(shared_site)

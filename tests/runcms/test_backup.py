@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 from django.conf import settings as django_settings
-from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 from PIL import UnidentifiedImageError
@@ -33,7 +32,7 @@ from tests.factories import (
     upload_media,
 )
 from tests.helpers.backup import delete_all_content, empty_media_root, export, import_
-from tests.helpers.scenes import shared_scene
+from tests.helpers.scenes import fresh, make_editor, shared_scene
 
 pytestmark = pytest.mark.django_db
 
@@ -108,7 +107,7 @@ def content_of(members):
 def site_of_every_kind():
     """The editor, and content of every kind they saved: drafts, a schedule, an old slug, an image, a video
     with a poster, audio (built once for the class of tests that use it)."""
-    editor = get_user_model().objects.create_superuser("editor", "editor@example.com", "correct horse battery")
+    editor = make_editor()
     photo = upload_media(image_bytes(size=(800, 500)), title="Heel pull")
     clip = upload_media(mp4_h264(), filename="clip.mp4", poster=image_bytes(size=(64, 48)), alt_text="")
     voice = upload_media(mp3(), filename="cue.mp3", alt_text="")
@@ -179,7 +178,7 @@ class TestRoundTripOfASiteOfEveryKind:
     @pytest.fixture
     def editor(self, site_of_every_kind):
         """The editor who saved the content (the scene's own user, fresh from the database)."""
-        return type(site_of_every_kind).objects.get(pk=site_of_every_kind.pk)
+        return fresh(site_of_every_kind)
 
     def test_export_then_import_into_an_empty_site_restores_the_sync_output_rows_and_media_bytes(
         self, site, client, settings, tmp_path, media_root

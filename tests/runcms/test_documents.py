@@ -25,7 +25,7 @@ from tests.api.replica import full_sync, get_sync
 from tests.factories import make_article, make_category, make_drill, make_program
 from tests.helpers.api import collection_of, detail_path
 from tests.helpers.backup import delete_all_content, empty_media_root, export, import_
-from tests.helpers.scenes import shared_scene
+from tests.helpers.scenes import fresh_all, shared_scene
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("answers_from_documents")]
 
@@ -80,9 +80,7 @@ class InTheWorld:
 
     @pytest.fixture
     def world(self, shared_world):
-        return SimpleNamespace(
-            **{name: type(item).objects.get(pk=item.pk) for name, item in vars(shared_world).items()}
-        )
+        return fresh_all(shared_world)
 
 
 # --- Rendered once, then read ---------------------------------------------------------------------

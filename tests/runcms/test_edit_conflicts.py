@@ -6,7 +6,6 @@ from types import SimpleNamespace
 import pytest
 from django.apps import apps
 from django.contrib import admin
-from django.contrib.auth import get_user_model
 from django.test import Client
 
 from articles.models import Article, Author, Topic
@@ -25,7 +24,7 @@ from tests.factories import (
     upload_media,
 )
 from tests.helpers.pages import admin_url, first_version, page_text, version_url
-from tests.helpers.scenes import shared_scene
+from tests.helpers.scenes import fresh, make_editor, shared_scene
 
 pytestmark = pytest.mark.django_db
 
@@ -115,7 +114,7 @@ def test_an_up_to_date_save_goes_through(model, editor):
 def items_with_two_versions():
     """The editor, and an item of every model (EDITABLE) saved by them through the admin twice: version 1
     with "First" in its first field, version 2 (the current one) with "Second"."""
-    editor = get_user_model().objects.create_superuser("editor", "editor@example.com", "correct horse battery")
+    editor = make_editor()
     client = signed_in(editor)
     items = {}
     for model, (make, theirs, _) in EDITABLE.items():
@@ -136,12 +135,12 @@ class TestRestoringAnOlderVersion:
     @pytest.fixture
     def editor(self, items_with_two_versions):
         """The editor who saved the items (the scene's own user, fresh from the database)."""
-        return type(items_with_two_versions.editor).objects.get(pk=items_with_two_versions.editor.pk)
+        return fresh(items_with_two_versions.editor)
 
     @pytest.fixture(params=EDITABLE, ids=lambda model: model.__name__)
     def item_with_two_versions(self, request, items_with_two_versions):
         """Version 1 with "First" in its first field (EDITABLE), version 2 (the current one) with "Second"."""
-        return request.param.objects.get(pk=items_with_two_versions.items[request.param].pk)
+        return fresh(items_with_two_versions.items[request.param])
 
     def test_restoring_a_version_over_a_newer_save_is_refused(
         self, item_with_two_versions, editor, second_editor

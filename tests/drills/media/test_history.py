@@ -4,7 +4,6 @@ import html
 from types import SimpleNamespace
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import Client
 
 from drills.media import storage
@@ -14,7 +13,7 @@ from tests.admin_forms import admin_form_data
 from tests.drills.media import corpus
 from tests.factories import make_drill, make_program, upload_media
 from tests.helpers.pages import admin_url, change_url, first_version, version_url
-from tests.helpers.scenes import shared_scene
+from tests.helpers.scenes import fresh, make_editor, shared_scene
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +29,7 @@ def deleted_media_scene():
     """Revision 1 has a photo in the gallery, a step picture and a cue's audio; revision 2 has
     none of them and a new title; then all three are deleted from the library (built once for
     the tests of TestDrillWhoseMediaWasDeleted), and the editor who saved it."""
-    editor = get_user_model().objects.create_superuser("editor", "editor@example.com", "correct horse battery")
+    editor = make_editor()
     client = Client()
     client.force_login(editor)
     photo = upload_media(title="Heel pull photo")
@@ -53,13 +52,13 @@ def deleted_media_scene():
 class TestDrillWhoseMediaWasDeleted:
     @pytest.fixture
     def editor(self, deleted_media_scene):
-        return get_user_model().objects.get(pk=deleted_media_scene.editor.pk)
+        return fresh(deleted_media_scene.editor)
 
     @pytest.fixture
     def drill_whose_first_version_used_deleted_media(self, deleted_media_scene, client, editor):
         """The scene's drill, fresh from the database, and the test client signed in as its editor."""
         client.force_login(editor)
-        return type(deleted_media_scene.drill).objects.get(pk=deleted_media_scene.drill.pk)
+        return fresh(deleted_media_scene.drill)
 
     def test_history_of_a_version_with_since_deleted_media_opens(
         self, client, drill_whose_first_version_used_deleted_media

@@ -7,7 +7,6 @@ from io import BytesIO
 from types import SimpleNamespace
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.files.storage import default_storage
 from django.test import Client, TestCase
 from django.utils import timezone
@@ -20,7 +19,7 @@ from tests.admin_forms import admin_form_data
 from tests.drills.media import corpus
 from tests.factories import image_bytes, make_drill, make_program, stored_files, upload, upload_media
 from tests.helpers.pages import admin_url, change_url, first_version, page_text, version_url
-from tests.helpers.scenes import shared_scene
+from tests.helpers.scenes import fresh, make_editor, shared_scene
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +50,7 @@ def restore(client, media, version):
 
 def signed_in_editor():
     """The editor of a shared scene, and a client signed in as them (a scene cannot use `signed_in`)."""
-    editor = get_user_model().objects.create_superuser("editor", "editor@example.com", "correct horse battery")
+    editor = make_editor()
     client = Client()
     client.force_login(editor)
     return editor, client
@@ -75,12 +74,12 @@ def replaced_photo_scene():
 class TestReplacedPhoto:
     @pytest.fixture
     def editor(self, replaced_photo_scene):
-        return get_user_model().objects.get(pk=replaced_photo_scene.editor.pk)
+        return fresh(replaced_photo_scene.editor)
 
     @pytest.fixture
     def replaced_photo(self, replaced_photo_scene):
         """The replaced photo, fresh from the database."""
-        return type(replaced_photo_scene.media).objects.get(pk=replaced_photo_scene.media.pk)
+        return fresh(replaced_photo_scene.media)
 
     def test_a_replaced_file_stays_in_storage_while_a_version_names_it(self, replaced_photo, media_root):
         first_file = first_version(replaced_photo).field_dict["file"]
@@ -197,13 +196,13 @@ def deleted_cover_scene():
 class TestDeletedCover:
     @pytest.fixture
     def editor(self, deleted_cover_scene):
-        return get_user_model().objects.get(pk=deleted_cover_scene.editor.pk)
+        return fresh(deleted_cover_scene.editor)
 
     @pytest.fixture
     def deleted_cover(self, deleted_cover_scene):
         """The deleted media item (a copy of it: its row is gone) and the program, fresh from the database."""
         program = deleted_cover_scene.program
-        return deepcopy(deleted_cover_scene.media), type(program).objects.get(pk=program.pk)
+        return deepcopy(deleted_cover_scene.media), fresh(program)
 
     def test_deleting_keeps_the_file_a_version_names_and_removes_the_renditions(self, deleted_cover, media_root):
         media, _ = deleted_cover
