@@ -7,7 +7,7 @@ from drills.models import Drill
 from runcms.publishing import Status
 from tests.admin_forms import admin_form_data
 from tests.factories import make_drill
-from tests.helpers.pages import admin_url, change_url, first_version
+from tests.helpers.pages import admin_url, change_url, first_version, post_admin_form
 
 pytestmark = pytest.mark.django_db
 
@@ -16,8 +16,7 @@ RECOVER_LIST = "/admin/drills/drill/recover/"
 
 def save_in_admin(client, drill):
     """One admin save, so the drill has a revision to recover from."""
-    url = change_url(drill)
-    client.post(url, admin_form_data(client.get(url)))
+    post_admin_form(client, drill)
 
 
 def delete_in_admin(client, drill):

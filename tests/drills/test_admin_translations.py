@@ -10,7 +10,7 @@ from drills.models import Drill
 from tests.admin_forms import admin_form_data
 from tests.api.content import small_media
 from tests.factories import make_article, make_drill
-from tests.helpers.pages import publish_draft
+from tests.helpers.pages import publish_draft, save_in_admin
 
 pytestmark = pytest.mark.django_db
 
@@ -24,11 +24,9 @@ def status(page, code):
     return found and found.group(1)
 
 
-def save_in_admin(client, drill, **changes):
+def save_and_publish(client, drill, **changes):
     """Save the drill's form with `changes` and publish the draft change it keeps of a live drill."""
-    form = admin_form_data(client.get(change_url(drill)))
-    response = client.post(change_url(drill), {**form, **changes})
-    assert response.status_code == 302, response.content
+    save_in_admin(client, drill, **changes)
     publish_draft(client, drill)
     return Drill.objects.get(pk=drill.pk)
 
@@ -107,10 +105,10 @@ def test_an_article_is_translated_body_included(client, editor, languages):
 def test_a_translation_is_outdated_once_the_default_text_changes_after_it(client, editor, languages):
     drill = make_drill(title="Heel pull")
     client.force_login(editor)
-    drill = save_in_admin(client, drill, title_de="Fersenzug")
+    drill = save_and_publish(client, drill, title_de="Fersenzug")
     up_to_date = client.get(change_url(drill)).content.decode()
 
-    save_in_admin(client, drill, summary="Pull the heel to the hip, slowly.")
+    save_and_publish(client, drill, summary="Pull the heel to the hip, slowly.")
 
     assert status(up_to_date, "de") == "up to date"
     assert status(client.get(change_url(drill)).content.decode(), "de") == "outdated"
@@ -119,9 +117,9 @@ def test_a_translation_is_outdated_once_the_default_text_changes_after_it(client
 def test_a_changed_step_makes_the_translation_outdated(client, editor, languages):
     drill = make_drill(title="Heel pull", steps=["Lie face down."])
     client.force_login(editor)
-    drill = save_in_admin(client, drill, title_de="Fersenzug", **{"steps-0-text_de": "Leg dich hin."})
+    drill = save_and_publish(client, drill, title_de="Fersenzug", **{"steps-0-text_de": "Leg dich hin."})
 
-    save_in_admin(client, drill, **{"steps-0-text": "Lie face down on a mat."})
+    save_and_publish(client, drill, **{"steps-0-text": "Lie face down on a mat."})
 
     assert status(client.get(change_url(drill)).content.decode(), "de") == "outdated"
 
@@ -129,10 +127,10 @@ def test_a_changed_step_makes_the_translation_outdated(client, editor, languages
 def test_translating_again_brings_it_up_to_date(client, editor, languages):
     drill = make_drill(title="Heel pull")
     client.force_login(editor)
-    drill = save_in_admin(client, drill, title_de="Fersenzug")
-    drill = save_in_admin(client, drill, title="Heel pull on your back")
+    drill = save_and_publish(client, drill, title_de="Fersenzug")
+    drill = save_and_publish(client, drill, title="Heel pull on your back")
 
-    save_in_admin(client, drill, title_de="Fersenzug in Rückenlage")
+    save_and_publish(client, drill, title_de="Fersenzug in Rückenlage")
 
     assert status(client.get(change_url(drill)).content.decode(), "de") == "up to date"
     assert needing_translation(client) == []
@@ -149,10 +147,10 @@ def test_the_list_filters_drills_that_need_a_translation_into_german(client, edi
 def test_the_filter_lists_a_drill_whose_translation_is_outdated(client, editor, languages):
     drill = make_drill(title="Heel pull")
     client.force_login(editor)
-    drill = save_in_admin(client, drill, title_de="Fersenzug")
+    drill = save_and_publish(client, drill, title_de="Fersenzug")
     before = needing_translation(client)
 
-    save_in_admin(client, drill, title="Heel pull on your back")
+    save_and_publish(client, drill, title="Heel pull on your back")
 
     assert before == [] and needing_translation(client) == ["Heel pull on your back"]
 

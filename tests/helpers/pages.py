@@ -36,6 +36,21 @@ def version_url(obj, version):
     return admin_url(obj, f"history/{version.pk}")
 
 
+def post_admin_form(client, obj, **changes):
+    """Post `obj`'s admin change form as the editor's browser would: the form as shown, with `changes`."""
+    from tests.admin_forms import admin_form_data
+
+    url = change_url(obj)
+    return client.post(url, {**admin_form_data(client.get(url)), **changes})
+
+
+def save_in_admin(client, obj, **changes):
+    """`post_admin_form`, which must save (the admin redirects); a form error fails the test with the page."""
+    response = post_admin_form(client, obj, **changes)
+    assert response.status_code == 302, page_text(response)[:3000]
+    return response
+
+
 def first_version(obj):
     """The oldest saved version of `obj` (django-reversion)."""
     from reversion.models import Version

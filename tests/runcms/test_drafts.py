@@ -19,22 +19,13 @@ from runcms.review import Review
 from tests.admin_forms import admin_form_data
 from tests.api.replica import delta_sync, full_sync
 from tests.factories import make_article, make_drill, make_program
+from tests.helpers.pages import admin_url, post_admin_form
 
 pytestmark = pytest.mark.django_db
 
 
-def admin_url(obj, view="change"):
-    opts = obj._meta
-    return f"/admin/{opts.app_label}/{opts.model_name}/{obj.pk}/{view}/"
-
-
 def live_drill():
     return make_drill(title="Heel pull", slug="heel-pull", steps=["Lie face down."], cues=["Hips level"])
-
-
-def edit(client, obj, **changes):
-    form = admin_form_data(client.get(admin_url(obj)))
-    return client.post(admin_url(obj), {**form, **changes})
 
 
 def public(slug):
@@ -55,7 +46,7 @@ def test_a_contributors_edit_of_a_live_drill_is_a_draft_the_public_does_not_see(
     replica, token = full_sync(Client())
     client.force_login(contributor)
 
-    response = edit(client, drill, title="Heel pull, slower", **{"steps-0-text": "Lie face down on a mat."})
+    response = post_admin_form(client, drill, title="Heel pull, slower", **{"steps-0-text": "Lie face down on a mat."})
 
     drill.refresh_from_db()
     seen = public("heel-pull")
@@ -71,7 +62,7 @@ def test_a_contributors_edit_of_a_live_drill_is_a_draft_the_public_does_not_see(
 def test_the_form_of_a_drill_with_a_draft_loads_the_draft_and_says_so(client, contributor):
     drill = live_drill()
     client.force_login(contributor)
-    edit(client, drill, **{"steps-0-text": "Lie face down on a mat."})
+    post_admin_form(client, drill, **{"steps-0-text": "Lie face down on a mat."})
 
     page = client.get(admin_url(drill)).content.decode()
     form = admin_form_data(client.get(admin_url(drill)))
@@ -93,7 +84,7 @@ def test_a_live_drill_without_a_draft_says_the_form_holds_the_live_version(clien
 def test_publishing_the_draft_shows_it_everywhere_and_records_who_published(client, contributor, publisher):
     drill = live_drill()
     client.force_login(contributor)
-    edit(client, drill, title="Heel pull, slower",
+    post_admin_form(client, drill, title="Heel pull, slower",
          **{"steps-0-text": "Lie face down on a mat.", "cues-0-text": "Hips and back level"})
     replica, token = full_sync(Client())
     client.force_login(publisher)
@@ -116,7 +107,7 @@ def test_publishing_the_draft_shows_it_everywhere_and_records_who_published(clie
 def test_discarding_the_draft_leaves_the_live_version(client, contributor):
     drill = live_drill()
     client.force_login(contributor)
-    edit(client, drill, **{"steps-0-text": "Lie face down on a mat."})
+    post_admin_form(client, drill, **{"steps-0-text": "Lie face down on a mat."})
 
     client.post(admin_url(drill, "draft/discard"))
 
@@ -129,11 +120,11 @@ def test_discarding_the_draft_leaves_the_live_version(client, contributor):
 def test_a_save_made_on_an_older_draft_is_refused(client, contributor, publisher):
     drill = live_drill()
     client.force_login(contributor)
-    edit(client, drill, **{"steps-0-text": "First draft"})
+    post_admin_form(client, drill, **{"steps-0-text": "First draft"})
     other = Client()
     other.force_login(publisher)
     stale_form = admin_form_data(other.get(admin_url(drill)))
-    edit(client, drill, **{"steps-0-text": "Second draft"})
+    post_admin_form(client, drill, **{"steps-0-text": "Second draft"})
 
     response = other.post(admin_url(drill), {**stale_form, "steps-0-text": "Publisher's words"})
 
@@ -146,7 +137,7 @@ def test_a_save_made_on_an_older_draft_is_refused(client, contributor, publisher
 def test_compare_shows_the_changed_step_and_cue(client, contributor):
     drill = live_drill()
     client.force_login(contributor)
-    edit(client, drill, **{"steps-0-text": "Lie face down on a mat.", "cues-0-text": "Hips and back level"})
+    post_admin_form(client, drill, **{"steps-0-text": "Lie face down on a mat.", "cues-0-text": "Hips and back level"})
 
     page = client.get(admin_url(drill, "draft/compare")).content.decode()
 
@@ -158,7 +149,7 @@ def test_compare_shows_the_changed_step_and_cue(client, contributor):
 def test_compare_shows_a_changed_translation_by_language(client, contributor, languages):
     drill = live_drill()
     client.force_login(contributor)
-    edit(client, drill, **{"title_de": "Fersenzug"})
+    post_admin_form(client, drill, **{"title_de": "Fersenzug"})
 
     page = client.get(admin_url(drill, "draft/compare")).content.decode()
 
@@ -168,7 +159,7 @@ def test_compare_shows_a_changed_translation_by_language(client, contributor, la
 def test_the_draft_preview_shows_the_draft_and_changes_nothing(client, contributor):
     drill = live_drill()
     client.force_login(contributor)
-    edit(client, drill, **{"steps-0-text": "Lie face down on a mat."})
+    post_admin_form(client, drill, **{"steps-0-text": "Lie face down on a mat."})
     page = client.get(admin_url(drill)).content.decode()
     link = page.split('class="preview-draft"')[0].rsplit('href="', 1)[1].split('"')[0]
     query = urlsplit(link.replace("&amp;", "&")).query
@@ -189,7 +180,7 @@ def test_programs_and_articles_keep_their_live_version_too(client, contributor, 
     item = factory(title="Live title")
     client.force_login(contributor)
 
-    edit(client, item, title="Draft title")
+    post_admin_form(client, item, title="Draft title")
 
     item.refresh_from_db()
     assert item.title == "Live title"
@@ -202,7 +193,7 @@ def test_programs_and_articles_keep_their_live_version_too(client, contributor, 
 def test_a_scheduled_draft_goes_live_by_the_job_at_its_moment(client, contributor, publisher):
     drill = live_drill()
     client.force_login(contributor)
-    edit(client, drill, **{"steps-0-text": "Lie face down on a mat."})
+    post_admin_form(client, drill, **{"steps-0-text": "Lie face down on a mat."})
     moment = (timezone.now() + timedelta(days=1)).replace(second=0, microsecond=0)
     client.force_login(publisher)
 
@@ -222,7 +213,7 @@ def test_a_scheduled_draft_goes_live_by_the_job_at_its_moment(client, contributo
 def test_a_contributor_who_changes_an_approved_draft_cancels_its_schedule(client, contributor, publisher):
     drill = live_drill()
     client.force_login(contributor)
-    edit(client, drill, **{"steps-0-text": "Reviewed words"})
+    post_admin_form(client, drill, **{"steps-0-text": "Reviewed words"})
     client.force_login(publisher)
     client.post(admin_url(drill, "draft/publish"), {
         "decision": "schedule",
@@ -230,7 +221,7 @@ def test_a_contributor_who_changes_an_approved_draft_cancels_its_schedule(client
     })
     client.force_login(contributor)
 
-    edit(client, drill, **{"steps-0-text": "Words nobody reviewed"})
+    post_admin_form(client, drill, **{"steps-0-text": "Words nobody reviewed"})
 
     assert DraftChange.objects.get().publish_at is None
 
@@ -238,7 +229,7 @@ def test_a_contributor_who_changes_an_approved_draft_cancels_its_schedule(client
 def test_submitting_a_draft_change_for_review_and_approving_it(client, contributor, publisher):
     drill = live_drill()
     client.force_login(contributor)
-    edit(client, drill, **{"steps-0-text": "Lie face down on a mat."})
+    post_admin_form(client, drill, **{"steps-0-text": "Lie face down on a mat."})
 
     client.post(admin_url(drill, "submit"), {"message": "Softer"})
     client.force_login(publisher)
@@ -256,7 +247,7 @@ def test_submitting_a_draft_change_for_review_and_approving_it(client, contribut
 def drafted(client, contributor):
     drill = live_drill()
     client.force_login(contributor)
-    edit(client, drill, **{"steps-0-text": "Unreviewed words"})
+    post_admin_form(client, drill, **{"steps-0-text": "Unreviewed words"})
     return drill
 
 
@@ -290,7 +281,7 @@ def test_a_contributors_crafted_status_field_on_a_live_item_is_refused(client, c
     drill = live_drill()
     client.force_login(contributor)
 
-    response = edit(client, drill, status="published", **{"steps-0-text": "Sneaky"})
+    response = post_admin_form(client, drill, status="published", **{"steps-0-text": "Sneaky"})
 
     assert response.status_code == 403
     assert not DraftChange.objects.exists()
@@ -310,9 +301,9 @@ def test_the_publish_action_does_not_publish_a_draft_change(client, contributor,
 def test_restoring_an_old_version_of_a_live_drill_as_a_contributor_makes_a_draft(client, contributor, publisher):
     drill = live_drill()
     client.force_login(publisher)
-    edit(client, drill)  # a first revision: the live version as it is
+    post_admin_form(client, drill)  # a first revision: the live version as it is
     old = Version.objects.get_for_object(drill).first()
-    edit(client, drill, **{"steps-0-text": "Changed"})
+    post_admin_form(client, drill, **{"steps-0-text": "Changed"})
     client.post(admin_url(drill, "draft/publish"), {"decision": "publish"})
     client.force_login(contributor)
     url = admin_url(drill, f"history/{old.pk}")
@@ -328,7 +319,7 @@ def test_restoring_an_old_version_of_a_live_drill_as_a_contributor_makes_a_draft
 def test_a_contributor_cannot_discard_someone_elses_draft(client, contributor, publisher, django_user_model):
     drill = live_drill()
     client.force_login(publisher)
-    edit(client, drill, **{"steps-0-text": "The publisher's draft"})
+    post_admin_form(client, drill, **{"steps-0-text": "The publisher's draft"})
     client.force_login(contributor)
 
     response = client.post(admin_url(drill, "draft/discard"))
@@ -349,10 +340,10 @@ def test_the_change_list_costs_the_same_with_more_drafts(client, publisher):
         return len(captured)
 
     for _ in range(2):
-        edit(client, live_drill_named(), **{"steps-0-text": "Draft"})
+        post_admin_form(client, live_drill_named(), **{"steps-0-text": "Draft"})
     few = queries()
     for _ in range(4):
-        edit(client, live_drill_named(), **{"steps-0-text": "Draft"})
+        post_admin_form(client, live_drill_named(), **{"steps-0-text": "Draft"})
     many = queries()
 
     assert "draft change" in client.get("/admin/drills/drill/").content.decode()
@@ -374,7 +365,7 @@ def test_the_form_of_a_drill_with_a_draft_costs_the_same_with_more_steps(client,
 
     def queries(rows):
         drill = make_drill(steps=[f"Step {n}" for n in range(rows)], cues=[f"Cue {n}" for n in range(rows)])
-        edit(client, drill, **{"steps-0-text": "Drafted"})
+        post_admin_form(client, drill, **{"steps-0-text": "Drafted"})
         with CaptureQueriesContext(connection) as captured:
             assert "Drafted" in client.get(admin_url(drill)).content.decode()
         return len(captured)
@@ -414,7 +405,9 @@ def test_a_drafted_article_stays_out_of_the_feed_sitemap_and_search(client, cont
     article = make_article(title="Live words", slug="live-words")
     client.force_login(contributor)
 
-    edit(client, article, title="Unpublished words", slug="unpublished-words", body="Zebraquartz appears here.\n")
+    post_admin_form(
+        client, article, title="Unpublished words", slug="unpublished-words", body="Zebraquartz appears here.\n"
+    )
 
     reader = Client()
     assert "Unpublished words" not in reader.get("/feed/").content.decode()
@@ -429,7 +422,7 @@ def test_a_publishers_new_unpublish_time_applies_to_the_live_drill_at_once_and_t
     client.force_login(publisher)
     end = timezone.localtime(timezone.now() + timedelta(days=30))
 
-    edit(client, drill, **{
+    post_admin_form(client, drill, **{
         "steps-0-text": "Lie face down on a mat.",
         "unpublish_at_0": end.strftime("%Y-%m-%d"), "unpublish_at_1": end.strftime("%H:%M:%S"),
     })
@@ -444,7 +437,7 @@ def test_a_publisher_who_takes_a_live_drill_offline_in_its_form_saves_the_rows(c
     drill = live_drill()
     client.force_login(publisher)
 
-    edit(client, drill, status="draft", **{"steps-0-text": "Reworked offline"})
+    post_admin_form(client, drill, status="draft", **{"steps-0-text": "Reworked offline"})
 
     drill.refresh_from_db()
     assert not drill.is_live

@@ -12,16 +12,10 @@ from runcms.publishing import Status
 from tests.admin_forms import admin_form_data
 from tests.drills.media import corpus
 from tests.factories import make_drill, make_program, upload_media
-from tests.helpers.pages import admin_url, change_url, first_version, version_url
+from tests.helpers.pages import admin_url, change_url, first_version, save_in_admin, version_url
 from tests.helpers.scenes import fresh, make_editor, shared_scene
 
 pytestmark = pytest.mark.django_db
-
-
-def save_in_admin(client, drill, **changes):
-    form = admin_form_data(client.get(change_url(drill)))
-    response = client.post(change_url(drill), {**form, **changes})
-    assert response.status_code == 302, response.content.decode()[:2000]
 
 
 @shared_scene(scope="class")

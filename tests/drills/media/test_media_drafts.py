@@ -18,15 +18,12 @@ from runcms.review import Review
 from tests.admin_forms import admin_form_data
 from tests.api.replica import delta_sync, full_sync
 from tests.factories import image_bytes, make_drill, referenced_files, stored_files, upload, upload_media
+from tests.helpers.pages import admin_url, post_admin_form
 
 pytestmark = pytest.mark.django_db
 
 OLD_ALT = "Runner lying face down pulling one heel to the hip"
 NEW_ALT = "Runner on a mat pulling the left heel to the hip"
-
-
-def admin_url(obj, view="change"):
-    return f"/admin/drills/cuemedia/{obj.pk}/{view}/"
 
 
 def live_media(media_root, slug="heel-pull"):
@@ -35,11 +32,6 @@ def live_media(media_root, slug="heel-pull"):
     drill = make_drill(title="Heel pull", slug=slug, steps=["Lie face down."])
     DrillMedia.objects.create(drill=drill, media=media, position=1)
     return media
-
-
-def edit(client, media, **changes):
-    form = admin_form_data(client.get(admin_url(media)))
-    return client.post(admin_url(media), {**form, **changes})
 
 
 def public(media):
@@ -66,7 +58,7 @@ def test_a_contributors_text_edit_waits_for_a_publisher_then_shows_everywhere(
     replica, token = full_sync(Client())
     client.force_login(contributor)
 
-    response = edit(client, media, alt_text=NEW_ALT, caption="New caption")
+    response = post_admin_form(client, media, alt_text=NEW_ALT, caption="New caption")
 
     seen = public(media)
     token, pages = delta_sync(Client(), replica, token)
@@ -94,7 +86,7 @@ def test_the_change_form_says_it_holds_a_draft_and_what_a_new_file_does(
 ):
     media = live_media(media_root)
     client.force_login(contributor)
-    edit(client, media, caption="New caption")
+    post_admin_form(client, media, caption="New caption")
 
     contributors_form = client.get(admin_url(media)).content.decode()
     client.force_login(publisher)
@@ -110,7 +102,7 @@ def test_the_change_form_says_it_holds_a_draft_and_what_a_new_file_does(
 def test_compare_and_preview_show_the_draft_and_change_nothing(client, contributor, media_root):
     media = live_media(media_root)
     client.force_login(contributor)
-    edit(client, media, alt_text=NEW_ALT)
+    post_admin_form(client, media, alt_text=NEW_ALT)
 
     compared = client.get(admin_url(media, "draft/compare")).content.decode()
     page = client.get(admin_url(media)).content.decode()
@@ -126,7 +118,7 @@ def test_compare_and_preview_show_the_draft_and_change_nothing(client, contribut
 def test_a_contributor_cannot_make_a_media_draft_live_by_any_path(client, contributor, media_root):
     media = live_media(media_root)
     client.force_login(contributor)
-    edit(client, media, alt_text=NEW_ALT)
+    post_admin_form(client, media, alt_text=NEW_ALT)
     form = admin_form_data(client.get(admin_url(media)))
     files = (media.file.name, media.poster.name)
 
@@ -149,7 +141,7 @@ def test_a_contributor_cannot_make_a_media_draft_live_by_any_path(client, contri
 def test_submitting_a_media_draft_for_review_and_approving_it(client, contributor, publisher, media_root):
     media = live_media(media_root)
     client.force_login(contributor)
-    edit(client, media, caption="New caption")
+    post_admin_form(client, media, caption="New caption")
 
     client.post(admin_url(media, "submit"), {"message": "Better caption"})
     client.force_login(publisher)
@@ -162,7 +154,7 @@ def test_submitting_a_media_draft_for_review_and_approving_it(client, contributo
 def test_discarding_a_media_draft_leaves_the_live_text(client, contributor, media_root):
     media = live_media(media_root)
     client.force_login(contributor)
-    edit(client, media, alt_text=NEW_ALT)
+    post_admin_form(client, media, alt_text=NEW_ALT)
 
     client.post(admin_url(media, "draft/discard"))
 
@@ -174,11 +166,11 @@ def test_discarding_a_media_draft_leaves_the_live_text(client, contributor, medi
 def test_a_save_made_on_an_older_media_draft_is_refused(client, contributor, publisher, media_root):
     media = live_media(media_root)
     client.force_login(contributor)
-    edit(client, media, caption="First draft")
+    post_admin_form(client, media, caption="First draft")
     other = Client()
     other.force_login(publisher)
     stale_form = admin_form_data(other.get(admin_url(media)))
-    edit(client, media, caption="Second draft")
+    post_admin_form(client, media, caption="Second draft")
 
     response = other.post(admin_url(media), {**stale_form, "caption": "Publisher's words"})
 
@@ -195,7 +187,7 @@ def test_a_focal_point_draft_leaves_the_renditions_until_it_is_published(
     client.force_login(contributor)
 
     with django_capture_on_commit_callbacks(execute=True):
-        edit(client, media, focal_x="0.9", focal_y="0.1")
+        post_admin_form(client, media, focal_x="0.9", focal_y="0.1")
 
     assert renditions(media) == before
     assert public(media)["focal"] == {"x": 0.5, "y": 0.5}
@@ -217,16 +209,17 @@ def test_a_publishers_new_file_goes_live_at_once_unless_a_draft_waits(
     client.force_login(publisher)
 
     with django_capture_on_commit_callbacks(execute=True):
-        replaced = edit(client, media, file=upload(image_bytes(size=(500, 400)), "b.png"), caption="With the file")
+        new_file = upload(image_bytes(size=(500, 400)), "b.png")
+        replaced = post_admin_form(client, media, file=new_file, caption="With the file")
 
     media.refresh_from_db()
     assert replaced.status_code == 302
     assert media.width == 500 and public(media)["api"][1] == "With the file"
     assert not DraftChange.objects.exists()
 
-    edit(client, media, caption="A draft")
+    post_admin_form(client, media, caption="A draft")
     file = media.file.name
-    refused = edit(client, media, file=upload(image_bytes(size=(300, 200)), "c.png"))
+    refused = post_admin_form(client, media, file=upload(image_bytes(size=(300, 200)), "c.png"))
 
     media.refresh_from_db()
     assert refused.status_code == 302
@@ -237,7 +230,7 @@ def test_a_publishers_new_file_goes_live_at_once_unless_a_draft_waits(
 def test_a_scheduled_media_draft_goes_live_by_the_job_at_its_moment(client, contributor, publisher, media_root):
     media = live_media(media_root)
     client.force_login(contributor)
-    edit(client, media, caption="New caption")
+    post_admin_form(client, media, caption="New caption")
     moment = (timezone.now() + timedelta(days=1)).replace(second=0, microsecond=0)
     client.force_login(publisher)
 
@@ -259,9 +252,9 @@ def test_restoring_a_version_with_another_file_is_a_publishers_and_goes_live_at_
     media = live_media(media_root)
     client.force_login(publisher)
     with django_capture_on_commit_callbacks(execute=True):
-        edit(client, media, caption="First file")
+        post_admin_form(client, media, caption="First file")
         client.post(admin_url(media, "draft/publish"), {"decision": "publish"})
-        edit(client, media, file=upload(image_bytes(size=(500, 400)), "b.png"), caption="Second file")
+        post_admin_form(client, media, file=upload(image_bytes(size=(500, 400)), "b.png"), caption="Second file")
     first = Version.objects.get_for_object(media).order_by("pk").first()
     url = admin_url(media, f"history/{first.pk}")
     form = admin_form_data(client.get(url))
@@ -289,10 +282,10 @@ def test_the_media_list_costs_the_same_with_more_drafts(client, contributor, med
         return len(captured)
 
     for number in range(2):
-        edit(client, live_media(media_root, f"drill-{number}"), caption="Draft")
+        post_admin_form(client, live_media(media_root, f"drill-{number}"), caption="Draft")
     few = queries()
     for number in range(2, 5):
-        edit(client, live_media(media_root, f"drill-{number}"), caption="Draft")
+        post_admin_form(client, live_media(media_root, f"drill-{number}"), caption="Draft")
     many = queries()
 
     assert "draft change" in client.get("/admin/drills/cuemedia/").content.decode()

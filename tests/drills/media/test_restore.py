@@ -18,7 +18,7 @@ from drills.models import CueMedia, DrillMedia, Rendition
 from tests.admin_forms import admin_form_data
 from tests.drills.media import corpus
 from tests.factories import image_bytes, make_drill, make_program, stored_files, upload, upload_media
-from tests.helpers.pages import admin_url, change_url, first_version, page_text, version_url
+from tests.helpers.pages import admin_url, change_url, first_version, page_text, save_in_admin, version_url
 from tests.helpers.scenes import fresh, make_editor, shared_scene
 
 pytestmark = pytest.mark.django_db
@@ -35,12 +35,6 @@ def public():
 
 def body(response):
     return b"".join(response.streaming_content) if response.streaming else response.content
-
-
-def save(client, media, **changes):
-    form = admin_form_data(client.get(change_url(media)))
-    response = client.post(change_url(media), {**form, **changes})
-    assert response.status_code == 302, page_text(response)[:3000]
 
 
 def restore(client, media, version):
@@ -64,8 +58,8 @@ def replaced_photo_scene():
     media = upload_media(FIRST, alt_text="Heel pull, first photo")
     DrillMedia.objects.create(drill=make_drill(title="Heel pull"), media=media)
     with TestCase.captureOnCommitCallbacks(execute=True):
-        save(client, media)
-        save(client, media, file=upload(SECOND, "second.png"), alt_text="Heel pull, second photo")
+        save_in_admin(client, media)
+        save_in_admin(client, media, file=upload(SECOND, "second.png"), alt_text="Heel pull, second photo")
     media.refresh_from_db()
     assert media.width == 500
     return SimpleNamespace(editor=editor, media=media)
@@ -165,8 +159,8 @@ def test_a_restored_photo_is_served_without_private_metadata(signed_in, public, 
     media = upload_media(corpus.jpeg_with_gps(), alt_text="Photo taken with a phone")
     DrillMedia.objects.create(drill=make_drill(), media=media)
     with django_capture_on_commit_callbacks(execute=True):
-        save(signed_in, media)
-        save(signed_in, media, file=upload(SECOND, "second.png"))
+        save_in_admin(signed_in, media)
+        save_in_admin(signed_in, media, file=upload(SECOND, "second.png"))
         restore(signed_in, media, first_version(media))
 
     media.refresh_from_db()
@@ -186,7 +180,7 @@ def deleted_cover_scene():
     media = upload_media(FIRST, alt_text="Runner on a box")
     program = make_program(title="Pull strength", cover=media)
     with TestCase.captureOnCommitCallbacks(execute=True):
-        save(client, program.cover)
+        save_in_admin(client, program.cover)
         client.post(admin_url(program, "change"), admin_form_data(client.get(change_url(program))))
         client.post(admin_url(media, "delete"), {"post": "yes"})
     assert not CueMedia.objects.exists()
@@ -242,7 +236,7 @@ class TestDeletedCover:
 
 def test_restoring_a_version_saved_before_the_media_was_public_keeps_when_it_first_was(signed_in):
     media = upload_media(FIRST, alt_text="Not used yet")
-    save(signed_in, media)  # a version whose first_public_at is empty
+    save_in_admin(signed_in, media)  # a version whose first_public_at is empty
     make_program(cover=media)
     media.refresh_from_db()
     first_public = media.first_public_at
